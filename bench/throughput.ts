@@ -1,0 +1,152 @@
+/**
+ * npm run bench — throughput, measured side by side in one process (never asserted in a test).
+ *
+ *  1. polls/s: N tasks that each wake themselves K times, run by the simulation (permissive
+ *     executor, seeded random choice, tracing off) and by a bare hand-written FIFO poll loop
+ *     over the very same futures. Rounds alternate so machine noise hits both alike.
+ *  2. runs/s: a 3-task × 10-poll scenario with a fresh Sim per run (seed = run number), and
+ *     fast-check's own scheduler (fc.scheduler + waitIdle) on the same shape written with promises.
+ *
+ * The last line is one JSON object with the figures.
+ */
+import fc from "fast-check";
+import { performance } from "node:perf_hooks";
+import { PENDING, ready, Sim, type Context, type Poll } from "wakesim";
+
+const TASKS = 1000;
+const WAKES = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+/** The workload future: wakes itself `k` times, then completes. Works with any waker. */
+function selfWaker(k: number) {
+  let left = k;
+  return {
+    poll(cx: { readonly waker: { wakeByRef(): void } }): Poll<number> {
+      if (left === 0) return ready(k);
+      left--;
+      cx.waker.wakeByRef();
+      return PENDING;
+    },
+  };
+}
+
+function simPolls(seed: number): number {
+  const sim = new Sim({ seed, maxSteps: 10_000_000 });
+  for (let i = 0; i < TASKS; i++) sim.spawn(selfWaker(WAKES) as { poll(cx: Context): Poll<number> });
+  const out = sim.run();
+  if (!out.ok) throw new Error(`bench workload failed: ${out.violations[0]?.message}`);
+  return out.polls;
+}
+
+/** A bare single-threaded poll loop: a FIFO of task ids, a "scheduled" bit, a waker per poll. */
+function barePolls(): number {
+  const futs = Array.from({ length: TASKS }, () => selfWaker(WAKES));
+  const queue: number[] = [];
+  const scheduled = new Uint8Array(TASKS);
+  for (let i = 0; i < TASKS; i++) {
+    queue.push(i);
+    scheduled[i] = 1;
+  }
+  let head = 0;
+  let polls = 0;
+  while (head < queue.length) {
+    const id = queue[head++]!;
+    scheduled[id] = 0;
+    const waker = {
+      wakeByRef() {
+        if (scheduled[id] === 0) {
+          scheduled[id] = 1;
+          queue.push(id);
+        }
+      },
+    };
+    futs[id]!.poll({ waker });
+    polls++;
+  }
+  return polls;
+}
+
+function timed(f: () => number): { count: number; ms: number } {
+  const t0 = performance.now();
+  const count = f();
+  return { count, ms: performance.now() - t0 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function threeByTen(runs: number, firstSeed: number): number {
+  for (let r = 0; r < runs; r++) {
+    const sim = new Sim({ seed: firstSeed + r });
+    sim.spawn(selfWaker(9) as { poll(cx: Context): Poll<number> });
+    sim.spawn(selfWaker(9) as { poll(cx: Context): Poll<number> });
+    sim.spawn(selfWaker(9) as { poll(cx: Context): Poll<number> });
+    if (!sim.run().ok) throw new Error("3x10 run failed");
+  }
+  return runs;
+}
+
+async function fastCheckThreeByTen(runs: number): Promise<number> {
+  await fc.assert(
+    fc.asyncProperty(fc.scheduler(), async (s) => {
+      const task = async () => {
+        for (let i = 0; i < 10; i++) await s.schedule(Promise.resolve(i));
+      };
+      const all = Promise.all([task(), task(), task()]);
+      await s.waitIdle();
+      await all;
+    }),
+    { numRuns: runs, seed: 1 },
+  );
+  return runs;
+}
+
+async function main(): Promise<void> {
+  // Warm up both paths so the JIT has compiled them before anything is timed.
+  simPolls(0);
+  barePolls();
+  threeByTen(20_000, 0);
+  await fastCheckThreeByTen(500);
+
+  const simRates: number[] = [];
+  const bareRates: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const s = timed(() => simPolls(r + 1));
+    const b = timed(barePolls);
+    const sr = (s.count / s.ms) * 1000;
+    const br = (b.count / b.ms) * 1000;
+    simRates.push(sr);
+    bareRates.push(br);
+    ratios.push(br / sr);
+  }
+
+  const runRates: number[] = [];
+  const fcRates: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const a = timed(() => threeByTen(50_000, r * 50_000));
+    runRates.push((a.count / a.ms) * 1000);
+    const t0 = performance.now();
+    const n = await fastCheckThreeByTen(2_000);
+    fcRates.push((n / (performance.now() - t0)) * 1000);
+  }
+
+  const result = {
+    sim_polls_per_sec: Math.round(median(simRates)),
+    bare_polls_per_sec: Math.round(median(bareRates)),
+    sim_slowdown_vs_bare: Number(median(ratios).toFixed(2)),
+    runs_per_sec: Math.round(median(runRates)),
+    fastcheck_runs_per_sec: Math.round(median(fcRates)),
+    runs_speedup_vs_fastcheck: Number((median(runRates) / median(fcRates)).toFixed(1)),
+    workload: { tasks: TASKS, wakes_per_task: WAKES, rounds: ROUNDS },
+  };
+  const row = (name: string, v: number, unit: string) => console.log(`${name.padEnd(44)} ${v.toLocaleString("en-US").padStart(14)} ${unit}`);
+  console.log(`wakesim throughput (median of ${ROUNDS} alternating rounds, node ${process.version})`);
+  row(`sim: ${TASKS} self-waking tasks × ${WAKES} wakes, permissive`, result.sim_polls_per_sec, "polls/s");
+  row("bare hand-written FIFO poll loop, same futures", result.bare_polls_per_sec, "polls/s");
+  row("  sim slowdown vs bare (median of per-round ratios)", result.sim_slowdown_vs_bare, "×");
+  row("sim: 3 tasks × 10 polls, fresh Sim per run", result.runs_per_sec, "runs/s");
+  row("fast-check fc.scheduler(), same shape with promises", result.fastcheck_runs_per_sec, "runs/s");
+  console.log(JSON.stringify(result));
+}
+
+await main();

@@ -1,0 +1,63 @@
+/**
+ * Chooser: the one door to nondeterminism (DESIGN §2).
+ *
+ * Every choice in a run is `choose(n, kind) → i` with 0 ≤ i < n, and index 0 is always the plain,
+ * fault-free, in-order option. Strategies are choosers; replay is a chooser that reads back a
+ * recorded list. The simulation only asks when n ≥ 2, and only asks fault kinds that the run's
+ * options switched on, so a disabled fault costs no choice and shrinking toward 0 removes faults.
+ */
+
+/** What a choice decides. Scheduling kinds first, then fault kinds (off unless enabled). */
+export type ChoiceKind =
+  /** which runnable task (among the executor's candidates) is polled next */
+  | "task"
+  /** whether a due reactor event is delivered now (0) or a task is polled first (1) */
+  | "deliver"
+  /** which of several events due at the same instant goes first */
+  | "tie"
+  /** an executor-internal choice (work-stealing victim, worker to run) */
+  | "executor"
+  /** which branch a fair `select` polls first */
+  | "select"
+  /** fault: extra latency ticks for an I/O transfer */
+  | "latency"
+  /** fault: a read returns fewer bytes than available */
+  | "short-read"
+  /** fault: a write accepts fewer bytes than offered */
+  | "short-write"
+  /** fault: an arrival is merged into the previous one (one readiness edge for both) */
+  | "coalesce"
+  /** fault: an idle task is woken with nothing to do */
+  | "spurious-wake"
+  /** fault: a readiness poll reports ready with nothing to read */
+  | "spurious-readiness"
+  /** fault: the connection is reset */
+  | "reset"
+  /** fault: the reader sees end-of-file before the writer closed */
+  | "early-eof";
+
+/** Fault kinds: switched on per run by the `faults` option (all off by default). */
+export const FAULT_KINDS = [
+  "latency",
+  "short-read",
+  "short-write",
+  "coalesce",
+  "spurious-wake",
+  "spurious-readiness",
+  "reset",
+  "early-eof",
+  "tie",
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface Chooser {
+  /** Generator/strategy name, recorded in reports and replay tokens (e.g. "alea", "replay"). */
+  readonly name: string;
+  /** Returns an integer in [0, n). Called only with n ≥ 2. */
+  choose(n: number, kind: ChoiceKind): number;
+}
+
+/** Thrown when a chooser answers outside [0, n). */
+export class ChooserError extends Error {
+  override readonly name = "ChooserError";
+}

@@ -1,0 +1,117 @@
+/**
+ * Generator-based async functions: the state machine `async fn` compiles to, written by hand.
+ *
+ *   const recvTwo = asyncFn(function* (ch: Channel<number>) {
+ *     const a = yield* ch.recv();          // awaits a future; the value's type flows through
+ *     const b = yield* wait(ch.recv());    // `wait` awaits any Future, even a plain object
+ *     return a + b;
+ *   });
+ *   sim.spawn(recvTwo(ch), { name: "rx" });
+ *
+ * Rules:
+ *  1. The generator yields the future it awaits; the driver polls it with the same Context, and
+ *     resumes the generator with the value when it is ready. Pending propagates as pending.
+ *  2. A throw from an awaited future's poll is thrown into the generator at its `yield*`, so
+ *     try/catch/finally behave as in JavaScript; uncaught, it makes the task panic.
+ *  3. `drop()` (cancellation) drops the awaited future first, then returns the generator so its
+ *     `finally` blocks run — Rust's drop order for an async fn's locals.
+ *  4. Yielding something that is not a future is a clear error, not a hang.
+ */
+import type { Context } from "./context.js";
+import { FutureBase, isFuture, type Future } from "./future.js";
+import { PENDING, ready, type Poll } from "./poll.js";
+
+/** The generator type an async function body has. */
+export type AsyncGen<T> = Generator<Future<unknown>, T, unknown>;
+
+export class AsyncFnFuture<T> extends FutureBase<T> {
+  private gen: AsyncGen<T> | null;
+  private awaiting: Future<unknown> | null = null;
+  private done = false;
+
+  constructor(
+    gen: AsyncGen<T>,
+    readonly label: string,
+  ) {
+    super();
+    this.gen = gen;
+  }
+
+  poll(cx: Context): Poll<T> {
+    const gen = this.gen;
+    if (gen === null) {
+      throw new Error(`async fn '${this.label}' polled after it ${this.done ? "completed" : "was dropped"}`);
+    }
+    // `input` is what resumes the generator: the last awaited value, or an error to throw in.
+    let input: unknown = undefined;
+    let threw = false;
+    for (;;) {
+      let fut = this.awaiting;
+      if (fut === null) {
+        const r = threw ? gen.throw(input) : gen.next(input);
+        if (r.done) {
+          this.gen = null;
+          this.done = true;
+          return ready(r.value);
+        }
+        if (!isFuture(r.value)) this.badYield(r.value);
+        fut = this.awaiting = r.value;
+      }
+      let p: Poll<unknown>;
+      try {
+        p = fut.poll(cx);
+      } catch (e) {
+        // Rule 2: the awaited future panicked; let the body catch it.
+        this.awaiting = null;
+        input = e;
+        threw = true;
+        continue;
+      }
+      if (!p.ready) return PENDING;
+      this.awaiting = null;
+      input = p.value;
+      threw = false;
+    }
+  }
+
+  drop(): void {
+    const fut = this.awaiting;
+    const gen = this.gen;
+    this.awaiting = null;
+    this.gen = null;
+    fut?.drop?.();
+    gen?.return(undefined as T);
+  }
+
+  private badYield(v: unknown): never {
+    const what =
+      typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function"
+        ? "a JavaScript promise, which the simulation cannot drive (it has no real event loop): use a wakesim future instead"
+        : `${v === null ? "null" : typeof v} (${String(v)}), which is not a future`;
+    throw new TypeError(`async fn '${this.label}' yielded ${what}. Await futures with \`yield* fut\` or \`yield* wait(fut)\`, not \`yield fut\`.`);
+  }
+}
+
+/**
+ * Turns a generator function into an async function: calling it returns a Future that runs the
+ * body when polled (nothing runs before the first poll, as in Rust).
+ */
+export function asyncFn<A extends unknown[], T>(body: (...args: A) => AsyncGen<T>, name?: string): (...args: A) => AsyncFnFuture<T> {
+  const label = name ?? (body.name || "asyncFn");
+  return (...args: A) => new AsyncFnFuture(lazy(body, args), label);
+}
+
+/** An async block: a Future made directly from a generator function with no arguments. */
+export function asyncBlock<T>(body: () => AsyncGen<T>, name?: string): AsyncFnFuture<T> {
+  return new AsyncFnFuture(lazy(body, []), name ?? (body.name || "async block"));
+}
+
+// Calling a generator function runs nothing until next(), so creating it eagerly is already lazy;
+// the helper exists to keep the args typed.
+function lazy<A extends unknown[], T>(body: (...args: A) => AsyncGen<T>, args: A): AsyncGen<T> {
+  const g = body(...args);
+  if (typeof g !== "object" || g === null || typeof (g as { next?: unknown }).next !== "function") {
+    throw new TypeError(`asyncFn expects a generator function (function* () { ... }), but '${body.name || "anonymous"}' returned ${String(g)}`);
+  }
+  return g;
+}

@@ -1,0 +1,125 @@
+/**
+ * Reactor: turns timer and I/O registrations into wakeups (DESIGN §3).
+ *
+ * Owns the event queue and the virtual clock's advancement. Invariants:
+ *  1. Events are delivered in (deadline, registration sequence) order; when the `tie` fault is
+ *     on, the chooser may pick any event among those due at the same earliest instant.
+ *  2. Time only moves in `advanceToNext` (auto-advance when nothing is runnable) and in
+ *     `elapse` (the poll-cost model). Both are called by the simulation, never by futures.
+ *  3. The world is quiescent for the reactor when no live event remains.
+ */
+import type { VirtualClock } from "../clock/virtual-clock.js";
+import type { Runtime } from "../sim/runtime.js";
+import { asTimerId, type TimerId } from "../sim/ids.js";
+import type { Waker } from "../waker/waker.js";
+import { EventQueue, ReactorEvent } from "./event-queue.js";
+
+/** A one-shot timer: wakes its waker at `at`. */
+export class Timer extends ReactorEvent {
+  fired = false;
+  constructor(
+    /** The reactor that owns it (so a dropped future can cancel it). */
+    readonly reactorOf: Reactor,
+    readonly id: TimerId,
+    at: number,
+    /** The registered (owned) waker; replace with `setWaker` to keep the latest. */
+    public waker: Waker | null,
+  ) {
+    super(at);
+  }
+
+  fire(): void {
+    this.fired = true;
+    const w = this.waker;
+    this.waker = null;
+    w?.wake();
+  }
+
+  describe(): string {
+    return `timer#${this.id}`;
+  }
+}
+
+export class Reactor {
+  private readonly queue = new EventQueue();
+  private nextTimerId = 1;
+  /** Events delivered so far (a progress measure for the oracles). */
+  delivered = 0;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly rt: Runtime,
+  ) {}
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  /** Registers a timer due at absolute tick `at`, waking `waker` (an owned clone). */
+  addTimer(at: number, waker: Waker): Timer {
+    const t = new Timer(this, asTimerId(this.nextTimerId++), Math.max(at, this.clock.now), waker);
+    this.queue.push(t);
+    return t;
+  }
+
+  /** Cancels a timer (or any event) and releases its waker. */
+  cancel(e: ReactorEvent): void {
+    this.queue.cancel(e);
+    if (e instanceof Timer && e.waker !== null) {
+      e.waker.drop();
+      e.waker = null;
+    }
+  }
+
+  /** Schedules an arbitrary event (I/O arrivals use this). */
+  schedule(e: ReactorEvent): void {
+    this.queue.push(e);
+  }
+
+  /** Live events not yet delivered. */
+  get pendingEvents(): number {
+    return this.queue.liveCount;
+  }
+
+  /** True when an event is due now. */
+  hasDue(): boolean {
+    const e = this.queue.peek();
+    return e !== undefined && e.at <= this.clock.now;
+  }
+
+  /** Deadline of the next live event, or undefined. */
+  nextDeadline(): number | undefined {
+    return this.queue.peek()?.at;
+  }
+
+  /** Auto-advance: jumps the clock to the next event's deadline. Returns false if there is none. */
+  advanceToNext(): boolean {
+    const e = this.queue.peek();
+    if (e === undefined) return false;
+    this.clock.advanceTo(e.at);
+    return true;
+  }
+
+  /** Poll-cost model: time passes while a task runs. */
+  elapse(ticks: number): void {
+    this.clock.advanceTo(this.clock.now + ticks);
+  }
+
+  /** Delivers one due event (rule 1) and returns it, or undefined if none is due. */
+  deliverOne(): ReactorEvent | undefined {
+    const head = this.queue.peek();
+    if (head === undefined || head.at > this.clock.now) return undefined;
+    let e: ReactorEvent;
+    if (this.rt.faultEnabled("tie")) {
+      const ties = this.queue.popAllAt(head.at);
+      const i = this.rt.decideFault("tie", ties.length);
+      e = ties[i]!;
+      for (let k = 0; k < ties.length; k++) if (k !== i) this.queue.restore(ties[k]!);
+    } else {
+      e = this.queue.pop()!;
+    }
+    this.delivered++;
+    e.fire();
+    return e;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Errors thrown at the harness level (bad options, bad scenarios). Task panics are not errors
+ * here: they are values on the join handle and violations in the outcome.
+ */
+
+/** An option or argument was invalid; the message names it and says how to fix it. */
+export class OptionError extends Error {
+  override readonly name = "OptionError";
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`invalid option '${option}': ${message}`);
+  }
+}
+
+/** Suggests the closest known name for a misspelt key. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,26 @@
+/**
+ * Runtime: what a running simulation offers the futures it polls, through `cx.runtime`.
+ * Leaf futures (sleep, pipe I/O) use it to register with the reactor; everything that could
+ * vary goes through `decide`/`decideFault`, the simulation's single door to its chooser.
+ */
+import type { ChoiceKind, FaultKind } from "../chooser/chooser.js";
+import type { Reactor } from "../reactor/reactor.js";
+import type { TaskId } from "./ids.js";
+
+export interface Runtime {
+  /** Current virtual time, in ticks. */
+  readonly now: number;
+  /** Upper bound, in ticks, on the extra latency the `latency` fault may add to an I/O transfer. */
+  readonly maxLatencyTicks: number;
+  readonly reactor: Reactor;
+  /** The task being polled, or null outside polls. */
+  readonly currentTaskId: TaskId | null;
+  /** Asks the chooser (returns 0 without asking when n < 2). */
+  decide(n: number, kind: ChoiceKind): number;
+  /** As `decide`, but returns 0 without asking unless this fault kind is switched on. */
+  decideFault(kind: FaultKind, n: number): number;
+  /** True when the fault kind is switched on for this run. */
+  faultEnabled(kind: FaultKind): boolean;
+  /** Records a trace note (no-op unless tracing). */
+  note(text: string): void;
+}

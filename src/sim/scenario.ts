@@ -1,0 +1,66 @@
+/**
+ * Scenarios: a named setup that spawns the tasks of one test, so the harness can run it again
+ * and again — under other seeds, strategies, or a recorded schedule (replay).
+ *
+ * A fixture file's default export is a scenario. `options` are the scenario's own defaults
+ * (say, the executor it needs); options given to a run override them.
+ */
+import { ReplayChooser } from "../chooser/replay.js";
+import { formatTrace } from "../trace/event.js";
+import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
+import { resolveOptions, type SimOptions } from "./config.js";
+import { OptionError } from "./errors.js";
+import type { Outcome } from "./outcome.js";
+import { Sim } from "./sim.js";
+
+export interface Scenario {
+  /** Names the scenario in reports and replay tokens. */
+  readonly name: string;
+  /** Spawns the tasks (and sets up the primitives) of one run. Must not keep state between runs. */
+  setup(sim: Sim): void;
+  /** Defaults for every run of this scenario. */
+  readonly options?: SimOptions;
+}
+
+export function defineScenario(s: Scenario): Scenario {
+  if (typeof s !== "object" || s === null) throw new OptionError("scenario", "expected { name, setup(sim) }");
+  if (typeof s.name !== "string" || s.name.trim() === "") throw new OptionError("name", "a scenario needs a non-empty name (it appears in reports and replay tokens)");
+  if (typeof s.setup !== "function") throw new OptionError("setup", `scenario '${s.name}' needs a setup(sim) function that spawns its tasks`);
+  if (s.options !== undefined) resolveOptions(s.options); // fail now, not on the first run
+  return Object.freeze({ ...s });
+}
+
+/** Runs a scenario once in a fresh Sim. */
+export function runScenario(scenario: Scenario, options: SimOptions = {}): Outcome {
+  const sim = new Sim({ ...scenario.options, ...options, scenario: scenario.name });
+  scenario.setup(sim);
+  return sim.run();
+}
+
+/**
+ * Reruns the exact run a token was printed for, with a full trace. The scenario and the
+ * run-relevant options (executor, faults, latency, poll cost, step bound) must be the ones of
+ * the original run; a token for another scenario or other options is refused, saying which.
+ */
+export function replay(scenario: Scenario, token: string, options: SimOptions = {}): Outcome {
+  const t = parseToken(token);
+  if (t.scenario !== scenario.name) {
+    throw new TokenError(`this replay token was recorded for scenario '${t.scenario}', not '${scenario.name}': replay it against the scenario that printed it`);
+  }
+  const merged: SimOptions = { ...scenario.options, ...options, scenario: scenario.name, trace: true };
+  const fp = optionsFingerprint(resolveOptions(merged));
+  if (fp !== t.fingerprint) {
+    throw new TokenError(
+      `this replay token for scenario '${scenario.name}' was recorded under other simulation options (fingerprint ${hex(t.fingerprint)}, these give ${hex(fp)}): ` +
+        `pass the executor, faults, maxLatencyTicks, pollCostTicks and maxSteps of the original run`,
+    );
+  }
+  return runScenario(scenario, { ...merged, chooser: new ReplayChooser(t.choices, t.generator) });
+}
+
+/** The trace of an outcome as text (empty when the run was not traced). */
+export function traceText(o: Outcome): string {
+  return o.trace === null ? "" : formatTrace(o.trace);
+}
+
+const hex = (n: number) => n.toString(16).padStart(8, "0");

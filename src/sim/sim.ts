@@ -1,0 +1,423 @@
+/**
+ * Sim: ties the model together — tasks and wakers, the executor's queueing policy, the reactor
+ * and its virtual clock, fake I/O, and the one chooser every nondeterministic choice goes to.
+ * No module-level state: any number of sims run side by side in one process.
+ *
+ * One step is one poll or one event delivery (clock jumps are not steps). Step rule:
+ *  1. If an event is due and a task is runnable, the chooser decides which goes first
+ *     (0 = deliver the event: the plain, in-order option). With nothing runnable, deliver.
+ *  2. Otherwise poll one of the executor's candidates, chosen by the chooser (0 = its own pick).
+ *  3. With nothing runnable and nothing due, jump the clock to the next event (auto-advance).
+ *  4. With nothing at all left, the world is quiescent: tasks still pending are stuck.
+ */
+import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
+import { ChooserError } from "../chooser/chooser.js";
+import { SeededChooser } from "../chooser/seeded.js";
+import { VirtualClock } from "../clock/virtual-clock.js";
+import type { Executor } from "../executors/executor.js";
+import { createExecutor } from "../executors/create.js";
+import { Context } from "../future/context.js";
+import { isFuture, type Future } from "../future/future.js";
+import { SimIo } from "../io/sim-io.js";
+import { Reactor } from "../reactor/reactor.js";
+import { JoinHandle } from "../task/join-handle.js";
+import { Task, type JoinOutcome } from "../task/task.js";
+import { TaskState, transitionToDone, transitionToIdle, transitionToRunning, transitionToScheduled } from "../task/task-state.js";
+import type { TraceEvent } from "../trace/event.js";
+import { formatToken, optionsFingerprint } from "../trace/token.js";
+import { Waker, WakerMisuseError, type WakeHook, type WakerMisuse, type WakeTarget } from "../waker/waker.js";
+import { resolveOptions, type ResolvedOptions, type SimOptions, checkInt } from "./config.js";
+import { OptionError } from "./errors.js";
+import { asTaskId, type TaskId } from "./ids.js";
+import type { Outcome, RunStatus, TaskSummary } from "./outcome.js";
+import type { Runtime } from "./runtime.js";
+import { diagnoseStuck } from "./stuck.js";
+import type { Violation } from "./violation.js";
+
+export interface SpawnOptions {
+  /** Shown in reports and traces (default "task<N>"). */
+  name?: string;
+  /** A daemon task is not expected to finish: it is never reported as stuck. */
+  daemon?: boolean;
+}
+
+export interface RunOptions {
+  /** Overrides the Sim's `maxSteps` for this run. */
+  maxSteps?: number;
+}
+
+export class Sim implements Runtime, WakeHook {
+  readonly options: ResolvedOptions;
+  readonly reactor: Reactor;
+  /** Fake I/O: `sim.io.pipe()` and friends. */
+  readonly io: SimIo;
+  private readonly clock = new VirtualClock();
+  private readonly chooser: Chooser;
+  private readonly executor: Executor;
+  private readonly tasks: Task[] = [];
+  private readonly names = new Set<string>();
+  private readonly choices: number[] = [];
+  private readonly violations: Violation[] = [];
+  private readonly trace: TraceEvent[] | null;
+  private readonly faults: ReadonlySet<FaultKind>;
+  private readonly spuriousWakes: boolean;
+  private current: Task | null = null;
+  private steps = 0;
+  private polls = 0;
+  /** Non-daemon tasks not yet finished. */
+  private unfinished = 0;
+
+  constructor(options: SimOptions = {}) {
+    const o = (this.options = resolveOptions(options));
+    this.chooser = o.chooser ?? new SeededChooser(o.seed, { faultProbability: o.faultProbability });
+    this.faults = o.faults;
+    this.spuriousWakes = o.faults.has("spurious-wake");
+    this.trace = o.trace ? [] : null;
+    this.reactor = new Reactor(this.clock, this);
+    this.executor = createExecutor(o.executor);
+    this.executor.attach?.({ choose: (n, kind) => this.decide(n, kind) });
+    this.io = new SimIo(this);
+  }
+
+  // ---- Runtime ---------------------------------------------------------------------------
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  get maxLatencyTicks(): number {
+    return this.options.maxLatencyTicks;
+  }
+
+  get currentTaskId(): TaskId | null {
+    return this.current === null ? null : this.current.id;
+  }
+
+  decide(n: number, kind: ChoiceKind): number {
+    if (n < 2) return 0;
+    const i = this.chooser.choose(n, kind);
+    if ((i >>> 0) !== i || i >= n) {
+      throw new ChooserError(`chooser '${this.chooser.name}' answered ${String(i)} for a ${kind} choice among ${n}; it must return an integer in [0, ${n})`);
+    }
+    this.choices.push(i);
+    if (this.trace !== null) this.trace.push({ type: "ChoiceMade", step: this.steps, kind, n, chosen: i });
+    return i;
+  }
+
+  decideFault(kind: FaultKind, n: number): number {
+    return this.faults.has(kind) ? this.decide(n, kind) : 0;
+  }
+
+  faultEnabled(kind: FaultKind): boolean {
+    return this.faults.has(kind);
+  }
+
+  note(text: string): void {
+    if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: this.current?.name ?? null, text });
+  }
+
+  // ---- Tasks -----------------------------------------------------------------------------
+
+  /** Spawns a future as a task; it becomes runnable at once. Works before and during a run. */
+  spawn<T>(future: Future<T>, opts: SpawnOptions = {}): JoinHandle<T> {
+    if (!isFuture(future)) {
+      throw new OptionError(
+        "future",
+        `sim.spawn expects a Future (an object with poll(cx)), got ${typeof future === "function" ? "a function — call it first, e.g. sim.spawn(myAsyncFn())" : String(future)}`,
+      );
+    }
+    const id = asTaskId(this.tasks.length);
+    let name = opts.name ?? `task${id}`;
+    if (this.names.has(name)) name = `${name}#${id}`;
+    this.names.add(name);
+    const daemon = opts.daemon ?? false;
+    const t = new Task<T>(id, name, future, this, daemon);
+    this.tasks.push(t as Task);
+    if (!daemon) this.unfinished++;
+    const by = this.current;
+    if (this.trace !== null) this.trace.push({ type: "TaskSpawned", step: this.steps, time: this.clock.now, task: name, by: by?.name ?? null });
+    transitionToScheduled(t);
+    this.executor.schedule(id, "spawn", by === null ? null : by.id);
+    return new JoinHandle<T>(t, this);
+  }
+
+  /** Cancels a task: drops its future (releasing what it registered) and marks it cancelled. */
+  abortTask(t: Task): void {
+    if (t.outcome !== null) return;
+    if (t.state === TaskState.Running || t.state === TaskState.Notified) {
+      t.abortRequested = true; // honoured when its poll returns
+      return;
+    }
+    if (t.state === TaskState.Scheduled) this.executor.remove(t.id);
+    this.dropFuture(t);
+    this.finish(t, { kind: "cancelled" });
+  }
+
+  // ---- Running ---------------------------------------------------------------------------
+
+  /** Steps until every non-daemon task finished, the world is quiescent, or the step bound. */
+  run(opts: RunOptions = {}): Outcome {
+    const maxSteps = opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1);
+    let status: RunStatus;
+    for (;;) {
+      if (this.unfinished === 0) {
+        status = "completed";
+        break;
+      }
+      if (this.steps >= maxSteps) {
+        status = "step-limit";
+        this.reportStepLimit(maxSteps);
+        break;
+      }
+      if (!this.tick()) {
+        status = "quiescent";
+        this.reportStuck();
+        break;
+      }
+    }
+    return this.outcome(status);
+  }
+
+  /**
+   * Does one unit of work (step rules 1–3). Returns false when nothing can happen any more.
+   * Exposed so tests can step a simulation one poll at a time.
+   */
+  tick(): boolean {
+    if (this.spuriousWakes) this.maybeSpuriousWake();
+    const cands = this.executor.candidates();
+    const n = cands.length;
+    if (this.reactor.hasDue() && (n === 0 || this.decide(2, "deliver") === 0)) {
+      const e = this.reactor.deliverOne()!;
+      if (this.trace !== null) this.trace.push({ type: "EventDelivered", step: this.steps, time: this.clock.now, event: e.describe() });
+      this.steps++;
+      return true;
+    }
+    if (n > 0) {
+      const id = this.executor.take(this.decide(n, "task"));
+      const t = this.tasks[id];
+      if (t === undefined || t.state !== TaskState.Scheduled) {
+        throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
+      }
+      this.pollTask(t);
+      return true;
+    }
+    const from = this.clock.now;
+    if (this.reactor.advanceToNext()) {
+      if (this.trace !== null) this.trace.push({ type: "ClockAdvanced", step: this.steps, from, to: this.clock.now });
+      return true;
+    }
+    return false;
+  }
+
+  private pollTask(t: Task): void {
+    transitionToRunning(t);
+    const gen = ++t.generation;
+    t.wakesSinceLastPoll = 0;
+    t.lastPolledStep = this.steps;
+    const waker = new Waker(t, gen, true, 0);
+    const cx = new Context(waker, this);
+    const trace = this.trace;
+    if (trace !== null) trace.push({ type: "TaskPolled", step: this.steps, time: this.clock.now, task: t.name, generation: gen });
+    this.current = t;
+    let result: "ready" | "pending" | "panicked" = "pending";
+    let value: unknown;
+    let thrown: unknown;
+    try {
+      const p = t.future!.poll(cx);
+      if (p.ready) {
+        result = "ready";
+        value = p.value;
+      }
+    } catch (e) {
+      result = "panicked";
+      thrown = e;
+    }
+    waker._expire();
+    this.current = null;
+    this.polls++;
+    if (trace !== null) trace.push({ type: "PollReturned", step: this.steps, time: this.clock.now, task: t.name, result });
+    this.steps++;
+    if (result === "ready") {
+      t.future = null;
+      this.finish(t, { kind: "completed", value });
+    } else if (result === "panicked") {
+      this.panic(t, thrown);
+    } else if (t.abortRequested) {
+      this.dropFuture(t);
+      this.finish(t, { kind: "cancelled" });
+    } else if (transitionToIdle(t) === "notified") {
+      this.executor.schedule(t.id, "notified", t.id);
+    }
+    this.executor.pollDone?.(t.id);
+    if (this.options.pollCostTicks > 0) this.reactor.elapse(this.options.pollCostTicks);
+  }
+
+  private finish(t: Task, outcome: JoinOutcome<unknown>): void {
+    t.outcome = outcome;
+    t.future = null;
+    transitionToDone(t);
+    if (!t.daemon) this.unfinished--;
+    if (this.trace !== null) this.trace.push({ type: "TaskFinished", step: this.steps, time: this.clock.now, task: t.name, outcome: outcome.kind });
+    t.joinWaiter.wake();
+  }
+
+  private panic(t: Task, e: unknown): void {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : `thrown value: ${String(e)}`;
+    this.dropFuture(t);
+    this.finish(t, { kind: "panicked", error: e, message });
+    // A waker misuse was already reported as a contract violation by wakerMisused.
+    if (e instanceof WakerMisuseError || this.options.allowPanics) return;
+    this.violations.push({
+      kind: "panic",
+      task: t.name,
+      tasks: [t.name],
+      error: message,
+      stack: e instanceof Error ? (e.stack ?? "") : "",
+      step: this.steps - 1,
+      time: this.clock.now,
+      message: `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps - 1}: ${message}`,
+    });
+  }
+
+  private dropFuture(t: Task): void {
+    const f = t.future;
+    t.future = null;
+    if (f === null || f.drop === undefined) return;
+    const prev = this.current;
+    this.current = t;
+    try {
+      f.drop();
+    } catch (e) {
+      if (!(e instanceof WakerMisuseError)) {
+        const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        this.violations.push({
+          kind: "panic",
+          task: t.name,
+          tasks: [t.name],
+          error: message,
+          stack: e instanceof Error ? (e.stack ?? "") : "",
+          step: this.steps,
+          time: this.clock.now,
+          message: `dropping the future of task '${t.name}' threw: ${message}`,
+        });
+      }
+    } finally {
+      this.current = prev;
+    }
+  }
+
+  private maybeSpuriousWake(): void {
+    if (this.decide(2, "spurious-wake") === 0) return;
+    const idle: Task[] = [];
+    for (const t of this.tasks) if (t.state === TaskState.Idle) idle.push(t);
+    if (idle.length === 0) return;
+    const t = idle[this.decide(idle.length, "spurious-wake")]!;
+    if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: t.name, text: "spurious wakeup" });
+    if (transitionToScheduled(t) === "schedule") this.executor.schedule(t.id, "wake", null);
+  }
+
+  // ---- WakeHook --------------------------------------------------------------------------
+
+  wake(target: WakeTarget, waker: Waker): void {
+    const t = target as Task;
+    t.wakesSinceLastPoll++;
+    const effect = transitionToScheduled(t);
+    if (effect === "schedule") this.executor.schedule(t.id, "wake", this.current === null ? null : this.current.id);
+    if (this.trace !== null) {
+      this.trace.push({
+        type: "WakeIssued",
+        step: this.steps,
+        time: this.clock.now,
+        task: t.name,
+        by: this.current?.name ?? null,
+        waker: waker.toString(),
+        stale: waker.generation < t.generation,
+        effect,
+      });
+    }
+  }
+
+  wakerCloned(target: WakeTarget): void {
+    (target as Task).wakersHeld++;
+  }
+
+  wakerReleased(target: WakeTarget): void {
+    (target as Task).wakersHeld--;
+  }
+
+  wakerMisused(target: WakeTarget, _waker: Waker, misuse: WakerMisuse, message: string): void {
+    const by = this.current;
+    this.violations.push({
+      kind: "contract",
+      rule: misuse === "borrowed-after-poll" ? "waker-borrowed-after-poll" : "waker-used-after-consume",
+      task: target.name,
+      tasks: by === null || by === target ? [target.name] : [target.name, by.name],
+      step: this.steps,
+      time: this.clock.now,
+      message: by === null || by === target ? message : `${message} (used during a poll of task '${by.name}')`,
+    });
+  }
+
+  // ---- Reporting -------------------------------------------------------------------------
+
+  private reportStuck(): void {
+    const stuck = diagnoseStuck(this.tasks);
+    if (stuck.length === 0) return;
+    const names = stuck.map((s) => s.task);
+    this.violations.push({
+      kind: "lost-wakeup",
+      stuck,
+      tasks: names,
+      step: this.steps,
+      time: this.clock.now,
+      message:
+        `the run reached quiescence (nothing runnable, no pending event) at step ${this.steps}, t=${this.clock.now}, ` +
+        `with ${stuck.length} task${stuck.length === 1 ? "" : "s"} still pending:\n` +
+        stuck.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n"),
+    });
+  }
+
+  private reportStepLimit(maxSteps: number): void {
+    const pending = this.tasks.filter((t) => t.outcome === null && !t.daemon).map((t) => t.name);
+    this.violations.push({
+      kind: "step-limit",
+      maxSteps,
+      tasks: pending,
+      step: this.steps,
+      time: this.clock.now,
+      message:
+        `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}). ` +
+        `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`,
+    });
+  }
+
+  private outcome(status: RunStatus): Outcome {
+    const tasks: TaskSummary[] = this.tasks.map((t) => ({
+      id: t.id,
+      name: t.name,
+      state: t.outcome === null ? "pending" : t.outcome.kind,
+      polls: t.generation,
+      daemon: t.daemon,
+    }));
+    const choices = this.choices.slice();
+    const generator = this.chooser.name;
+    const opts = this.options;
+    return {
+      ok: status === "completed" && this.violations.length === 0,
+      status,
+      violations: this.violations.slice(),
+      steps: this.steps,
+      polls: this.polls,
+      time: this.clock.now,
+      seed: this.options.seed,
+      chooser: this.chooser.name,
+      choices,
+      tasks,
+      // Encoded on demand: the fast path never pays for it.
+      get token() {
+        return formatToken({ fingerprint: optionsFingerprint(opts), generator, scenario: opts.scenario, choices });
+      },
+      trace: this.trace === null ? null : this.trace.slice(),
+    };
+  }
+}

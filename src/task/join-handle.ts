@@ -1,0 +1,64 @@
+/**
+ * JoinHandle: awaits a spawned task's outcome. Itself a future; the outcome says whether the
+ * task completed (with its value), panicked or was cancelled.
+ *
+ * Dropping a JoinHandle detaches (the task keeps running), as in tokio; `abort()` cancels.
+ */
+import type { Context } from "../future/context.js";
+import { FutureBase } from "../future/future.js";
+import { PENDING, ready, type Poll } from "../future/poll.js";
+import type { TaskId } from "../sim/ids.js";
+import type { JoinOutcome, Task } from "./task.js";
+
+/** What a JoinHandle needs from its simulation. */
+export interface TaskAborter {
+  abortTask(task: Task): void;
+}
+
+export class JoinHandle<T> extends FutureBase<JoinOutcome<T>> {
+  readonly label: string;
+
+  /** @internal */
+  constructor(
+    private readonly task: Task<T>,
+    private readonly owner: TaskAborter,
+  ) {
+    super();
+    this.label = `join(${task.name})`;
+  }
+
+  get id(): TaskId {
+    return this.task.id;
+  }
+
+  get name(): string {
+    return this.task.name;
+  }
+
+  /** True once the task completed, panicked or was cancelled. */
+  get isFinished(): boolean {
+    return this.task.outcome !== null;
+  }
+
+  /** The outcome if finished, else undefined (does not wait). */
+  get outcome(): JoinOutcome<T> | undefined {
+    return this.task.outcome ?? undefined;
+  }
+
+  poll(cx: Context): Poll<JoinOutcome<T>> {
+    const o = this.task.outcome;
+    if (o !== null) return ready(o);
+    this.task.joinWaiter.register(cx);
+    return PENDING;
+  }
+
+  /** Stops waiting (detaches); the task keeps running. */
+  drop(): void {
+    this.task.joinWaiter.clear();
+  }
+
+  /** Cancels the task: its future is dropped and the outcome becomes "cancelled". */
+  abort(): void {
+    this.owner.abortTask(this.task);
+  }
+}

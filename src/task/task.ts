@@ -1,0 +1,48 @@
+/**
+ * Task: a spawned future and everything the simulation knows about it. The task is also the
+ * waker's target: a wake calls the schedule hook (the simulation) with the task.
+ *
+ * Invariants:
+ *  1. `generation` is the number of polls so far; the waker lent to poll k has generation k.
+ *  2. `wakersHeld` counts owned clones not yet consumed or dropped (who can still wake it).
+ *  3. `outcome` is set exactly once, when the task finishes; then `future` is null.
+ */
+import type { Future } from "../future/future.js";
+import type { TaskId } from "../sim/ids.js";
+import type { WakeHook, WakeTarget } from "../waker/waker.js";
+import { WakerSlot } from "../waker/waker-slot.js";
+import { TaskState } from "./task-state.js";
+
+/** How a task ended: panics and cancellation are values, not exceptions. */
+export type JoinOutcome<T> =
+  | { readonly kind: "completed"; readonly value: T }
+  | { readonly kind: "panicked"; readonly error: unknown; readonly message: string }
+  | { readonly kind: "cancelled" };
+
+export class Task<T = unknown> implements WakeTarget {
+  state: TaskState = TaskState.Idle;
+  generation = 0;
+  cloneSerial = 0;
+  wakersHeld = 0;
+  /** Step of the last poll, -1 before the first. */
+  lastPolledStep = -1;
+  /** Wakes received since the last poll started. */
+  wakesSinceLastPoll = 0;
+  future: Future<T> | null;
+  outcome: JoinOutcome<T> | null = null;
+  /** An abort was requested while the task was being polled; honoured when the poll returns. */
+  abortRequested = false;
+  /** The join handle's waiter (the task that awaits this one). */
+  readonly joinWaiter = new WakerSlot();
+
+  constructor(
+    readonly id: TaskId,
+    readonly name: string,
+    future: Future<T>,
+    readonly hook: WakeHook,
+    /** Daemon tasks are not expected to finish: they never count as stuck. */
+    readonly daemon: boolean,
+  ) {
+    this.future = future;
+  }
+}

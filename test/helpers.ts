@@ -1,0 +1,58 @@
+/**
+ * Small correct primitives used by the harness's own tests (written against the public API,
+ * as a user would).
+ */
+import { FutureBase, PENDING, ready, WakerSlot, type Context, type Future, type Poll } from "wakesim";
+
+/** A one-way flag: `wait()` completes once `set()` was called. Keeps the latest waker. */
+export class Flag {
+  private isSet = false;
+  private readonly slot = new WakerSlot();
+  set(): void {
+    this.isSet = true;
+    this.slot.wake();
+  }
+  wait(): Future<void> & FutureBase<void> {
+    const flag = this;
+    return new (class extends FutureBase<void> {
+      readonly label = "flag.wait";
+      poll(cx: Context): Poll<void> {
+        if (flag.isSet) return ready();
+        flag.slot.register(cx);
+        return PENDING;
+      }
+      drop(): void {
+        flag.slot.clear();
+      }
+    })();
+  }
+}
+
+/** A future that stays pending `n` polls, waking itself each time, then completes with `value`. */
+export function spin<T>(n: number, value: T, log?: string[], name?: string): Future<T> {
+  let left = n;
+  return {
+    poll(cx: Context): Poll<T> {
+      if (log !== undefined && name !== undefined) log.push(name);
+      if (left-- <= 0) return ready(value);
+      cx.waker.wakeByRef();
+      return PENDING;
+    },
+  };
+}
+
+/** A future that returns pending forever without arranging any wakeup (the classic bug). */
+export function forgetful(): Future<never> {
+  return { poll: () => PENDING, label: "forgetful" };
+}
+
+/** Records drop() calls. */
+export function droppable<T>(inner: Future<T>, dropped: string[], name: string): Future<T> {
+  return {
+    poll: (cx) => inner.poll(cx),
+    drop() {
+      dropped.push(name);
+      inner.drop?.();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { asyncBlock, ReactorEvent, ReplayChooser, Sim, sleep, sleepUntil } from "wakesim";
+import { EventQueue } from "../src/reactor/event-queue.js";
+
+class Mark extends ReactorEvent {
+  constructor(at: number, readonly tag: number) {
+    super(at);
+  }
+  fire(): void {}
+  describe(): string {
+    return `mark${this.tag}`;
+  }
+}
+
+describe("EventQueue", () => {
+  it("pops in (deadline, registration order) for any insertion pattern, skipping cancelled", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 60 }), (spec) => {
+        const q = new EventQueue();
+        const evs = spec.map(([at], i) => new Mark(at, i));
+        evs.forEach((e) => q.push(e));
+        spec.forEach(([, cancel], i) => cancel && q.cancel(evs[i]!));
+        const expected = evs.filter((_, i) => !spec[i]![1]).sort((a, b) => a.at - b.at || a.tag - b.tag).map((e) => e.tag);
+        expect(q.liveCount).toBe(expected.length);
+        const got: number[] = [];
+        for (let e = q.pop(); e !== undefined; e = q.pop()) got.push((e as Mark).tag);
+        expect(got).toEqual(expected);
+        expect(q.liveCount).toBe(0);
+      }),
+    );
+  });
+
+  it("restores tied events taken out with popAllAt in their original order", () => {
+    const q = new EventQueue();
+    const evs = [new Mark(5, 0), new Mark(5, 1), new Mark(5, 2), new Mark(9, 3)];
+    evs.forEach((e) => q.push(e));
+    const ties = q.popAllAt(5);
+    expect(ties.map((e) => (e as Mark).tag)).toEqual([0, 1, 2]);
+    q.restore(ties[2]!);
+    q.restore(ties[0]!);
+    expect([q.pop(), q.pop(), q.pop()].map((e) => (e as Mark).tag)).toEqual([0, 2, 3]);
+  });
+});
+
+describe("virtual clock", () => {
+  it("auto-advances to the next timer when nothing is runnable, and never goes backwards", () => {
+    const seen: number[] = [];
+    const sim = new Sim({ seed: 9 });
+    for (const d of [30, 10, 20]) {
+      sim.spawn(asyncBlock(function* () {
+        yield* sleep(d);
+        seen.push(sim.now);
+      }), { name: `s${d}` });
+    }
+    const out = sim.run();
+    expect(out.ok).toBe(true);
+    expect(seen).toEqual([10, 20, 30]);
+    expect(out.time).toBe(30);
+  });
+
+  it("fires timers due at the same instant in registration order by default", () => {
+    const order: string[] = [];
+    const sim = new Sim({ chooser: new ReplayChooser([]), executor: "fifo" });
+    for (const n of ["a", "b", "c"]) {
+      sim.spawn(asyncBlock(function* () {
+        yield* sleepUntil(4);
+        order.push(n);
+      }), { name: n });
+    }
+    expect(sim.run().ok).toBe(true);
+    expect(order).toEqual(["a", "b", "c"]);
+  });
+
+  it("lets the chooser reorder ties when the 'tie' fault is on", () => {
+    const orders = new Set<string>();
+    for (let seed = 0; seed < 60; seed++) {
+      const order: string[] = [];
+      const sim = new Sim({ seed, executor: "fifo", faults: ["tie"], faultProbability: 0.5 });
+      for (const n of ["a", "b", "c"]) {
+        sim.spawn(asyncBlock(function* () {
+          yield* sleepUntil(4);
+          order.push(n);
+        }), { name: n });
+      }
+      sim.run();
+      orders.add(order.join(""));
+    }
+    expect(orders.size).toBeGreaterThan(1);
+    expect(orders.has("abc")).toBe(true);
+  });
+
+  it("with a poll cost, lets time pass while tasks run so timers race with polls", () => {
+    const sim = new Sim({ seed: 2, pollCostTicks: 1, executor: "fifo" });
+    let spins = 0;
+    const done = { v: false };
+    sim.spawn(asyncBlock(function* () {
+      yield* sleep(3);
+      done.v = true;
+    }), { name: "timer" });
+    sim.spawn({
+      poll(cx) {
+        if (done.v) return { ready: true, value: undefined };
+        spins++;
+        cx.waker.wakeByRef();
+        return { ready: false };
+      },
+    }, { name: "spinner" });
+    const out = sim.run();
+    expect(out.ok).toBe(true);
+    expect(spins).toBeGreaterThan(0);
+    expect(out.time).toBeGreaterThanOrEqual(3);
+  });
+});
