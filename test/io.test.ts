@@ -9,7 +9,6 @@ import type { Future } from "../src/future/future.js";
 import { PENDING, ready, type Poll } from "../src/future/poll.js";
 import { EOF, RESET, WOULD_BLOCK } from "../src/io/io-result.js";
 import type { PipeReader, PipeWriter } from "../src/io/pipe.js";
-import type { SimOptions } from "../src/sim/config.js";
 import type { Outcome } from "../src/sim/outcome.js";
 import { Sim } from "../src/sim/sim.js";
 import { formatTrace } from "../src/trace/event.js";
@@ -116,6 +115,9 @@ function choiceKinds(out: Outcome): Map<string, { asked: number; deviated: numbe
   return m;
 }
 
+/** Always the plain option: the default schedule, no faults. */
+const zeros: Chooser = { name: "zeros", choose: () => 0 };
+
 const seeds = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 // ---- tests ------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ describe("SimIo.pipe", () => {
     );
     expect(() => io.pipe({ name: "" })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'name': expected a non-empty string, got ""]`);
     expect(() => io.pipe({ capacty: 4 } as never)).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'capacty': unknown pipe option — did you mean 'capacity'? Known: capacity, latencyTicks, name.]`,
+      `[OptionError: invalid option 'capacty': unknown pipe option (did you mean 'capacity'?); known: capacity, latencyTicks, name]`,
     );
     const { reader } = io.pipe();
     expect(() => reader.tryRead(0)).toThrowErrorMatchingInlineSnapshot(
@@ -242,27 +244,30 @@ describe("edge-triggered readiness", () => {
   });
 
   it("fires one edge per empty → non-empty transition and stores it for the next poll", () => {
-    const sim = new Sim({ seed: 1 });
+    const sim = new Sim({ chooser: zeros });
     const { reader, writer } = sim.io.pipe();
     const log: string[] = [];
-    let phase = 0;
     sim.spawn(
       fut((cx) => {
-        log.push(`poll ${phase}: ${reader.pollReadable(cx).ready ? "ready" : "pending"}`);
-        phase++;
-        return phase < 4 ? PENDING : ready();
+        for (;;) {
+          const r = reader.pollReadable(cx);
+          log.push(`${cx.runtime.now}: ${r.ready ? "ready" : "pending"}`);
+          if (!r.ready) return PENDING;
+        }
       }),
       { name: "watcher" },
     );
-    sim.tick(); // poll 0: no edge, registers
+    sim.tick(); // poll 1: no edge yet, registers
     writer.tryWrite("a");
     writer.tryWrite("b");
     sim.tick(); // arrival "a": empty → non-empty, the edge wakes the watcher
     sim.tick(); // arrival "b": into a non-empty buffer, no edge
-    sim.tick(); // poll 1: consumes the stored edge
-    sim.tick(); // nothing more: poll 1 registered again and nobody wakes it
-    expect(log).toEqual(["poll 0: pending", "poll 1: ready", "poll 2: pending"]);
+    sim.tick(); // poll 2: consumes the stored edge, then registers again
+    expect(sim.tick()).toBe(false); // nobody will ever wake it: the data sits unread
+    expect(log).toEqual(["0: pending", "0: ready", "0: pending"]);
     expect(sim.io.parkedWhileReady()).toEqual(["pipe#1:reader"]);
+    expect(reader.tryRead()).toBe("ab");
+    expect(sim.io.parkedWhileReady()).toEqual([]);
   });
 
   it("releases the registered waker when a high-level future is dropped", () => {
@@ -371,5 +376,256 @@ describe("latency", () => {
     expect(at).toBe(10);
     expect(out.time).toBe(10);
     expect(sim.now).toBe(10);
+  });
+});
+
+describe("I/O faults", () => {
+  /** A correct low-level reader that records every tryRead result and readiness answer. */
+  function recordingReader(r: PipeReader, log: string[]): Future<string | typeof RESET> {
+    let got = "";
+    return fut<string | typeof RESET>((cx) => {
+      for (;;) {
+        const x = r.tryRead();
+        log.push(`t=${cx.runtime.now} ${typeof x === "string" ? `${x.length}B` : String(x.description)}`);
+        if (typeof x === "string") got += x;
+        else if (x === EOF) return ready(got);
+        else if (x === RESET) return ready(RESET);
+        else {
+          const p = r.pollReadable(cx);
+          log.push(`t=${cx.runtime.now} ${p.ready ? "readable" : "wait"}`);
+          if (!p.ready) return PENDING;
+        }
+      }
+    });
+  }
+
+  const TEXT = "0123456789";
+
+  interface FaultCase {
+    readonly fault: FaultKind;
+    /** Builds a scenario of correct futures; returns a probe: did the fault visibly happen? */
+    setup(sim: Sim): () => boolean;
+  }
+
+  const cases: readonly FaultCase[] = [
+    {
+      fault: "short-read",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe();
+        writer.tryWrite(TEXT); // one chunk: a plain first read takes all of it
+        writer.close();
+        const log: string[] = [];
+        const rx = sim.spawn(recordingReader(reader, log));
+        return () => {
+          expect(rx.outcome).toEqual({ kind: "completed", value: TEXT });
+          const firstData = log.find((l) => l.endsWith("B"));
+          return firstData !== `t=0 ${TEXT.length}B`;
+        };
+      },
+    },
+    {
+      fault: "short-write",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe();
+        let accepted: unknown;
+        sim.spawn(fut(() => ((accepted = writer.tryWrite(TEXT)), writer.close(), ready())));
+        const rx = sim.spawn(reader.readToEnd());
+        return () => {
+          expect(typeof accepted === "number" && accepted >= 1).toBe(true);
+          expect(rx.outcome).toEqual({ kind: "completed", value: TEXT.slice(0, accepted as number) });
+          return (accepted as number) < TEXT.length;
+        };
+      },
+    },
+    {
+      fault: "coalesce",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe({ latencyTicks: 1 });
+        sim.spawn(fut(() => (writer.tryWrite("abc"), writer.tryWrite("def"), writer.close(), ready())));
+        const rx = sim.spawn(reader.readToEnd());
+        return () => {
+          expect(rx.outcome).toEqual({ kind: "completed", value: "abcdef" });
+          return sim.io.arrivals === 1; // plainly two: "abc", then "def" carrying the FIN
+        };
+      },
+    },
+    {
+      fault: "spurious-readiness",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe({ latencyTicks: 5 });
+        const log: string[] = [];
+        sim.spawn(fut(() => (writer.tryWrite(TEXT), writer.close(), ready())));
+        const rx = sim.spawn(recordingReader(reader, log));
+        return () => {
+          expect(rx.outcome).toEqual({ kind: "completed", value: TEXT });
+          return log.some((l) => l.startsWith("t=0 readable")); // nothing can arrive before t=5
+        };
+      },
+    },
+    {
+      fault: "reset",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe({ capacity: 3 });
+        const tx = sim.spawn(producer(writer, ["abc", "def", "ghi"]));
+        const rx = sim.spawn(reader.readToEnd());
+        return () => {
+          const sent = tx.outcome?.kind === "completed" ? tx.outcome.value : [];
+          expect(rx.outcome?.kind).toBe("completed");
+          return rx.outcome?.kind === "completed" && rx.outcome.value === RESET && (sent.length < 3 || sent.includes(RESET));
+        };
+      },
+    },
+    {
+      fault: "early-eof",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe({ capacity: 3 });
+        const tx = sim.spawn(producer(writer, ["abc", "def", "ghi"]));
+        const rx = sim.spawn(reader.readToEnd());
+        return () => {
+          const sent = tx.outcome?.kind === "completed" ? tx.outcome.value : [];
+          const got = rx.outcome?.kind === "completed" ? rx.outcome.value : undefined;
+          expect(typeof got === "string" && "abcdefghi".startsWith(got)).toBe(true);
+          // The reader saw EOF early, and the writer's next write saw RESET.
+          return got !== "abcdefghi" && sent.includes(RESET);
+        };
+      },
+    },
+    {
+      fault: "latency",
+      setup(sim) {
+        const { reader, writer } = sim.io.pipe();
+        const log: string[] = [];
+        sim.spawn(fut(() => (writer.tryWrite(TEXT), writer.close(), ready())));
+        sim.spawn(recordingReader(reader, log));
+        return () => log.some((l) => l.endsWith(`${TEXT.length}B`) && !l.startsWith("t=0 "));
+      },
+    },
+  ];
+
+  for (const c of cases) {
+    it(`injects ${c.fault} for some seed when enabled, and never when disabled`, () => {
+      let seen = 0;
+      for (const seed of seeds(200)) {
+        const on = new Sim({ seed, faults: [c.fault], trace: true });
+        const probeOn = c.setup(on);
+        const outOn = on.run();
+        expect(outOn.ok, `seed ${seed}`).toBe(true);
+        if (probeOn()) {
+          seen++;
+          expect(choiceKinds(outOn).get(c.fault)?.deviated).toBeGreaterThan(0);
+          expect(on.io.faultsInjected).toBeGreaterThan(0);
+        }
+
+        const off = new Sim({ seed, trace: true });
+        const probeOff = c.setup(off);
+        const outOff = off.run();
+        expect(outOff.ok, `seed ${seed}`).toBe(true);
+        expect(probeOff(), `seed ${seed}`).toBe(false);
+        expect(off.io.faultsInjected).toBe(0);
+        // A disabled fault asks nothing: only scheduling choices are made.
+        const kinds = choiceKinds(outOff);
+        expect([...kinds.keys()].filter((k) => k !== "task" && k !== "deliver")).toEqual([]);
+        expect(outOff.choices.length).toBe((kinds.get("task")?.asked ?? 0) + (kinds.get("deliver")?.asked ?? 0));
+        // Switching it off explicitly is the same run as never switching it on.
+        const offExplicit = new Sim({ seed, faults: { [c.fault]: false } });
+        c.setup(offExplicit);
+        expect(offExplicit.run().choices).toEqual(outOff.choices);
+      }
+      expect(seen).toBeGreaterThan(0);
+    });
+  }
+
+  it("keeps arrivals in order whatever latency each transfer draws", () => {
+    for (const seed of seeds(100)) {
+      const sim = new Sim({ seed, faults: ["latency", "tie"], faultProbability: 0.5, maxLatencyTicks: 20 });
+      const { reader, writer } = sim.io.pipe();
+      for (const ch of "abcdefghij") writer.tryWrite(ch);
+      writer.close();
+      const rx = sim.spawn(reader.readToEnd());
+      expect(sim.run().ok).toBe(true);
+      expect(rx.outcome).toEqual({ kind: "completed", value: "abcdefghij" });
+    }
+  });
+
+  it("bounds the retries of a read whose readiness is always spurious", () => {
+    const spurious: Chooser = { name: "spurious", choose: (_n: number, kind: ChoiceKind) => (kind === "spurious-readiness" ? 1 : 0) };
+    const sim = new Sim({ chooser: spurious, faults: ["spurious-readiness"], maxSteps: 1000 });
+    const { reader, writer } = sim.io.pipe();
+    const rx = sim.spawn(reader.read(), { name: "reader" });
+    sim.spawn(chain([() => yieldOnce(), () => writer.write("hi")]), { name: "writer" });
+    const out = sim.run();
+    expect(out.ok).toBe(true);
+    expect(rx.outcome).toEqual({ kind: "completed", value: "hi" });
+  });
+});
+
+describe("high-level read and write", () => {
+  const MSGS = ["alpha;", "beta;", "gamma;", "delta;"];
+  const ALL = MSGS.join("");
+
+  /** read(4) until EOF or RESET, as a hand-written loop over ReadFutures. */
+  function consumer(r: PipeReader): Future<{ got: string; end: "EOF" | "RESET" }> {
+    let got = "";
+    let cur: Future<string | typeof EOF | typeof RESET> | undefined;
+    return fut<{ got: string; end: "EOF" | "RESET" }>((cx) => {
+      for (;;) {
+        cur ??= r.read(4);
+        const p = cur.poll(cx);
+        if (!p.ready) return PENDING;
+        cur = undefined;
+        if (p.value === EOF) return ready({ got, end: "EOF" });
+        if (p.value === RESET) return ready({ got, end: "RESET" });
+        expect(p.value.length).toBeGreaterThanOrEqual(1);
+        expect(p.value.length).toBeLessThanOrEqual(4);
+        got += p.value;
+      }
+    });
+  }
+
+  it("are correct under every fault, over 200 seeds", () => {
+    let complete = 0;
+    let cut = 0;
+    for (const seed of seeds(200)) {
+      const sim = new Sim({ seed, faults: "all" });
+      const { reader, writer } = sim.io.pipe({ capacity: 4, latencyTicks: 1 });
+      const tx = sim.spawn(producer(writer, MSGS), { name: "producer" });
+      const rx = sim.spawn(consumer(reader), { name: "consumer" });
+      const out = sim.run();
+      expect(out.ok, `seed ${seed}: ${out.violations.map((v) => v.message).join("; ")}`).toBe(true);
+      const sent = tx.outcome?.kind === "completed" ? tx.outcome.value : undefined;
+      const recv = rx.outcome?.kind === "completed" ? rx.outcome.value : undefined;
+      // Every write wrote all of its message, or saw RESET and was the last.
+      sent!.forEach((n, i) => expect(n === RESET ? i === sent!.length - 1 : n === MSGS[i]!.length).toBe(true));
+      // What was read is what was written, in order, never duplicated: a prefix, or all of it.
+      expect(ALL.startsWith(recv!.got), `seed ${seed}: ${recv!.got}`).toBe(true);
+      if (recv!.got === ALL) complete++;
+      else cut++;
+      expect(sim.io.bytesMoved).toBe(recv!.got.length);
+      expect(sim.io.parkedWhileReady()).toEqual([]);
+    }
+    // Both kinds of run happen: streams that got through, and streams a reset or early EOF cut.
+    expect(complete).toBeGreaterThan(10);
+    expect(cut).toBeGreaterThan(10);
+  });
+});
+
+describe("determinism", () => {
+  function echo(seed: number): { out: Outcome; trace: string } {
+    const sim = new Sim({ seed, faults: "all", faultProbability: 0.3, trace: true });
+    const [a, b] = sim.io.duplex({ capacity: 3, latencyTicks: 2 });
+    sim.spawn(chain([() => a.write("hello world"), () => void a.close(), () => a.readToEnd()]), { name: "client" });
+    sim.spawn(chain([() => b.readToEnd(), ([s]) => (typeof s === "string" ? b.write(s) : undefined), () => void b.close()]), { name: "server" });
+    const out = sim.run();
+    return { out, trace: formatTrace(out.trace!) };
+  }
+
+  it("gives identical choices and a byte-identical trace for the same seed", () => {
+    for (const seed of seeds(20)) {
+      const first = echo(seed);
+      const second = echo(seed);
+      expect(second.out.choices).toEqual(first.out.choices);
+      expect(second.trace).toBe(first.trace);
+      expect(first.trace).toContain("deliver duplex#1[0->1] arrival");
+    }
   });
 });

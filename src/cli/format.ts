@@ -8,6 +8,8 @@ import type { SimOptions } from "../sim/config.js";
 import { formatTrace } from "../trace/event.js";
 
 export interface FormatContext {
+  /** How the user runs wakesim here ("npx wakesim", or the repo's "npm run wakesim --"). */
+  command: string;
   file: string;
   options: SimOptions;
   seed?: number;
@@ -26,7 +28,7 @@ export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): st
     ctx.options.executor !== undefined ? ` --executor ${String(ctx.options.executor)}` : "",
     ctx.options.faults !== undefined ? ` --faults ${Array.isArray(ctx.options.faults) ? ctx.options.faults.join(",") : String(ctx.options.faults)}` : "",
   ].join("");
-  lines.push("", "reproduce:", `  npx wakesim replay ${ctx.file} ${out.token}${flags}`);
+  lines.push("", "reproduce:", `  ${ctx.command} replay ${ctx.file} ${out.token}${flags}`);
   if (out.trace !== null) {
     lines.push("", `trace (${out.trace.length} events):`);
     lines.push(...formatTrace(out.trace).trimEnd().split("\n").map((l) => `  ${l}`));

@@ -34,6 +34,9 @@ async function loadScenario(file: string): Promise<Scenario> {
 
 class UsageError extends Error {}
 
+// Inside this repository the CLI runs from source through an npm script; installed, it is a bin.
+const COMMAND = /src[\\/]cli[\\/]main\.ts$/.test(process.argv[1] ?? "") ? "npm run wakesim --" : "npx wakesim";
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -60,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === "replay") {
     if (token === undefined) throw new UsageError(`'replay' needs a token\n${USAGE}`);
     const out = replay(scenario, token, opts);
-    console.log(formatOutcome(scenario, out, { file, options: opts }));
+    console.log(formatOutcome(scenario, out, { command: COMMAND, file, options: opts }));
     return out.ok ? 0 : 1;
   }
   if (cmd !== "run") throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);
@@ -73,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     if (!out.ok) {
       // Re-run the failing schedule with full tracing for the report.
       const traced = replay(scenario, out.token, opts);
-      console.log(formatOutcome(scenario, traced, { file, options: opts, seed: first + i, runs: i + 1 }));
+      console.log(formatOutcome(scenario, traced, { command: COMMAND, file, options: opts, seed: first + i, runs: i + 1 }));
       return 1;
     }
   }

@@ -22,7 +22,8 @@
  *  5. On its n-th poll where n is a multiple of `globalQueueIntervalPolls`: the injector first.
  *  6. Its LIFO slot, unless it already polled from the slot `maxLifoPollsInRow` times in a row and
  *     its local queue is not empty; then the slot task is moved to the back of the local queue
- *     (as tokio does when the budget is spent) and the local queue head goes instead.
+ *     (as tokio does when the budget is spent) and the local queue head goes instead. Default 3
+ *     (tokio's MAX_LIFO_POLLS_PER_TICK); `Infinity` makes it unbounded, like `"lifo-slot"`.
  *  7. Its local queue head.
  *  8. The injector. When several workers reach for the injector in one round, they get
  *     successive entries (worker order), so every candidate is a distinct task.
@@ -110,13 +111,13 @@ export class WorkStealingExecutor implements Executor {
     for (const k of Object.keys(opts)) {
       if (!(KEYS as readonly string[]).includes(k)) {
         const hint = closest(k, KEYS);
-        throw new OptionError(`executor.${k}`, `unknown work-stealing option${hint ? ` — did you mean '${hint}'?` : ""}. Known: ${KEYS.join(", ")}.`);
+        throw new OptionError(`executor.${k}`, `unknown work-stealing option${hint ? ` — did you mean '${hint}'?` : "."} Known: ${KEYS.join(", ")}.`);
       }
     }
     const n = checkInt("executor.workers", opts.workers ?? 2, 1);
     this.interval = checkInt("executor.globalQueueIntervalPolls", opts.globalQueueIntervalPolls ?? 61, 1);
     const lifo = opts.lifoSlot ?? true;
-    if (typeof lifo !== "boolean") throw new OptionError("executor.lifoSlot", `expected true or false, got ${String(lifo)}`);
+    if (typeof lifo !== "boolean") throw new OptionError("executor.lifoSlot", `expected true or false, got ${JSON.stringify(lifo)}`);
     this.lifoSlot = lifo;
     const max = opts.maxLifoPollsInRow ?? 3;
     this.maxLifoPollsInRow = max === Infinity ? max : checkInt("executor.maxLifoPollsInRow", max, 1);

@@ -142,7 +142,7 @@ function checkOptions(opts: PipeOptions, what: string): CheckedOptions {
   for (const k of Object.keys(opts)) {
     if (!(OPTION_KEYS as readonly string[]).includes(k)) {
       const hint = closest(k, OPTION_KEYS);
-      throw new OptionError(k, `unknown ${what} option${hint ? ` — did you mean '${hint}'?` : ""}. Known: ${OPTION_KEYS.join(", ")}.`);
+      throw new OptionError(k, `unknown ${what} option${hint ? ` (did you mean '${hint}'?)` : ""}; known: ${OPTION_KEYS.join(", ")}`);
     }
   }
   const capacity = opts.capacity ?? Infinity;

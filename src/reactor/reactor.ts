@@ -83,6 +83,7 @@ export class Reactor {
 
   /** True when an event is due now. */
   hasDue(): boolean {
+    if (this.queue.liveCount === 0) return false;
     const e = this.queue.peek();
     return e !== undefined && e.at <= this.clock.now;
   }
@@ -105,8 +106,11 @@ export class Reactor {
     this.clock.advanceTo(this.clock.now + ticks);
   }
 
-  /** Delivers one due event (rule 1) and returns it, or undefined if none is due. */
-  deliverOne(): ReactorEvent | undefined {
+  /**
+   * Takes the next due event (rule 1) out of the queue, or undefined if none is due. The caller
+   * delivers it with `fire()` (after tracing it, so the trace shows the cause before its wakes).
+   */
+  takeDue(): ReactorEvent | undefined {
     const head = this.queue.peek();
     if (head === undefined || head.at > this.clock.now) return undefined;
     let e: ReactorEvent;
@@ -119,7 +123,6 @@ export class Reactor {
       e = this.queue.pop()!;
     }
     this.delivered++;
-    e.fire();
     return e;
   }
 }

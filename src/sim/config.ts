@@ -84,12 +84,16 @@ const KEYS = [
   "scenario",
 ] as const;
 
+const KEY_SET: ReadonlySet<string> = new Set(KEYS);
+const NO_FAULTS: ReadonlySet<FaultKind> = new Set();
+const ALL_FAULTS: ReadonlySet<FaultKind> = new Set(FAULT_KINDS);
+
 const EXECUTORS: readonly ExecutorName[] = ["fifo", "permissive", "lifo-slot", "work-stealing"];
 
 export function resolveOptions(o: SimOptions): ResolvedOptions {
   if (typeof o !== "object" || o === null) throw new OptionError("options", "expected an object like { seed: 1 }");
-  for (const k of Object.keys(o)) {
-    if (!(KEYS as readonly string[]).includes(k)) {
+  for (const k in o) {
+    if (!KEY_SET.has(k)) {
       const hint = closest(k, KEYS);
       throw new OptionError(k, `unknown option${hint ? ` — did you mean '${hint}'?` : ""}. Known options: ${KEYS.join(", ")}.`);
     }
@@ -148,8 +152,9 @@ function checkExecutor(e: ExecutorSpec): ExecutorSpec {
 }
 
 function checkFaults(f: FaultSpec): ReadonlySet<FaultKind> {
-  if (f === "all") return new Set(FAULT_KINDS);
-  if (f === "none") return new Set();
+  // Shared sets: they are never mutated, and a fresh Sim per run must stay cheap.
+  if (f === "all") return ALL_FAULTS;
+  if (f === "none") return NO_FAULTS;
   const list: string[] = Array.isArray(f) ? [...f] : Object.entries(f as object).filter(([, on]) => on === true).map(([k]) => k);
   if (!Array.isArray(f)) {
     for (const [k, on] of Object.entries(f as object)) {

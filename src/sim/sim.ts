@@ -34,6 +34,8 @@ import type { Runtime } from "./runtime.js";
 import { diagnoseStuck } from "./stuck.js";
 import type { Violation } from "./violation.js";
 
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
 export interface SpawnOptions {
   /** Shown in reports and traces (default "task<N>"). */
   name?: string;
@@ -56,7 +58,8 @@ export class Sim implements Runtime, WakeHook {
   private readonly executor: Executor;
   private readonly tasks: Task[] = [];
   private readonly names = new Set<string>();
-  private readonly choices: number[] = [];
+  private choices: number[] = [];
+  private choicesShared = false;
   private readonly violations: Violation[] = [];
   private readonly trace: TraceEvent[] | null;
   private readonly faults: ReadonlySet<FaultKind>;
@@ -98,6 +101,10 @@ export class Sim implements Runtime, WakeHook {
     const i = this.chooser.choose(n, kind);
     if ((i >>> 0) !== i || i >= n) {
       throw new ChooserError(`chooser '${this.chooser.name}' answered ${String(i)} for a ${kind} choice among ${n}; it must return an integer in [0, ${n})`);
+    }
+    if (this.choicesShared) {
+      this.choices = this.choices.slice();
+      this.choicesShared = false;
     }
     this.choices.push(i);
     if (this.trace !== null) this.trace.push({ type: "ChoiceMade", step: this.steps, kind, n, chosen: i });
@@ -187,8 +194,9 @@ export class Sim implements Runtime, WakeHook {
     const cands = this.executor.candidates();
     const n = cands.length;
     if (this.reactor.hasDue() && (n === 0 || this.decide(2, "deliver") === 0)) {
-      const e = this.reactor.deliverOne()!;
+      const e = this.reactor.takeDue()!;
       if (this.trace !== null) this.trace.push({ type: "EventDelivered", step: this.steps, time: this.clock.now, event: e.describe() });
+      e.fire();
       this.steps++;
       return true;
     }
@@ -392,32 +400,57 @@ export class Sim implements Runtime, WakeHook {
   }
 
   private outcome(status: RunStatus): Outcome {
-    const tasks: TaskSummary[] = this.tasks.map((t) => ({
+    // The outcome shares the choice list; a later run() of this Sim copies before appending.
+    this.choicesShared = true;
+    return new RunOutcome(
+      status === "completed" && this.violations.length === 0,
+      status,
+      this.violations.length === 0 ? NO_VIOLATIONS : this.violations.slice(),
+      this.steps,
+      this.polls,
+      this.clock.now,
+      this.chooser.name,
+      this.choices,
+      this.trace === null ? null : this.trace.slice(),
+      this.options,
+      this.tasks,
+    );
+  }
+
+}
+
+/** Outcome with the costly parts (task summaries, the token) built on first read. */
+class RunOutcome implements Outcome {
+  private summaries: TaskSummary[] | null = null;
+  constructor(
+    readonly ok: boolean,
+    readonly status: RunStatus,
+    readonly violations: readonly Violation[],
+    readonly steps: number,
+    readonly polls: number,
+    readonly time: number,
+    readonly chooser: string,
+    readonly choices: readonly number[],
+    readonly trace: readonly TraceEvent[] | null,
+    private readonly opts: ResolvedOptions,
+    private readonly taskList: readonly Task[],
+  ) {}
+
+  get seed(): number | string {
+    return this.opts.seed;
+  }
+
+  get tasks(): readonly TaskSummary[] {
+    return (this.summaries ??= this.taskList.map((t) => ({
       id: t.id,
       name: t.name,
       state: t.outcome === null ? "pending" : t.outcome.kind,
       polls: t.generation,
       daemon: t.daemon,
-    }));
-    const choices = this.choices.slice();
-    const generator = this.chooser.name;
-    const opts = this.options;
-    return {
-      ok: status === "completed" && this.violations.length === 0,
-      status,
-      violations: this.violations.slice(),
-      steps: this.steps,
-      polls: this.polls,
-      time: this.clock.now,
-      seed: this.options.seed,
-      chooser: this.chooser.name,
-      choices,
-      tasks,
-      // Encoded on demand: the fast path never pays for it.
-      get token() {
-        return formatToken({ fingerprint: optionsFingerprint(opts), generator, scenario: opts.scenario, choices });
-      },
-      trace: this.trace === null ? null : this.trace.slice(),
-    };
+    })));
+  }
+
+  get token(): string {
+    return formatToken({ fingerprint: optionsFingerprint(this.opts), generator: this.chooser, scenario: this.opts.scenario, choices: this.choices });
   }
 }
