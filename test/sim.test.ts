@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, defineScenario, PENDING, ready, runScenario, Sim, sleep, yieldNow, type Context, type Poll } from "wakesim";
+import { asyncBlock, defineScenario, PENDING, ready, runScenario, Sim, sleep, yieldNow, type Context, type Poll, type Waker } from "wakesim";
 import { Flag, forgetful, spin } from "./helpers.js";
 
 describe("Sim.run", () => {
@@ -159,6 +159,31 @@ describe("Sim.run", () => {
     }, { name: "quitter" });
     expect(sim.run().ok).toBe(true);
     expect(self.h.outcome).toEqual({ kind: "cancelled" });
+  });
+
+  it("aborts an idle task whose drop wakes its own waker without handing it back to the executor", () => {
+    for (const executor of ["fifo", "permissive", "lifo-slot", "work-stealing"] as const) {
+      const sim = new Sim({ seed: 1, executor });
+      let kept: Waker | null = null;
+      const victim = sim.spawn({
+        poll(cx: Context): Poll<void> {
+          kept ??= cx.waker.clone();
+          return PENDING;
+        },
+        drop() {
+          kept?.wake(); // a guard that notifies "the next waiter", which is itself
+        },
+      }, { name: "victim" });
+      sim.spawn(asyncBlock(function* () {
+        yield* yieldNow();
+        victim.abort();
+        yield* yieldNow();
+        yield* yieldNow();
+      }), { name: "killer" });
+      const out = sim.run();
+      expect(out.ok, executor).toBe(true);
+      expect(victim.outcome, executor).toEqual({ kind: "cancelled" });
+    }
   });
 
   it("can be stepped one unit at a time with tick()", () => {

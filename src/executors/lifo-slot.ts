@@ -13,6 +13,7 @@
  *
  * Deterministic: it never offers a choice.
  */
+import { checkInt } from "../sim/config.js";
 import type { TaskId } from "../sim/ids.js";
 import type { Executor, ScheduleCause } from "./executor.js";
 import { TaskQueue } from "./task-queue.js";
@@ -25,7 +26,11 @@ export class LifoSlotExecutor implements Executor {
   private readonly one: TaskId[] = [];
   private tookSlot = false;
 
-  constructor(private readonly maxLifoPollsInRow = Infinity) {}
+  private readonly maxLifoPollsInRow: number;
+
+  constructor(maxLifoPollsInRow: number = Infinity) {
+    this.maxLifoPollsInRow = maxLifoPollsInRow === Infinity ? Infinity : checkInt("executor.maxLifoPollsInRow", maxLifoPollsInRow, 1);
+  }
 
   schedule(task: TaskId, cause: ScheduleCause, from: TaskId | null): void {
     if (from !== null && cause !== "notified") {

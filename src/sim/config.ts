@@ -142,7 +142,7 @@ function checkExecutor(e: ExecutorSpec): ExecutorSpec {
   if (typeof e === "string") {
     if ((EXECUTORS as readonly string[]).includes(e)) return e;
     const hint = closest(e, EXECUTORS);
-    throw new OptionError("executor", `unknown executor '${e}'${hint ? ` — did you mean '${hint}'?` : ""} Use one of ${EXECUTORS.join(", ")}, an options object, or a factory () => Executor.`);
+    throw new OptionError("executor", `unknown executor '${e}'${hint ? ` — did you mean '${hint}'?` : "."} Use one of ${EXECUTORS.join(", ")}, an options object, or a factory () => Executor.`);
   }
   if (typeof e === "object" && e !== null && (e.kind === "work-stealing" || e.kind === "lifo-slot")) return e;
   if (typeof e === "object" && e !== null && typeof (e as Executor).schedule === "function") {

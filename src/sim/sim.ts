@@ -156,6 +156,9 @@ export class Sim implements Runtime, WakeHook {
       return;
     }
     if (t.state === TaskState.Scheduled) this.executor.remove(t.id);
+    // Done before the drop: a drop that wakes the task itself (a guard notifying its own
+    // waiter) must not hand a finished task back to the executor.
+    transitionToDone(t);
     this.dropFuture(t);
     this.finish(t, { kind: "cancelled" });
   }
@@ -241,7 +244,6 @@ export class Sim implements Runtime, WakeHook {
       thrown = e;
     }
     waker._expire();
-    this.current = null;
     this.polls++;
     if (trace !== null) trace.push({ type: "PollReturned", step: this.steps, time: this.clock.now, task: t.name, result });
     this.steps++;
@@ -256,6 +258,9 @@ export class Sim implements Runtime, WakeHook {
     } else if (transitionToIdle(t) === "notified") {
       this.executor.schedule(t.id, "notified", t.id);
     }
+    // `current` stays set until here so that wakes caused by finishing (the joiner's wake,
+    // drops on panic or abort) are attributed to this task, as a runtime would run them on its worker.
+    this.current = null;
     this.executor.pollDone?.(t.id);
     if (this.options.pollCostTicks > 0) this.reactor.elapse(this.options.pollCostTicks);
   }
@@ -291,8 +296,6 @@ export class Sim implements Runtime, WakeHook {
     const f = t.future;
     t.future = null;
     if (f === null || f.drop === undefined) return;
-    const prev = this.current;
-    this.current = t;
     try {
       f.drop();
     } catch (e) {
@@ -309,8 +312,6 @@ export class Sim implements Runtime, WakeHook {
           message: `dropping the future of task '${t.name}' threw: ${message}`,
         });
       }
-    } finally {
-      this.current = prev;
     }
   }
 
