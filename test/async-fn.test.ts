@@ -65,7 +65,8 @@ describe("asyncFn", () => {
   it("on drop, drops the awaited future and runs the body's finally blocks", () => {
     const sim = new Sim({ executor: "fifo" });
     const log: string[] = [];
-    const inner: Future<void> = { poll: () => PENDING, drop: () => log.push("inner dropped") };
+    const never = new Flag().wait();
+    const inner: Future<void> = { poll: (cx) => never.poll(cx), drop: () => log.push("inner dropped") };
     const h = sim.spawn(
       asyncBlock(function* () {
         try {

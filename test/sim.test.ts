@@ -89,16 +89,26 @@ describe("Sim.run", () => {
     expect(h.outcome).toEqual({ kind: "completed", value: 60 });
   });
 
-  it("stops at quiescence and diagnoses a task pending with no wake source", () => {
+  it("flags a poll that returns pending without arranging a wakeup at that poll, and stops", () => {
     const sim = new Sim({ seed: 1 });
+    sim.spawn(forgetful(), { name: "lost" });
+    const out = sim.run();
+    expect(out.status).toBe("stopped");
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatchObject({ kind: "lost-wakeup", detection: "at-poll", tasks: ["lost"], step: 0, stuck: [{ task: "lost", diagnosis: "no-wake-source", awaiting: "forgetful" }] });
+    expect(out.violations[0]!.message).toMatchInlineSnapshot(`"poll 1 of task 'lost' (step 0, awaiting forgetful) returned pending without taking a clone of this poll's waker and without waking it: nothing can wake it for this poll"`);
+  });
+
+  it("with the at-poll check off, stops at quiescence and diagnoses a task pending with no wake source", () => {
+    const sim = new Sim({ seed: 1, oracles: { pendingWithoutWaker: false } });
     sim.spawn(forgetful(), { name: "lost" });
     const out = sim.run();
     expect(out.status).toBe("quiescent");
     expect(out.violations).toHaveLength(1);
-    expect(out.violations[0]).toMatchObject({ kind: "lost-wakeup", tasks: ["lost"], stuck: [{ task: "lost", diagnosis: "no-wake-source" }] });
+    expect(out.violations[0]).toMatchObject({ kind: "lost-wakeup", detection: "quiescence", tasks: ["lost"], stuck: [{ task: "lost", diagnosis: "no-wake-source" }] });
     expect(out.violations[0]!.message).toMatchInlineSnapshot(`
       "the run reached quiescence (nothing runnable, no pending event) at step 1, t=0, with 1 task still pending:
-        - lost: pending since step 0 with no clone of its waker held anywhere: its future returned pending without arranging a wakeup"
+        - lost: pending since step 0 (awaiting forgetful) with no clone of its waker held anywhere: its future returned pending without arranging a wakeup"
     `);
   });
 
@@ -112,7 +122,7 @@ describe("Sim.run", () => {
 
   it("does not report daemon tasks as stuck, and stops when the others are done", () => {
     const sim = new Sim({ seed: 1 });
-    sim.spawn(forgetful(), { name: "bg", daemon: true });
+    sim.spawn(new Flag().wait(), { name: "bg", daemon: true });
     sim.spawn(spin(1, 0), { name: "main" });
     expect(sim.run()).toMatchObject({ ok: true, status: "completed" });
   });
@@ -205,10 +215,10 @@ describe("options", () => {
       `[OptionError: invalid option 'executor': unknown executor 'fifi' — did you mean 'fifo'? Use one of fifo, permissive, lifo-slot, work-stealing, an options object, or a factory () => Executor.]`,
     );
     expect(() => new Sim({ sed: 1 } as object)).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'sed': unknown option — did you mean 'seed'?. Known options: seed, chooser, executor, faults, faultProbability, maxLatencyTicks, pollCostTicks, maxSteps, trace, allowPanics, scenario.]`,
+      `[OptionError: invalid option 'sed': unknown option — did you mean 'seed'? Known options: seed, chooser, executor, faults, faultProbability, maxLatencyTicks, pollCostTicks, maxSteps, trace, allowPanics, scenario, oracles, stopOnViolation, checkDeterminism.]`,
     );
     expect(() => new Sim({ faults: ["latncy" as "latency"] })).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'faults': unknown fault kind 'latncy' — did you mean 'latency'?. Known: latency, short-read, short-write, coalesce, spurious-wake, spurious-readiness, reset, early-eof, tie.]`,
+      `[OptionError: invalid option 'faults': unknown fault kind 'latncy' — did you mean 'latency'? Known: latency, short-read, short-write, coalesce, spurious-wake, spurious-readiness, reset, early-eof, tie.]`,
     );
     expect(() => new Sim().run({ maxSteps: 0 })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'maxSteps': must be ≥ 1, got 0]`);
     expect(() => new Sim().spawn((() => 1) as never)).toThrowErrorMatchingInlineSnapshot(

@@ -27,7 +27,8 @@ describe("Waker", () => {
 
   it("makes the borrowed waker unusable after its poll, with a message that says to clone it", () => {
     let kept: Waker | null = null;
-    const sim = new Sim({ seed: 1, executor: "fifo" });
+    // The at-poll oracle would stop the run first (the waiter took no clone); let it go on.
+    const sim = new Sim({ seed: 1, executor: "fifo", stopOnViolation: false });
     sim.spawn({ poll: (cx) => ((kept = cx.waker), PENDING) }, { name: "waiter" });
     sim.spawn(
       {
@@ -96,7 +97,7 @@ describe("Waker", () => {
     expect(out.ok).toBe(true);
   });
 
-  it("marks a wake through a waker from an older poll as stale in the trace", () => {
+  it("reports a wake through a waker from an older poll as stale, and marks it in the trace", () => {
     let old: Waker | null = null;
     const sim = new Sim({ seed: 1, trace: true });
     sim.spawn(
@@ -117,7 +118,10 @@ describe("Waker", () => {
       { name: "t" },
     );
     const out = sim.run();
-    expect(out.ok).toBe(true);
+    expect(out.status).toBe("stopped");
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatchObject({ kind: "stale-waker", task: "t", wakerGeneration: 1, taskGeneration: 2 });
+    expect(out.violations[0]!.message).toMatchInlineSnapshot(`"task 't' was woken through a waker from its poll 1, but it has been polled since (latest: poll 2), by task 't': whoever holds it kept an old waker instead of the latest one, and only the latest is guaranteed to reach the task"`);
     const wakes = out.trace!.filter((e) => e.type === "WakeIssued");
     expect(wakes.map((w) => (w.type === "WakeIssued" ? [w.waker, w.stale, w.effect] : null))).toEqual([
       ["t@g1.0", false, "notified-while-running"],

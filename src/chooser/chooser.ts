@@ -53,9 +53,17 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export interface Chooser {
   /** Generator/strategy name, recorded in reports and replay tokens (e.g. "alea", "replay"). */
   readonly name: string;
+  /**
+   * False for strategies that starve tasks on purpose (PCT's priorities, exhaustive search):
+   * the fairness oracle is only meaningful under a fair chooser. Default: fair.
+   */
+  readonly fair?: boolean;
   /** Returns an integer in [0, n). Called only with n ≥ 2. */
   choose(n: number, kind: ChoiceKind): number;
 }
+
+/** Generators whose schedules are unfair by design (the fairness oracle does not apply). */
+export const UNFAIR_GENERATORS: ReadonlySet<string> = new Set(["pct", "exhaustive"]);
 
 /** Thrown when a chooser answers outside [0, n). */
 export class ChooserError extends Error {

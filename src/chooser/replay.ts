@@ -6,15 +6,20 @@
  * modulo n and a list that runs out answers 0 (the plain option) from then on, so every list
  * is a valid schedule and shrinking toward "0 everywhere" means toward the default schedule.
  */
-import type { ChoiceKind, Chooser } from "./chooser.js";
+import { UNFAIR_GENERATORS, type ChoiceKind, type Chooser } from "./chooser.js";
 
 export class ReplayChooser implements Chooser {
   private i = 0;
 
+  /** Fair unless the run it replays came from an unfair strategy (so replays judge alike). */
+  readonly fair: boolean;
+
   constructor(
     private readonly choices: readonly number[],
     readonly name = "replay",
-  ) {}
+  ) {
+    this.fair = !UNFAIR_GENERATORS.has(name);
+  }
 
   /** How many recorded choices were read so far. */
   get consumed(): number {

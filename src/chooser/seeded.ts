@@ -18,6 +18,7 @@ const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "delive
 
 export class SeededChooser implements Chooser {
   readonly name = "alea";
+  readonly fair = true;
   private readonly next: () => number;
   private readonly faultProbability: number;
 

@@ -37,6 +37,11 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
     this.gen = gen;
   }
 
+  /** The future this body is awaiting now (for diagnoses), or null. */
+  get awaitingFuture(): Future<unknown> | null {
+    return this.awaiting;
+  }
+
   poll(cx: Context): Poll<T> {
     const gen = this.gen;
     if (gen === null) {
@@ -59,6 +64,7 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
       }
       let p: Poll<unknown>;
       try {
+        cx.runtime.countInnerPoll();
         p = fut.poll(cx);
       } catch (e) {
         // Rule 2: the awaited future panicked; let the body catch it.

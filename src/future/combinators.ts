@@ -41,6 +41,7 @@ export class Join<T extends readonly Future<unknown>[]> extends FutureBase<Outpu
   poll(cx: Context): Poll<Outputs<T>> {
     for (let i = 0; i < this.futs.length; i++) {
       if (this.done[i]) continue;
+      cx.runtime.countInnerPoll();
       const p = this.futs[i]!.poll(cx);
       if (p.ready) {
         this.results[i] = p.value;
@@ -76,6 +77,7 @@ export class Select<T extends readonly Future<unknown>[]> extends FutureBase<Sel
     const first = cx.runtime.decide(n, "select");
     for (let k = 0; k < n; k++) {
       const i = (first + k) % n;
+      cx.runtime.countInnerPoll();
       const p = this.futs[i]!.poll(cx);
       if (p.ready) {
         this.finished = true;
@@ -145,6 +147,7 @@ export class Timeout<T> extends FutureBase<TimeoutResult<T>> {
   }
 
   poll(cx: Context): Poll<TimeoutResult<T>> {
+    cx.runtime.countInnerPoll();
     const p = this.fut.poll(cx);
     if (p.ready) {
       this.finished = true;

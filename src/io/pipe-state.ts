@@ -136,6 +136,7 @@ export class PipeState {
     const out = this.buffer.slice(0, n);
     this.buffer = this.buffer.slice(n);
     this.stats.bytesMoved += n;
+    this.rt.progress();
     if (wasFull) this.fireWriteEdge(); // rule 2: full → not full
     return out;
   }

@@ -11,6 +11,7 @@
  */
 import { checkInt } from "../sim/config.js";
 import { closest, OptionError } from "../sim/errors.js";
+import type { TaskId } from "../sim/ids.js";
 import type { Runtime } from "../sim/runtime.js";
 import type { ReadFuture, ReadToEndFuture, WriteFuture } from "./io-futures.js";
 import { PipeState, type IoStats } from "./pipe-state.js";
@@ -120,6 +121,26 @@ export class SimIo {
       if (p.writerParkedWhileReady) (out ??= []).push(`${p.name}:writer`);
     }
     return out ?? [];
+  }
+
+  /** Like `parkedWhileReady`, with the waiting task (for the resource-level lost-wakeup oracle). */
+  parkedWaiters(): { resource: string; task: TaskId | null }[] {
+    let out: { resource: string; task: TaskId | null }[] | undefined;
+    for (const p of this.pipes) {
+      if (p.readerParkedWhileReady) (out ??= []).push({ resource: `${p.name}:reader`, task: p.readSlot.holder });
+      if (p.writerParkedWhileReady) (out ??= []).push({ resource: `${p.name}:writer`, task: p.writeSlot.holder });
+    }
+    return out ?? [];
+  }
+
+  /** The pipe endpoints holding a waker of `task` (for lost-wakeup diagnoses). */
+  holdersOf(task: TaskId): string[] {
+    const out: string[] = [];
+    for (const p of this.pipes) {
+      if (p.readSlot.holder === task) out.push(`${p.name} reader (waiting for readable)`);
+      if (p.writeSlot.holder === task) out.push(`${p.name} writer (waiting for writable)`);
+    }
+    return out;
   }
 
   private make(name: string, o: CheckedOptions): PipeState {

@@ -53,6 +53,11 @@ export class EventQueue {
     h[i] = e;
   }
 
+  /** Calls `fn` on every live event, in no particular order (diagnosis only: O(n)). */
+  forEachLive(fn: (e: ReactorEvent) => void): void {
+    for (const e of this.heap) if (!e.cancelled) fn(e);
+  }
+
   /** Marks an event cancelled; it is skipped when it reaches the top. */
   cancel(e: ReactorEvent): void {
     if (e.queued && !e.cancelled) {

@@ -10,7 +10,7 @@
  */
 import type { VirtualClock } from "../clock/virtual-clock.js";
 import type { Runtime } from "../sim/runtime.js";
-import { asTimerId, type TimerId } from "../sim/ids.js";
+import { asTimerId, type TaskId, type TimerId } from "../sim/ids.js";
 import type { Waker } from "../waker/waker.js";
 import { EventQueue, ReactorEvent } from "./event-queue.js";
 
@@ -74,6 +74,15 @@ export class Reactor {
   /** Schedules an arbitrary event (I/O arrivals use this). */
   schedule(e: ReactorEvent): void {
     this.queue.push(e);
+  }
+
+  /** The timers holding a waker of `task` (for lost-wakeup diagnoses). */
+  holdersOf(task: TaskId): string[] {
+    const out: string[] = [];
+    this.queue.forEachLive((e) => {
+      if (e instanceof Timer && e.waker !== null && e.waker.taskId === task) out.push(`${e.describe()} (due t=${e.at})`);
+    });
+    return out.sort();
   }
 
   /** Live events not yet delivered. */

@@ -29,6 +29,46 @@ export interface LifoSlotOptions {
 
 export type ExecutorSpec = ExecutorName | WorkStealingOptions | LifoSlotOptions | ExecutorFactory;
 
+/**
+ * Oracle thresholds. Every default is chosen to give no false alarm on correct code under the
+ * built-in strategies; each is a named knob with its unit in the name.
+ */
+export interface OracleOptions {
+  /** Flag a poll that returns pending with no clone of its waker taken and no wake issued (default true). */
+  pendingWithoutWaker?: boolean;
+  /** Wakes through a waker from an older poll: "report" (default), "inert" (report and ignore the wake, so its consequence shows), or "off". */
+  staleWakers?: "report" | "inert" | "off";
+  /** A runnable task must be polled within max(fairnessMinSteps, fairnessStepsPerRunnable × runnable tasks) steps (defaults 200 and 50). Checked only under a fair chooser. */
+  fairnessStepsPerRunnable?: number;
+  fairnessMinSteps?: number;
+  /** Polls in a row without any reactor delivery while events are pending (default 1000). */
+  reactorStarvationPolls?: number;
+  /** Polls of one task with no progress anywhere: no task finished, no event delivered, no bytes moved, no sim.progress() (default 1000). */
+  livelockPolls?: number;
+  /** Inner polls one poll may make (counted by the reference combinators and countInnerPoll) (default 10000). */
+  pollBudget?: number;
+  /** Steps a waiter may stay parked on a simulation resource that is ready for it (default 50). */
+  parkedWhileReadySteps?: number;
+  /** Times a waiter may be overtaken on a monitored resource (default 100). */
+  bypassLimit?: number;
+  /** Trap Date.now, Math.random, real timers and microtasks while the run steps (default true). */
+  escapes?: boolean;
+}
+
+export interface ResolvedOracles {
+  readonly enabled: boolean;
+  readonly pendingWithoutWaker: boolean;
+  readonly staleWakers: "report" | "inert" | "off";
+  readonly fairnessStepsPerRunnable: number;
+  readonly fairnessMinSteps: number;
+  readonly reactorStarvationPolls: number;
+  readonly livelockPolls: number;
+  readonly pollBudget: number;
+  readonly parkedWhileReadySteps: number;
+  readonly bypassLimit: number;
+  readonly escapes: boolean;
+}
+
 export type FaultSpec = "all" | "none" | readonly FaultKind[] | Partial<Record<FaultKind, boolean>>;
 
 export interface SimOptions {
@@ -54,6 +94,12 @@ export interface SimOptions {
   allowPanics?: boolean;
   /** The scenario's name, recorded in replay tokens (runScenario sets it). */
   scenario?: string;
+  /** Oracle thresholds, or false to switch every oracle but the quiescence check off (for measuring their cost). */
+  oracles?: OracleOptions | false;
+  /** End the run at the first violation other than a task panic (default true). */
+  stopOnViolation?: boolean;
+  /** runScenario: rerun the same choices and compare traces, reporting the first divergence. */
+  checkDeterminism?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -68,6 +114,9 @@ export interface ResolvedOptions {
   trace: boolean;
   allowPanics: boolean;
   scenario: string;
+  oracles: ResolvedOracles;
+  stopOnViolation: boolean;
+  checkDeterminism: boolean;
 }
 
 const KEYS = [
@@ -82,6 +131,9 @@ const KEYS = [
   "trace",
   "allowPanics",
   "scenario",
+  "oracles",
+  "stopOnViolation",
+  "checkDeterminism",
 ] as const;
 
 const KEY_SET: ReadonlySet<string> = new Set(KEYS);
@@ -95,7 +147,7 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
   for (const k in o) {
     if (!KEY_SET.has(k)) {
       const hint = closest(k, KEYS);
-      throw new OptionError(k, `unknown option${hint ? ` — did you mean '${hint}'?` : ""}. Known options: ${KEYS.join(", ")}.`);
+      throw new OptionError(k, `unknown option${hint ? ` — did you mean '${hint}'?` : "."} Known options: ${KEYS.join(", ")}.`);
     }
   }
   const seed = o.seed ?? 0;
@@ -115,6 +167,9 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
     trace: checkBool("trace", o.trace ?? false),
     allowPanics: checkBool("allowPanics", o.allowPanics ?? false),
     scenario: typeof o.scenario === "string" ? o.scenario : "",
+    oracles: o.oracles === undefined ? DEFAULT_ORACLES : checkOracles(o.oracles),
+    stopOnViolation: checkBool("stopOnViolation", o.stopOnViolation ?? true),
+    checkDeterminism: checkBool("checkDeterminism", o.checkDeterminism ?? false),
   };
 }
 
@@ -135,6 +190,70 @@ function checkBool(name: string, v: unknown): boolean {
 function checkProbability(name: string, v: unknown): number {
   if (typeof v !== "number" || !(v >= 0 && v <= 1)) throw new OptionError(name, `expected a probability between 0 and 1, got ${describe(v)}`);
   return v;
+}
+
+const ORACLE_KEYS = [
+  "pendingWithoutWaker",
+  "staleWakers",
+  "fairnessStepsPerRunnable",
+  "fairnessMinSteps",
+  "reactorStarvationPolls",
+  "livelockPolls",
+  "pollBudget",
+  "parkedWhileReadySteps",
+  "bypassLimit",
+  "escapes",
+] as const;
+
+const DEFAULT_ORACLES: ResolvedOracles = Object.freeze({
+  enabled: true,
+  pendingWithoutWaker: true,
+  staleWakers: "report",
+  fairnessStepsPerRunnable: 50,
+  fairnessMinSteps: 200,
+  reactorStarvationPolls: 1000,
+  livelockPolls: 1000,
+  pollBudget: 10_000,
+  parkedWhileReadySteps: 50,
+  bypassLimit: 100,
+  escapes: true,
+});
+
+const NO_ORACLES: ResolvedOracles = Object.freeze({
+  ...DEFAULT_ORACLES,
+  enabled: false,
+  pendingWithoutWaker: false,
+  staleWakers: "off",
+  escapes: false,
+});
+
+function checkOracles(o: OracleOptions | false): ResolvedOracles {
+  if (o === false) return NO_ORACLES;
+  if (typeof o !== "object" || o === null) throw new OptionError("oracles", `expected an object of thresholds or false, got ${describe(o)}`);
+  for (const k in o) {
+    if (!(ORACLE_KEYS as readonly string[]).includes(k)) {
+      const hint = closest(k, ORACLE_KEYS);
+      throw new OptionError(`oracles.${k}`, `unknown oracle option${hint ? ` — did you mean '${hint}'?` : "."} Known: ${ORACLE_KEYS.join(", ")}.`);
+    }
+  }
+  const d = DEFAULT_ORACLES;
+  const stale = o.staleWakers ?? d.staleWakers;
+  if (stale !== "report" && stale !== "inert" && stale !== "off") {
+    throw new OptionError("oracles.staleWakers", `expected "report", "inert" or "off", got ${describe(stale)}`);
+  }
+  return {
+    enabled: true,
+    pendingWithoutWaker: checkBool("oracles.pendingWithoutWaker", o.pendingWithoutWaker ?? d.pendingWithoutWaker),
+    staleWakers: stale,
+    fairnessStepsPerRunnable: checkInt("oracles.fairnessStepsPerRunnable", o.fairnessStepsPerRunnable ?? d.fairnessStepsPerRunnable, 1),
+    fairnessMinSteps: checkInt("oracles.fairnessMinSteps", o.fairnessMinSteps ?? d.fairnessMinSteps, 1),
+    reactorStarvationPolls: checkInt("oracles.reactorStarvationPolls", o.reactorStarvationPolls ?? d.reactorStarvationPolls, 1),
+    livelockPolls: checkInt("oracles.livelockPolls", o.livelockPolls ?? d.livelockPolls, 1),
+    pollBudget: checkInt("oracles.pollBudget", o.pollBudget ?? d.pollBudget, 1),
+    parkedWhileReadySteps: checkInt("oracles.parkedWhileReadySteps", o.parkedWhileReadySteps ?? d.parkedWhileReadySteps, 1),
+    bypassLimit: checkInt("oracles.bypassLimit", o.bypassLimit ?? d.bypassLimit, 1),
+    escapes: checkBool("oracles.escapes", o.escapes ?? d.escapes),
+  };
 }
 
 function checkExecutor(e: ExecutorSpec): ExecutorSpec {
@@ -165,7 +284,7 @@ function checkFaults(f: FaultSpec): ReadonlySet<FaultKind> {
   for (const k of keys) {
     if (!(FAULT_KINDS as readonly string[]).includes(k)) {
       const hint = closest(k, FAULT_KINDS);
-      throw new OptionError("faults", `unknown fault kind '${k}'${hint ? ` — did you mean '${hint}'?` : ""}. Known: ${FAULT_KINDS.join(", ")}.`);
+      throw new OptionError("faults", `unknown fault kind '${k}'${hint ? ` — did you mean '${hint}'?` : "."} Known: ${FAULT_KINDS.join(", ")}.`);
     }
   }
   return new Set(list as FaultKind[]);

@@ -1,11 +1,15 @@
 /**
  * Outcome: what `sim.run()` returns. A run ends because every expected task finished
- * ("completed"), because nothing could happen any more ("quiescent"), or at the step bound.
+ * ("completed"), because nothing could happen any more ("quiescent"), at the step bound, or
+ * because an oracle reported a violation ("stopped").
  */
+import type { Task } from "../task/task.js";
 import type { TraceEvent } from "../trace/event.js";
+import { formatToken, optionsFingerprint } from "../trace/token.js";
+import type { ResolvedOptions } from "./config.js";
 import type { Violation } from "./violation.js";
 
-export type RunStatus = "completed" | "quiescent" | "step-limit";
+export type RunStatus = "completed" | "quiescent" | "step-limit" | "stopped";
 
 export interface TaskSummary {
   readonly id: number;
@@ -35,4 +39,40 @@ export interface Outcome {
   readonly token: string;
   /** The full trace, when the run was made with `trace: true`. */
   readonly trace: readonly TraceEvent[] | null;
+}
+
+/** Outcome with the costly parts (task summaries, the token) built on first read. */
+export class RunOutcome implements Outcome {
+  private summaries: TaskSummary[] | null = null;
+  constructor(
+    readonly ok: boolean,
+    readonly status: RunStatus,
+    readonly violations: readonly Violation[],
+    readonly steps: number,
+    readonly polls: number,
+    readonly time: number,
+    readonly chooser: string,
+    readonly choices: readonly number[],
+    readonly trace: readonly TraceEvent[] | null,
+    private readonly opts: ResolvedOptions,
+    private readonly taskList: readonly Task[],
+  ) {}
+
+  get seed(): number | string {
+    return this.opts.seed;
+  }
+
+  get tasks(): readonly TaskSummary[] {
+    return (this.summaries ??= this.taskList.map((t) => ({
+      id: t.id,
+      name: t.name,
+      state: t.outcome === null ? "pending" : t.outcome.kind,
+      polls: t.generation,
+      daemon: t.daemon,
+    })));
+  }
+
+  get token(): string {
+    return formatToken({ fingerprint: optionsFingerprint(this.opts), generator: this.chooser, scenario: this.opts.scenario, choices: this.choices });
+  }
 }

@@ -21,6 +21,10 @@ export interface Runtime {
   decideFault(kind: FaultKind, n: number): number;
   /** True when the fault kind is switched on for this run. */
   faultEnabled(kind: FaultKind): boolean;
+  /** Marks progress for the livelock and reactor-starvation oracles (bytes moved, work done). */
+  progress(): void;
+  /** Counts one inner poll made by a combinator within the current poll (the poll-budget oracle). */
+  countInnerPoll(): void;
   /** Records a trace note (no-op unless tracing). */
   note(text: string): void;
 }

@@ -1,7 +1,7 @@
 /**
  * Sim: ties the model together — tasks and wakers, the executor's queueing policy, the reactor
- * and its virtual clock, fake I/O, and the one chooser every nondeterministic choice goes to.
- * No module-level state: any number of sims run side by side in one process.
+ * and its virtual clock, fake I/O, the oracles, and the one chooser every nondeterministic
+ * choice goes to. No module-level state: any number of sims run side by side in one process.
  *
  * One step is one poll or one event delivery (clock jumps are not steps). Step rule:
  *  1. If an event is due and a task is runnable, the chooser decides which goes first
@@ -9,7 +9,10 @@
  *  2. Otherwise poll one of the executor's candidates, chosen by the chooser (0 = its own pick).
  *  3. With nothing runnable and nothing due, jump the clock to the next event (auto-advance).
  *  4. With nothing at all left, the world is quiescent: tasks still pending are stuck.
+ * A run stops at the first violation (unless `stopOnViolation: false`), except a task panic,
+ * after which the run goes on: a panic is a value on the task's join handle.
  */
+import seedrandom from "seedrandom";
 import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
 import { ChooserError } from "../chooser/chooser.js";
 import { SeededChooser } from "../chooser/seeded.js";
@@ -19,19 +22,22 @@ import { createExecutor } from "../executors/create.js";
 import { Context } from "../future/context.js";
 import { isFuture, type Future } from "../future/future.js";
 import { SimIo } from "../io/sim-io.js";
+import type { BypassMonitor } from "../oracles/bypass.js";
+import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
+import { awaitChain, cycleNote, diagnoseStuck } from "../oracles/lost-wakeup.js";
+import { PollBudgetError } from "../oracles/poll-budget.js";
+import { Watch, type Watched } from "../oracles/watch.js";
 import { Reactor } from "../reactor/reactor.js";
 import { JoinHandle } from "../task/join-handle.js";
 import { Task, type JoinOutcome } from "../task/task.js";
 import { TaskState, transitionToDone, transitionToIdle, transitionToRunning, transitionToScheduled } from "../task/task-state.js";
 import type { TraceEvent } from "../trace/event.js";
-import { formatToken, optionsFingerprint } from "../trace/token.js";
 import { Waker, WakerMisuseError, type WakeHook, type WakerMisuse, type WakeTarget } from "../waker/waker.js";
-import { resolveOptions, type ResolvedOptions, type SimOptions, checkInt } from "./config.js";
+import { checkInt, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
 import { OptionError } from "./errors.js";
 import { asTaskId, type TaskId } from "./ids.js";
-import type { Outcome, RunStatus, TaskSummary } from "./outcome.js";
+import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
 import type { Runtime } from "./runtime.js";
-import { diagnoseStuck } from "./stuck.js";
 import type { Violation } from "./violation.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
@@ -48,7 +54,7 @@ export interface RunOptions {
   maxSteps?: number;
 }
 
-export class Sim implements Runtime, WakeHook {
+export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   readonly options: ResolvedOptions;
   readonly reactor: Reactor;
   /** Fake I/O: `sim.io.pipe()` and friends. */
@@ -64,9 +70,15 @@ export class Sim implements Runtime, WakeHook {
   private readonly trace: TraceEvent[] | null;
   private readonly faults: ReadonlySet<FaultKind>;
   private readonly spuriousWakes: boolean;
+  private readonly watch: Watch;
+  private readonly watching: boolean;
   private current: Task | null = null;
-  private steps = 0;
-  private polls = 0;
+  private stopRequested = false;
+  private innerPolls = 0;
+  private escapeRng: (() => number) | null = null;
+  private readonly escapesSeen = new Set<string>();
+  steps = 0;
+  polls = 0;
   /** Non-daemon tasks not yet finished. */
   private unfinished = 0;
 
@@ -80,6 +92,8 @@ export class Sim implements Runtime, WakeHook {
     this.executor = createExecutor(o.executor);
     this.executor.attach?.({ choose: (n, kind) => this.decide(n, kind) });
     this.io = new SimIo(this);
+    this.watching = o.oracles.enabled;
+    this.watch = new Watch(this, o.oracles, this.chooser.fair !== false);
   }
 
   // ---- Runtime ---------------------------------------------------------------------------
@@ -123,6 +137,95 @@ export class Sim implements Runtime, WakeHook {
     if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: this.current?.name ?? null, text });
   }
 
+  /** Marks progress (for the livelock and reactor-starvation oracles): call it when your scenario gets work done. */
+  progress(): void {
+    this.watch.progress();
+  }
+
+  countInnerPoll(): void {
+    if (++this.innerPolls <= this.options.oracles.pollBudget || !this.watching || this.current === null) return;
+    const t = this.current;
+    const budget = this.options.oracles.pollBudget;
+    this.report({
+      kind: "poll-budget",
+      task: t.name,
+      innerPolls: this.innerPolls,
+      budget,
+      tasks: [t.name],
+      step: this.steps,
+      time: this.clock.now,
+      message: `one poll of task '${t.name}' made more than ${budget} inner polls${labelOf(t)}: a combinator that never yields keeps the executor (and every other task) waiting`,
+    });
+    throw new PollBudgetError(t.name, budget); // breaks the loop; the task panics
+  }
+
+  // ---- Oracle API ------------------------------------------------------------------------
+
+  /** A predicate that must hold after every step. */
+  invariant(name: string, predicate: () => boolean): void {
+    this.watch.monitors.invariant(name, predicate);
+  }
+
+  /** A condition that must become true within `withinSteps` steps (and by the end of the run). */
+  eventually(name: string, predicate: () => boolean, opts: { withinSteps: number }): void {
+    this.watch.monitors.eventually(name, predicate, opts.withinSteps);
+  }
+
+  /** A hot/cold liveness monitor: hot for more than `maxHotSteps` steps in a row, or hot at the end, is a violation. */
+  monitor(name: string, isHot: () => boolean, opts: { maxHotSteps: number }): void {
+    this.watch.monitors.monitor(name, isHot, opts.maxHotSteps);
+  }
+
+  /** Bounded-bypass bookkeeping for a resource with waiters; see BypassMonitor. */
+  bypassMonitor(resource: string): BypassMonitor {
+    return this.watch.bypassMonitor(resource);
+  }
+
+  // ---- Watched / EscapeSink --------------------------------------------------------------
+
+  get taskList(): readonly Task[] {
+    return this.tasks;
+  }
+
+  get currentTask(): Task | null {
+    return this.current;
+  }
+
+  get pendingEvents(): number {
+    return this.reactor.pendingEvents;
+  }
+
+  parkedWhileReady(): readonly { resource: string; task: Task | undefined }[] {
+    return this.io.parkedWaiters().map((p) => ({ resource: p.resource, task: p.task === null ? undefined : this.tasks[p.task] }));
+  }
+
+  report(v: Violation): void {
+    this.violations.push(v);
+    if (this.trace !== null) this.trace.push({ type: "ViolationReported", step: this.steps, time: this.clock.now, kind: v.kind, tasks: v.tasks.join(",") });
+    if (v.kind !== "panic" && this.options.stopOnViolation) this.stopRequested = true;
+  }
+
+  escapeCalled(api: string, callSite: string | null): void {
+    if (this.escapesSeen.has(api)) return;
+    this.escapesSeen.add(api);
+    const who = this.current === null ? "" : ` during a poll of task '${this.current.name}'`;
+    this.report({
+      kind: "nondeterminism",
+      cause: "escape",
+      api,
+      callSite,
+      tasks: this.current === null ? [] : [this.current.name],
+      step: this.steps,
+      time: this.clock.now,
+      message: `${api}() was called${who}${callSite === null ? "" : ` at ${callSite}`}: real time, randomness and event-loop callbacks make a run unrepeatable. Use the simulation's clock (sim.now, sleep) and its faults instead`,
+    });
+  }
+
+  escapeRandom(): number {
+    this.escapeRng ??= seedrandom.alea(`escape:${String(this.options.seed)}`);
+    return this.escapeRng();
+  }
+
   // ---- Tasks -----------------------------------------------------------------------------
 
   /** Spawns a future as a task; it becomes runnable at once. Works before and during a run. */
@@ -144,6 +247,7 @@ export class Sim implements Runtime, WakeHook {
     const by = this.current;
     if (this.trace !== null) this.trace.push({ type: "TaskSpawned", step: this.steps, time: this.clock.now, task: name, by: by?.name ?? null });
     transitionToScheduled(t);
+    t.runnableSinceStep = this.steps;
     this.executor.schedule(id, "spawn", by === null ? null : by.id);
     return new JoinHandle<T>(t, this);
   }
@@ -165,25 +269,35 @@ export class Sim implements Runtime, WakeHook {
 
   // ---- Running ---------------------------------------------------------------------------
 
-  /** Steps until every non-daemon task finished, the world is quiescent, or the step bound. */
+  /** Steps until every non-daemon task finished, the world is quiescent, a violation, or the step bound. */
   run(opts: RunOptions = {}): Outcome {
     const maxSteps = opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1);
+    const restore = this.options.oracles.escapes ? installEscapeTraps(this) : null;
     let status: RunStatus;
-    for (;;) {
-      if (this.unfinished === 0) {
-        status = "completed";
-        break;
+    try {
+      for (;;) {
+        if (this.stopRequested) {
+          status = "stopped";
+          break;
+        }
+        if (this.unfinished === 0) {
+          status = "completed";
+          break;
+        }
+        if (this.steps >= maxSteps) {
+          status = "step-limit";
+          this.reportStepLimit(maxSteps);
+          break;
+        }
+        if (!this.tick()) {
+          status = "quiescent";
+          this.reportStuck();
+          break;
+        }
       }
-      if (this.steps >= maxSteps) {
-        status = "step-limit";
-        this.reportStepLimit(maxSteps);
-        break;
-      }
-      if (!this.tick()) {
-        status = "quiescent";
-        this.reportStuck();
-        break;
-      }
+      if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
+    } finally {
+      restore?.();
     }
     return this.outcome(status);
   }
@@ -200,24 +314,24 @@ export class Sim implements Runtime, WakeHook {
       const e = this.reactor.takeDue()!;
       if (this.trace !== null) this.trace.push({ type: "EventDelivered", step: this.steps, time: this.clock.now, event: e.describe() });
       e.fire();
-      this.steps++;
-      return true;
-    }
-    if (n > 0) {
+      this.watch.delivered();
+    } else if (n > 0) {
       const id = this.executor.take(this.decide(n, "task"));
       const t = this.tasks[id];
       if (t === undefined || t.state !== TaskState.Scheduled) {
         throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
       }
       this.pollTask(t);
-      return true;
-    }
-    const from = this.clock.now;
-    if (this.reactor.advanceToNext()) {
+    } else {
+      const from = this.clock.now;
+      if (!this.reactor.advanceToNext()) return false;
       if (this.trace !== null) this.trace.push({ type: "ClockAdvanced", step: this.steps, from, to: this.clock.now });
       return true;
     }
-    return false;
+    this.steps++;
+    if (this.watching) this.watch.afterStep();
+    else if (this.watch.monitors.active) this.watch.monitors.check();
+    return true;
   }
 
   private pollTask(t: Task): void {
@@ -225,6 +339,9 @@ export class Sim implements Runtime, WakeHook {
     const gen = ++t.generation;
     t.wakesSinceLastPoll = 0;
     t.lastPolledStep = this.steps;
+    t.clonedThisPoll = false;
+    this.innerPolls = 0;
+    if (this.watching) this.watch.pollStarting(t);
     const waker = new Waker(t, gen, true, 0);
     const cx = new Context(waker, this);
     const trace = this.trace;
@@ -246,9 +363,7 @@ export class Sim implements Runtime, WakeHook {
     waker._expire();
     this.polls++;
     if (trace !== null) trace.push({ type: "PollReturned", step: this.steps, time: this.clock.now, task: t.name, result });
-    this.steps++;
     if (result === "ready") {
-      t.future = null;
       this.finish(t, { kind: "completed", value });
     } else if (result === "panicked") {
       this.panic(t, thrown);
@@ -256,7 +371,10 @@ export class Sim implements Runtime, WakeHook {
       this.dropFuture(t);
       this.finish(t, { kind: "cancelled" });
     } else if (transitionToIdle(t) === "notified") {
+      t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);
+    } else if (!t.clonedThisPoll && this.options.oracles.pendingWithoutWaker) {
+      this.reportPendingWithoutWaker(t);
     }
     // `current` stays set until here so that wakes caused by finishing (the joiner's wake,
     // drops on panic or abort) are attributed to this task, as a runtime would run them on its worker.
@@ -270,6 +388,7 @@ export class Sim implements Runtime, WakeHook {
     t.future = null;
     transitionToDone(t);
     if (!t.daemon) this.unfinished--;
+    this.watch.progress();
     if (this.trace !== null) this.trace.push({ type: "TaskFinished", step: this.steps, time: this.clock.now, task: t.name, outcome: outcome.kind });
     t.joinWaiter.wake();
   }
@@ -278,17 +397,17 @@ export class Sim implements Runtime, WakeHook {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : `thrown value: ${String(e)}`;
     this.dropFuture(t);
     this.finish(t, { kind: "panicked", error: e, message });
-    // A waker misuse was already reported as a contract violation by wakerMisused.
-    if (e instanceof WakerMisuseError || this.options.allowPanics) return;
-    this.violations.push({
+    // Waker misuse and an exceeded poll budget were already reported as what they are.
+    if (e instanceof WakerMisuseError || e instanceof PollBudgetError || this.options.allowPanics) return;
+    this.report({
       kind: "panic",
       task: t.name,
       tasks: [t.name],
       error: message,
       stack: e instanceof Error ? (e.stack ?? "") : "",
-      step: this.steps - 1,
+      step: this.steps,
       time: this.clock.now,
-      message: `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps - 1}: ${message}`,
+      message: `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps}: ${message}`,
     });
   }
 
@@ -299,19 +418,18 @@ export class Sim implements Runtime, WakeHook {
     try {
       f.drop();
     } catch (e) {
-      if (!(e instanceof WakerMisuseError)) {
-        const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-        this.violations.push({
-          kind: "panic",
-          task: t.name,
-          tasks: [t.name],
-          error: message,
-          stack: e instanceof Error ? (e.stack ?? "") : "",
-          step: this.steps,
-          time: this.clock.now,
-          message: `dropping the future of task '${t.name}' threw: ${message}`,
-        });
-      }
+      if (e instanceof WakerMisuseError) return;
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      this.report({
+        kind: "panic",
+        task: t.name,
+        tasks: [t.name],
+        error: message,
+        stack: e instanceof Error ? (e.stack ?? "") : "",
+        step: this.steps,
+        time: this.clock.now,
+        message: `dropping the future of task '${t.name}' threw: ${message}`,
+      });
     }
   }
 
@@ -322,16 +440,24 @@ export class Sim implements Runtime, WakeHook {
     if (idle.length === 0) return;
     const t = idle[this.decide(idle.length, "spurious-wake")]!;
     if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: t.name, text: "spurious wakeup" });
-    if (transitionToScheduled(t) === "schedule") this.executor.schedule(t.id, "wake", null);
+    if (transitionToScheduled(t) === "schedule") {
+      t.runnableSinceStep = this.steps;
+      this.executor.schedule(t.id, "wake", null);
+    }
   }
 
   // ---- WakeHook --------------------------------------------------------------------------
 
   wake(target: WakeTarget, waker: Waker): void {
     const t = target as Task;
+    const stale = waker.generation < t.generation && t.outcome === null;
+    const inert = stale && this.staleWake(t, waker);
     t.wakesSinceLastPoll++;
-    const effect = transitionToScheduled(t);
-    if (effect === "schedule") this.executor.schedule(t.id, "wake", this.current === null ? null : this.current.id);
+    const effect = inert ? "ignored (stale waker made inert)" : transitionToScheduled(t);
+    if (effect === "schedule") {
+      t.runnableSinceStep = this.steps;
+      this.executor.schedule(t.id, "wake", this.current === null ? null : this.current.id);
+    }
     if (this.trace !== null) {
       this.trace.push({
         type: "WakeIssued",
@@ -340,14 +466,40 @@ export class Sim implements Runtime, WakeHook {
         task: t.name,
         by: this.current?.name ?? null,
         waker: waker.toString(),
-        stale: waker.generation < t.generation,
+        stale,
         effect,
       });
     }
   }
 
-  wakerCloned(target: WakeTarget): void {
-    (target as Task).wakersHeld++;
+  /** Reports a stale wake (once per task); returns true when the wake must be ignored. */
+  private staleWake(t: Task, waker: Waker): boolean {
+    const mode = this.options.oracles.staleWakers;
+    if (mode === "off") return false;
+    if (!t.reportedStale) {
+      t.reportedStale = true;
+      const by = this.current;
+      this.report({
+        kind: "stale-waker",
+        task: t.name,
+        wakerGeneration: waker.generation,
+        taskGeneration: t.generation,
+        by: by?.name ?? null,
+        tasks: by === null || by === t ? [t.name] : [t.name, by.name],
+        step: this.steps,
+        time: this.clock.now,
+        message:
+          `task '${t.name}' was woken through a waker from its poll ${waker.generation}, but it has been polled since (latest: poll ${t.generation})${by === null ? "" : `, by task '${by.name}'`}: ` +
+          `whoever holds it kept an old waker instead of the latest one, and only the latest is guaranteed to reach the task`,
+      });
+    }
+    return mode === "inert";
+  }
+
+  wakerCloned(target: WakeTarget, waker: Waker): void {
+    const t = target as Task;
+    t.wakersHeld++;
+    if (waker.generation === t.generation) t.clonedThisPoll = true;
   }
 
   wakerReleased(target: WakeTarget): void {
@@ -356,7 +508,7 @@ export class Sim implements Runtime, WakeHook {
 
   wakerMisused(target: WakeTarget, _waker: Waker, misuse: WakerMisuse, message: string): void {
     const by = this.current;
-    this.violations.push({
+    this.report({
       kind: "contract",
       rule: misuse === "borrowed-after-poll" ? "waker-borrowed-after-poll" : "waker-used-after-consume",
       task: target.name,
@@ -369,26 +521,55 @@ export class Sim implements Runtime, WakeHook {
 
   // ---- Reporting -------------------------------------------------------------------------
 
-  private reportStuck(): void {
-    const stuck = diagnoseStuck(this.tasks);
-    if (stuck.length === 0) return;
-    const names = stuck.map((s) => s.task);
-    this.violations.push({
+  private reportPendingWithoutWaker(t: Task): void {
+    t.reportedStuck = true;
+    const awaiting = awaitChain(t.future);
+    this.report({
       kind: "lost-wakeup",
+      detection: "at-poll",
+      stuck: [
+        {
+          task: t.name,
+          diagnosis: "no-wake-source",
+          lastPolledStep: this.steps,
+          wakersHeld: t.wakersHeld,
+          heldBy: [],
+          awaiting,
+          explanation: `poll ${t.generation} returned pending without cloning its waker or waking it`,
+        },
+      ],
+      tasks: [t.name],
+      step: this.steps,
+      time: this.clock.now,
+      message:
+        `poll ${t.generation} of task '${t.name}' (step ${this.steps}${awaiting === null ? "" : `, awaiting ${awaiting}`}) returned pending ` +
+        `without taking a clone of this poll's waker and without waking it: nothing can wake it for this poll` +
+        (t.wakersHeld > 0 ? ` (it relies on ${t.wakersHeld} waker${t.wakersHeld === 1 ? "" : "s"} kept from an earlier poll, which is not guaranteed to reach it)` : ""),
+    });
+  }
+
+  private reportStuck(): void {
+    const skip = new Set(this.tasks.filter((t) => t.reportedStuck));
+    const stuck = diagnoseStuck(this.tasks, (t) => [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)], skip);
+    if (stuck.length === 0) return;
+    this.report({
+      kind: "lost-wakeup",
+      detection: "quiescence",
       stuck,
-      tasks: names,
+      tasks: stuck.map((s) => s.task),
       step: this.steps,
       time: this.clock.now,
       message:
         `the run reached quiescence (nothing runnable, no pending event) at step ${this.steps}, t=${this.clock.now}, ` +
         `with ${stuck.length} task${stuck.length === 1 ? "" : "s"} still pending:\n` +
-        stuck.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n"),
+        stuck.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n") +
+        cycleNote(stuck),
     });
   }
 
   private reportStepLimit(maxSteps: number): void {
     const pending = this.tasks.filter((t) => t.outcome === null && !t.daemon).map((t) => t.name);
-    this.violations.push({
+    this.report({
       kind: "step-limit",
       maxSteps,
       tasks: pending,
@@ -417,41 +598,9 @@ export class Sim implements Runtime, WakeHook {
       this.tasks,
     );
   }
-
 }
 
-/** Outcome with the costly parts (task summaries, the token) built on first read. */
-class RunOutcome implements Outcome {
-  private summaries: TaskSummary[] | null = null;
-  constructor(
-    readonly ok: boolean,
-    readonly status: RunStatus,
-    readonly violations: readonly Violation[],
-    readonly steps: number,
-    readonly polls: number,
-    readonly time: number,
-    readonly chooser: string,
-    readonly choices: readonly number[],
-    readonly trace: readonly TraceEvent[] | null,
-    private readonly opts: ResolvedOptions,
-    private readonly taskList: readonly Task[],
-  ) {}
-
-  get seed(): number | string {
-    return this.opts.seed;
-  }
-
-  get tasks(): readonly TaskSummary[] {
-    return (this.summaries ??= this.taskList.map((t) => ({
-      id: t.id,
-      name: t.name,
-      state: t.outcome === null ? "pending" : t.outcome.kind,
-      polls: t.generation,
-      daemon: t.daemon,
-    })));
-  }
-
-  get token(): string {
-    return formatToken({ fingerprint: optionsFingerprint(this.opts), generator: this.chooser, scenario: this.opts.scenario, choices: this.choices });
-  }
+function labelOf(t: Task): string {
+  const chain = awaitChain(t.future);
+  return chain === null ? "" : ` (in ${chain})`;
 }

@@ -1,5 +1,5 @@
 /**
- * Violations: what a failure is (DESIGN §5), as a discriminated union by `kind`.
+ * Violations: what a failure is (DESIGN §5), as a discriminated union by `kind` (the oracle).
  * Every violation names the tasks involved, the step and the virtual time, and carries a
  * message a person can read without the rest of the report.
  */
@@ -20,6 +20,10 @@ export interface StuckTask {
   readonly lastPolledStep: number;
   /** Clones of its wakers still held (by anyone). */
   readonly wakersHeld: number;
+  /** Who holds them, where the simulation can see it ("timer#3 due t=40", "pipe#1 reader"). */
+  readonly heldBy: readonly string[];
+  /** What it was awaiting when it last returned pending (innermost future label), if known. */
+  readonly awaiting: string | null;
   readonly explanation: string;
 }
 
@@ -30,13 +34,47 @@ interface Base {
   readonly tasks: readonly string[];
 }
 
+/** How a lost wakeup was caught. */
+export type LostWakeupDetection =
+  /** the world went quiet with tasks still pending */
+  | "quiescence"
+  /** a poll returned pending with no clone of its waker taken and no wake issued */
+  | "at-poll"
+  /** a waiter stayed parked on a simulation resource while it was available */
+  | "parked-while-ready";
+
+export type StarvationCause =
+  /** a runnable task was not polled within the fairness bound */
+  | "fairness"
+  /** reactor events stayed undelivered while tasks kept the executor busy */
+  | "reactor"
+  /** a task (or tasks waking each other) kept being polled with no progress anywhere */
+  | "livelock"
+  /** a waiter on a resource was overtaken more than the bypass bound */
+  | "bypass";
+
+export type ContractRule =
+  | "waker-borrowed-after-poll"
+  | "waker-used-after-consume"
+  | "poll-after-ready"
+  | "reentrant-poll";
+
 export type Violation =
-  | (Base & { readonly kind: "lost-wakeup"; readonly stuck: readonly StuckTask[] })
+  | (Base & { readonly kind: "lost-wakeup"; readonly detection: LostWakeupDetection; readonly stuck: readonly StuckTask[] })
+  | (Base & { readonly kind: "stale-waker"; readonly task: string; readonly wakerGeneration: number; readonly taskGeneration: number; readonly by: string | null })
+  | (Base & { readonly kind: "starvation"; readonly cause: StarvationCause; readonly bound: number; readonly observed: number })
+  | (Base & { readonly kind: "poll-budget"; readonly task: string; readonly innerPolls: number; readonly budget: number })
+  | (Base & { readonly kind: "liveness"; readonly monitor: string; readonly hotSteps: number; readonly bound: number; readonly atEnd: boolean })
+  | (Base & { readonly kind: "invariant"; readonly invariant: string; readonly error: string | null })
   | (Base & { readonly kind: "panic"; readonly task: string; readonly error: string; readonly stack: string })
+  | (Base & { readonly kind: "contract"; readonly rule: ContractRule; readonly task: string })
   | (Base & {
-      readonly kind: "contract";
-      readonly rule: "waker-borrowed-after-poll" | "waker-used-after-consume" | "poll-after-ready" | "reentrant-poll";
-      readonly task: string;
+      readonly kind: "nondeterminism";
+      readonly cause: "escape" | "divergence";
+      /** For escapes: the global that was called (Date.now, Math.random, setTimeout, …). */
+      readonly api: string | null;
+      /** For escapes: the user's call site (file:line:col), when the stack shows it. */
+      readonly callSite: string | null;
     })
   | (Base & { readonly kind: "step-limit"; readonly maxSteps: number });
 

@@ -30,6 +30,16 @@ export class Task<T = unknown> implements WakeTarget {
   wakesSinceLastPoll = 0;
   future: Future<T> | null;
   outcome: JoinOutcome<T> | null = null;
+  /** Step at which it last became runnable (fairness oracle). */
+  runnableSinceStep = 0;
+  /** A clone of the current poll's waker was taken during the poll (pending-without-waker oracle). */
+  clonedThisPoll = false;
+  /** Livelock oracle: the progress epoch last seen, and polls since then. */
+  progressEpoch = -1;
+  pollsSinceProgress = 0;
+  /** Already reported as stuck or stale (each task is reported once per oracle). */
+  reportedStuck = false;
+  reportedStale = false;
   /** An abort was requested while the task was being polled; honoured when the poll returns. */
   abortRequested = false;
   /** The join handle's waiter (the task that awaits this one). */

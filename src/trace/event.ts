@@ -27,7 +27,8 @@ export type TraceEvent =
   | { readonly type: "EventDelivered"; readonly step: number; readonly time: number; readonly event: string }
   | { readonly type: "ClockAdvanced"; readonly step: number; readonly from: number; readonly to: number }
   | { readonly type: "TaskFinished"; readonly step: number; readonly time: number; readonly task: string; readonly outcome: string }
-  | { readonly type: "Note"; readonly step: number; readonly time: number; readonly task: string | null; readonly text: string };
+  | { readonly type: "Note"; readonly step: number; readonly time: number; readonly task: string | null; readonly text: string }
+  | { readonly type: "ViolationReported"; readonly step: number; readonly time: number; readonly kind: string; readonly tasks: string };
 
 /** One line per event, stable across processes and machines. */
 export function formatTrace(events: readonly TraceEvent[]): string {
@@ -54,6 +55,8 @@ export function formatEvent(e: TraceEvent): string {
       return `${e.step} clock ${e.from} -> ${e.to}`;
     case "TaskFinished":
       return `${e.step} t=${e.time} ${e.task} finished: ${e.outcome}`;
+    case "ViolationReported":
+      return `${e.step} t=${e.time} VIOLATION ${e.kind}${e.tasks === "" ? "" : ` (${e.tasks})`}`;
     case "Note":
       return `${e.step} t=${e.time} note${e.task === null ? "" : ` ${e.task}`}: ${e.text}`;
   }

@@ -6,6 +6,7 @@
  * only when the stored waker would not wake the same poll, and releases the one it replaces.
  */
 import type { Context } from "../future/context.js";
+import type { TaskId } from "../sim/ids.js";
 import type { Waker } from "./waker.js";
 
 export class WakerSlot {
@@ -17,6 +18,11 @@ export class WakerSlot {
     if (cur !== null && cur.willWake(cx.waker)) return;
     cur?.drop();
     this.waker = cx.waker.clone();
+  }
+
+  /** The task whose waker is stored, or null. */
+  get holder(): TaskId | null {
+    return this.waker === null ? null : this.waker.taskId;
   }
 
   /** True while a waker is stored. */

@@ -1,0 +1,71 @@
+/**
+ * Lost-wakeup oracle (DESIGN §5): the diagnosis of tasks still pending at quiescence, and the
+ * message for a pending poll that arranged no wakeup (caught at that poll).
+ *
+ * Diagnosis order matters: a task that is scheduled but never offered again was lost by the
+ * executor, whatever wakers exist; otherwise held wakers mean someone could have woken it
+ * (a lost notification or a wait cycle); otherwise nothing could ever wake it.
+ */
+import type { Future } from "../future/future.js";
+import { TaskState } from "../task/task-state.js";
+import type { Task } from "../task/task.js";
+import type { StuckTask } from "../sim/violation.js";
+
+/** Says who holds clones of a task's wakers, where the simulation can see it (timers, pipes). */
+export type HolderLookup = (task: Task) => string[];
+
+export function diagnoseStuck(tasks: readonly Task[], holders: HolderLookup, skip: ReadonlySet<Task>): StuckTask[] {
+  const out: StuckTask[] = [];
+  for (const t of tasks) {
+    if (t.outcome !== null || t.daemon || skip.has(t)) continue;
+    const heldBy = t.wakersHeld > 0 ? holders(t) : [];
+    const base = { task: t.name, lastPolledStep: t.lastPolledStep, wakersHeld: t.wakersHeld, heldBy, awaiting: awaitChain(t.future) };
+    const on = base.awaiting === null ? "" : ` (awaiting ${base.awaiting})`;
+    if (t.state === TaskState.Scheduled) {
+      out.push({
+        ...base,
+        diagnosis: "executor-lost-wake",
+        explanation:
+          t.generation === 0
+            ? `spawned but never polled: the executor never offered it (it lost the task)`
+            : `woken after its last poll (step ${t.lastPolledStep}) but never polled again: the executor lost the wake`,
+      });
+    } else if (t.wakersHeld > 0) {
+      const who = heldBy.length > 0 ? ` by ${heldBy.join(", ")}` : "";
+      const others = t.wakersHeld - heldBy.length;
+      const rest = heldBy.length > 0 && others > 0 ? ` and ${others} more by user code` : heldBy.length === 0 ? " by user code" : "";
+      out.push({
+        ...base,
+        diagnosis: "waker-held-never-woken",
+        explanation:
+          `pending since step ${t.lastPolledStep}${on}; ${t.wakersHeld} clone${t.wakersHeld === 1 ? "" : "s"} of its waker ${t.wakersHeld === 1 ? "is" : "are"} held${who}${rest}, ` +
+          `but nobody woke it (a lost notification, or a wait cycle)`,
+      });
+    } else {
+      out.push({
+        ...base,
+        diagnosis: "no-wake-source",
+        explanation: `pending since step ${t.lastPolledStep}${on} with no clone of its waker held anywhere: its future returned pending without arranging a wakeup`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Adds a sentence naming the other stuck tasks when several are stuck together (a possible wait cycle). */
+export function cycleNote(stuck: readonly StuckTask[]): string {
+  const held = stuck.filter((s) => s.diagnosis === "waker-held-never-woken");
+  if (held.length < 2) return "";
+  return `\n  ${held.length} tasks wait with wakers held and none can run (${held.map((s) => s.task).join(", ")}): if each waits for another, this is a wait cycle (deadlock).`;
+}
+
+/** The labels along a task's chain of awaited futures, innermost last ("main › recv(chan#1)"). */
+export function awaitChain(f: Future<unknown> | null): string | null {
+  const labels: string[] = [];
+  let cur: Future<unknown> | null | undefined = f;
+  for (let depth = 0; cur !== null && cur !== undefined && depth < 16; depth++) {
+    if (cur.label !== undefined) labels.push(cur.label);
+    cur = (cur as { awaitingFuture?: Future<unknown> | null }).awaitingFuture;
+  }
+  return labels.length === 0 ? null : labels.join(" › ");
+}

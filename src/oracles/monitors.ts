@@ -1,0 +1,145 @@
+/**
+ * Liveness monitors and user invariants, checked after every step while any exist.
+ *
+ *  - `invariant(name, predicate)`: must hold after every step; a false result or a throw is a
+ *    violation (reported once per invariant).
+ *  - `eventually(name, predicate, { withinSteps })`: must become true within `withinSteps` steps
+ *    of being declared (and at the latest by the end of the run).
+ *  - `monitor(name, isHot, { maxHotSteps })`: a hot/cold liveness monitor (P#'s "temperature"):
+ *    while `isHot()` is true its temperature rises by one per step and falls to zero when cold.
+ *    A temperature above `maxHotSteps`, or a run that ends hot, is a violation.
+ */
+import { checkInt } from "../sim/config.js";
+import { OptionError } from "../sim/errors.js";
+import type { Violation } from "../sim/violation.js";
+
+interface Host {
+  readonly steps: number;
+  readonly now: number;
+  report(v: Violation): void;
+}
+
+interface Check {
+  readonly name: string;
+  readonly kind: "invariant" | "eventually" | "monitor";
+  readonly fn: () => boolean;
+  readonly bound: number;
+  readonly since: number;
+  temperature: number;
+  done: boolean;
+}
+
+export class Monitors {
+  private readonly checks: Check[] = [];
+  private live = 0;
+
+  constructor(private readonly host: Host) {}
+
+  get active(): boolean {
+    return this.live > 0;
+  }
+
+  invariant(name: string, predicate: () => boolean): void {
+    this.add(name, "invariant", predicate, 0);
+  }
+
+  eventually(name: string, predicate: () => boolean, withinSteps: number): void {
+    this.add(name, "eventually", predicate, checkInt("withinSteps", withinSteps, 1));
+  }
+
+  monitor(name: string, isHot: () => boolean, maxHotSteps: number): void {
+    this.add(name, "monitor", isHot, checkInt("maxHotSteps", maxHotSteps, 1));
+  }
+
+  /** After every step. */
+  check(): void {
+    const h = this.host;
+    for (const c of this.checks) {
+      if (c.done) continue;
+      let value: boolean;
+      try {
+        value = c.fn() === true;
+      } catch (e) {
+        if (c.kind === "invariant") this.fail(c, e);
+        else this.fail(c, e);
+        continue;
+      }
+      if (c.kind === "invariant") {
+        if (!value) this.fail(c, null);
+      } else if (c.kind === "eventually") {
+        if (value) this.retire(c);
+        else if (h.steps - c.since > c.bound) this.fail(c, null);
+      } else {
+        c.temperature = value ? c.temperature + 1 : 0;
+        if (c.temperature > c.bound) this.fail(c, null);
+      }
+    }
+  }
+
+  /** At the end of a run: an unmet `eventually` and a hot monitor are liveness violations. */
+  atEnd(): void {
+    for (const c of this.checks) {
+      if (c.done || c.kind === "invariant") continue;
+      let value: boolean;
+      try {
+        value = c.fn() === true;
+      } catch (e) {
+        this.fail(c, e);
+        continue;
+      }
+      if (c.kind === "eventually" ? !value : value) this.fail(c, null, true);
+    }
+  }
+
+  private add(name: string, kind: Check["kind"], fn: () => boolean, bound: number): void {
+    if (typeof name !== "string" || name === "") throw new OptionError("name", `sim.${kind}() needs a non-empty name for reports`);
+    if (typeof fn !== "function") throw new OptionError(kind === "monitor" ? "isHot" : "predicate", `sim.${kind}('${name}', …) needs a function returning true or false`);
+    this.checks.push({ name, kind, fn, bound, since: this.host.steps, temperature: 0, done: false });
+    this.live++;
+  }
+
+  private retire(c: Check): void {
+    c.done = true;
+    this.live--;
+  }
+
+  private fail(c: Check, error: unknown, atEnd = false): void {
+    this.retire(c);
+    const h = this.host;
+    const err = error === null ? null : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (c.kind === "invariant") {
+      h.report({
+        kind: "invariant",
+        invariant: c.name,
+        error: err,
+        tasks: [],
+        step: h.steps,
+        time: h.now,
+        message: err === null ? `invariant '${c.name}' was violated after step ${h.steps}` : `invariant '${c.name}' threw after step ${h.steps}: ${err}`,
+      });
+      return;
+    }
+    const hot = c.kind === "monitor" ? c.temperature : h.steps - c.since;
+    const what =
+      err !== null
+        ? `threw: ${err}`
+        : c.kind === "eventually"
+          ? atEnd
+            ? `never became true (declared at step ${c.since}; the run ended at step ${h.steps})`
+            : `did not become true within ${c.bound} steps of step ${c.since}`
+          : atEnd
+            ? `was still hot when the run ended (hot for ${c.temperature} steps)`
+            : `stayed hot for ${c.temperature} steps (bound ${c.bound})`;
+    h.report({
+      kind: "liveness",
+      monitor: c.name,
+      hotSteps: hot,
+      bound: c.bound,
+      atEnd,
+      tasks: [],
+      step: h.steps,
+      time: h.now,
+      message: `liveness monitor '${c.name}' ${what}`,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Poll budget: one poll may make at most `pollBudget` inner polls. The reference combinators
+ * (join, select, race, timeout, async fns) count theirs; a user's combinator counts its own with
+ * `countInnerPoll(cx)` — once per child poll, inside its loop, so a loop that never yields is
+ * broken off (the task panics with PollBudgetError) instead of hanging the test run.
+ */
+import type { Context } from "../future/context.js";
+
+export class PollBudgetError extends Error {
+  override readonly name = "PollBudgetError";
+  constructor(task: string, budget: number) {
+    super(`task '${task}' exceeded its poll budget of ${budget} inner polls in one poll (the loop was broken off here)`);
+  }
+}
+
+/** Counts one inner poll of the current poll against the poll budget. */
+export function countInnerPoll(cx: Context): void {
+  cx.runtime.countInnerPoll();
+}

@@ -1,0 +1,300 @@
+/**
+ * Explanations: the "why this usually happens" and "what to try next" knowledge base behind
+ * failure reports (DESIGN §5, last paragraph). One entry per violation kind, refined by the
+ * lost-wakeup diagnosis or detection, the starvation cause, the contract rule or the
+ * nondeterminism cause.
+ *
+ * Invariants:
+ *  1. Every entry is keyed by a string union from violation.ts through a `Record`, so a new
+ *     diagnosis, cause or rule does not compile until it is explained here.
+ *  2. `why` is 2–4 lines of plain prose in the model's vocabulary (Poll, Pending, Waker, wake);
+ *     `hints` are 1–3 concrete next steps. Neither names tasks: the report's "What happened"
+ *     section does.
+ */
+import type { ContractRule, StarvationCause, StuckDiagnosis, Violation } from "../sim/violation.js";
+
+export interface Explanation {
+  /** Stable key: "lost-wakeup/no-wake-source", "contract/poll-after-ready", "panic", … */
+  readonly key: string;
+  /** A short name for the bug class, used as the paragraph's title. */
+  readonly title: string;
+  /** What typically causes it. */
+  readonly why: string;
+  /** Concrete next steps. */
+  readonly hints: readonly string[];
+}
+
+type Entry = Omit<Explanation, "key">;
+
+const LOST_WAKEUP: Record<StuckDiagnosis | "parked-while-ready", Entry> = {
+  "no-wake-source": {
+    title: "Pending with no wake source",
+    why:
+      "The future returned Pending without cloning cx.waker or registering it anywhere, so nothing can wake the task again. " +
+      "Typical causes: returning Pending before registering the waker; registering only on the first poll; " +
+      "or checking the condition and registering in the wrong order, so an event in between is missed.",
+    hints: [
+      "On every path that returns PENDING, first store cx.waker.clone() where the event source will find it: WakerSlot.register(cx) does this and keeps the latest.",
+      "Register, then re-check the condition, then return PENDING: a wake between the check and the registration is otherwise lost.",
+    ],
+  },
+  "waker-held-never-woken": {
+    title: "Waker held, never woken",
+    why:
+      "Someone keeps a clone of the task's Waker but never called wake(): a notification was lost. Typical causes: " +
+      "notify() ran before the waiter registered and stored no permit; a single waker slot overwritten by a second waiter; " +
+      "a close or drop path that wakes nobody; or tasks waiting for each other (a wait cycle).",
+    hints: [
+      "When a notify finds no waiter, store a permit that the next poll consumes (as tokio's Notify does).",
+      "Keep one waker per waiter (a queue), not one slot shared by several waiters; on close and on drop, wake every waiter.",
+      "In the Timeline, find the task's last poll and what the other tasks did after it.",
+    ],
+  },
+  "executor-lost-wake": {
+    title: "Executor lost the wake",
+    why:
+      "The task was woken (its Waker called the schedule hook) but the executor never offered it for a poll again. " +
+      'Typical cause: a task woken while it was being polled ("notified") whose wake the executor dropped instead of ' +
+      "queueing it again after the poll; or a task lost from a queue while being moved or stolen.",
+    hints: [
+      "In schedule(), a task that is running now must be queued again when its poll returns (tokio's notified → scheduled transition).",
+      "Run the scenario with --executor fifo: if it passes, suspect the executor's queueing rather than the futures.",
+    ],
+  },
+  "parked-while-ready": {
+    title: "Parked while the resource was ready",
+    why:
+      "A waiter stayed parked on a resource for many steps while that resource was available to it: the release path woke " +
+      "nobody, woke the wrong waiter, or woke before the waiter registered. Other tasks kept the run busy, so it never went quiet.",
+    hints: [
+      "On release, send or unlock, wake a waiter that can use what was released, and take it off the wait list.",
+      "A woken waiter that cannot take the resource must register again before it returns PENDING.",
+    ],
+  },
+};
+
+const STARVATION: Record<StarvationCause, Entry> = {
+  fairness: {
+    title: "Unfair scheduling",
+    why:
+      "A runnable task was not polled within the fairness bound. Typical causes: an executor policy that keeps polling the " +
+      "task woken last (a LIFO slot), or tasks that wake each other so they are always first in line.",
+    hints: [
+      "Run with --executor fifo: if it passes, the queueing policy starves the task (cap LIFO-slot polls in a row).",
+      "Let hot loops yield (yield* yieldNow()) so queued tasks get their turn.",
+    ],
+  },
+  reactor: {
+    title: "Reactor starved",
+    why:
+      "Due timers or I/O events stayed undelivered because some task was always runnable, so the reactor never got its turn. " +
+      "Typical causes: a future that spins with cx.waker.wakeByRef() and Pending while it waits for an event, instead of " +
+      "registering with the timer or I/O source; or an executor that drains its queue before the reactor runs.",
+    hints: [
+      "Wait for events by registering the waker with their source (sleep, read futures), not by waking yourself.",
+      "If you wrote the executor, let the reactor deliver due events every N polls.",
+    ],
+  },
+  livelock: {
+    title: "Livelock (busy wake, no progress)",
+    why:
+      "Tasks kept being polled with no progress anywhere: each poll wakes itself or another task and returns Pending, and " +
+      "nothing changes. Typical causes: a poll that spins on a condition only another event can change, or two tasks backing " +
+      "off from each other in lockstep (try, release, retry).",
+    hints: [
+      "Replace `wakeByRef(); return PENDING` on an unmet condition with registering the waker where the condition changes.",
+      "Break the symmetry between competing tasks (an order, or a handoff).",
+    ],
+  },
+  bypass: {
+    title: "Waiter overtaken (barging)",
+    why:
+      "A waiter was woken, but other tasks took the resource before it was polled, more often than the bypass bound. " +
+      "Typical cause: release() wakes a waiter but leaves the resource up for grabs, so a newcomer's first poll wins every time.",
+    hints: [
+      "Hand the permit directly to the woken waiter (FIFO handoff) instead of only waking it.",
+      "Or bound barging: after K overtakes, newcomers queue behind the waiter.",
+    ],
+  },
+};
+
+const CONTRACT: Record<ContractRule, Entry> = {
+  "waker-borrowed-after-poll": {
+    title: "Borrowed waker used after its poll",
+    why:
+      "A future kept cx.waker itself instead of cx.waker.clone(), and used it after the poll that lent it returned. " +
+      "cx.waker is borrowed for one poll (Rust's borrow checker forbids keeping it); the harness enforces the same at run " +
+      "time so it knows who holds a wake source.",
+    hints: ["Store cx.waker.clone(), never cx.waker itself; WakerSlot.register(cx) clones and keeps the latest."],
+  },
+  "waker-used-after-consume": {
+    title: "Waker used after wake() consumed it",
+    why:
+      "wake() and drop() consume a Waker; this one was used again afterwards. Typical causes: wake() on a stored waker that " +
+      "stays in its slot and is woken again later, or wake() in a loop over waiters that are never removed.",
+    hints: [
+      "Take the waker out of its slot before wake() (WakerSlot.wake() does), or use wakeByRef() to keep it.",
+      "clone() first if you need to wake and still keep a handle.",
+    ],
+  },
+  "poll-after-ready": {
+    title: "Poll after Ready",
+    why:
+      "A future was polled again after it had returned Ready; Rust gives no guarantee for that poll, and here it is a contract " +
+      "violation. Typical cause: a combinator (join, select, a loop) that does not record which children finished.",
+    hints: ["Record completion at Ready (keep the output, drop the child) and never poll a finished child again."],
+  },
+  "reentrant-poll": {
+    title: "Re-entrant poll",
+    why:
+      "A future was polled from inside its own poll. Typical causes: a waker or callback that polls the task inline instead " +
+      "of only scheduling it, or a combinator that reaches itself through a shared reference.",
+    hints: ["A wake must only schedule: never call poll() from wake(), a callback or drop()."],
+  },
+};
+
+const NONDETERMINISM: Record<"escape" | "divergence", Entry> = {
+  escape: {
+    title: "Real-world nondeterminism",
+    why:
+      "Code under test used real time, real randomness, real timers or real promises (Date.now, Math.random, setTimeout, " +
+      "Promise.then) during a run. The simulation cannot choose those, so the run is no longer a function of its choices " +
+      "and cannot be replayed.",
+    hints: [
+      "Use virtual time (sleep, sim.now) instead of Date.now and real timers.",
+      "Write asynchronous steps as futures (asyncFn, asyncBlock), not promises; seed any randomness inside setup(sim).",
+    ],
+  },
+  divergence: {
+    title: "Replay diverged",
+    why:
+      "Running the same choices again gave a different trace, so something besides the choices steered the run. Typical " +
+      "causes: state kept between runs (module-level variables, a primitive created outside setup), or a real-world source " +
+      "the trap did not catch.",
+    hints: [
+      "Create every primitive and all shared state inside setup(sim); setup must not keep state between runs.",
+      "Compare both traces at the first divergence named above.",
+    ],
+  },
+};
+
+const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "step-limit", Entry> = {
+  "stale-waker": {
+    title: "Stale waker",
+    why:
+      "A wake went through the Waker of an older poll although the task has been polled since with a new one; only the " +
+      "latest poll's Waker is guaranteed to reach the task. Typical cause: a future that stores its waker on the first poll " +
+      "only and keeps it, or a wait list that never replaces an entry.",
+    hints: [
+      "On every poll, replace the stored waker unless stored.willWake(cx.waker); WakerSlot.register(cx) does exactly this.",
+      'With oracles: { staleWakers: "inert" } the stale wake is ignored, so the run shows what it would cost.',
+    ],
+  },
+  "poll-budget": {
+    title: "Poll budget exceeded",
+    why:
+      "One poll made too many inner polls: a combinator or loop kept polling children inside a single poll until something " +
+      "was Ready, so the task never gave control back to the executor. Typical causes: a retry loop around poll(), or " +
+      "draining a stream without a budget.",
+    hints: [
+      "Poll each child at most once per poll; if work remains, call cx.waker.wakeByRef() and return PENDING.",
+      "Add a cooperative budget: after N inner polls, yield (as tokio's coop does).",
+    ],
+  },
+  liveness: {
+    title: "Liveness monitor stayed hot",
+    why:
+      "A condition that must eventually cool down stayed hot past its bound: something that was possible did not happen. " +
+      "Typical causes: a lost wakeup while other tasks keep the run busy, starvation of the task that would cool it, or a " +
+      "request nobody serves.",
+    hints: [
+      "In the Timeline, find when the monitor turned hot and which task should have acted next.",
+      "If the work legitimately takes longer, raise the monitor's bound.",
+    ],
+  },
+  invariant: {
+    title: "Invariant broken",
+    why:
+      "A predicate you declared failed after a step: under this interleaving the shared state became inconsistent. " +
+      "Typical causes: a check-then-act split across a Pending, state updated before the operation it describes finished, " +
+      "or a wake taken as proof that the condition holds (wakeups can be spurious).",
+    hints: [
+      "Read the Timeline rows just before the failing step: whose poll broke it.",
+      "After every wake, check the condition again before acting on it.",
+    ],
+  },
+  panic: {
+    title: "Panic in poll",
+    why:
+      "A future threw inside poll, so its task panicked. Typical causes: a state the code assumed impossible that this " +
+      "interleaving reaches (a value taken twice, another task assumed to have run first), or a future polled again after " +
+      "it finished or was dropped.",
+    hints: [
+      "Replay the token under a debugger: the run is deterministic, so it throws at the same poll every time.",
+      "If the panic is an expected outcome, read it from the JoinHandle and pass allowPanics: true.",
+    ],
+  },
+  "step-limit": {
+    title: "Step limit reached",
+    why:
+      "The run did not finish within maxSteps. Typical causes: a busy self-wake (a future that calls cx.waker.wakeByRef() and " +
+      "returns Pending on every poll without progress), tasks waking each other forever (livelock), or a scenario that " +
+      "really needs more steps.",
+    hints: [
+      "Look at the last rows of the Timeline: the same task polled again and again means a busy loop in its future.",
+      "If the work is legitimately long, raise maxSteps.",
+    ],
+  },
+};
+
+const entry = (key: string, e: Entry): Explanation => ({ key, ...e });
+
+/**
+ * The explanations for one violation, most specific first. A lost wakeup yields one entry per
+ * distinct diagnosis of its stuck tasks (plus "parked-while-ready" when that detected it).
+ */
+export function explain(v: Violation): Explanation[] {
+  switch (v.kind) {
+    case "lost-wakeup": {
+      const out: Explanation[] = [];
+      if (v.detection === "parked-while-ready") out.push(entry("lost-wakeup/parked-while-ready", LOST_WAKEUP["parked-while-ready"]));
+      const diagnoses = new Set(v.stuck.map((s) => s.diagnosis));
+      // Caught at the poll, before any diagnosis: pending returned with no wake source.
+      if (diagnoses.size === 0 && v.detection === "at-poll") diagnoses.add("no-wake-source");
+      for (const d of diagnoses) out.push(entry(`lost-wakeup/${d}`, LOST_WAKEUP[d]));
+      return out;
+    }
+    case "starvation":
+      return [entry(`starvation/${v.cause}`, STARVATION[v.cause])];
+    case "contract":
+      return [entry(`contract/${v.rule}`, CONTRACT[v.rule])];
+    case "nondeterminism":
+      return [entry(`nondeterminism/${v.cause}`, NONDETERMINISM[v.cause])];
+    default:
+      return [entry(v.kind, SIMPLE[v.kind])];
+  }
+}
+
+/** The explanations of several violations, each distinct key once, in order of first appearance. */
+export function explainAll(vs: readonly Violation[]): Explanation[] {
+  const seen = new Set<string>();
+  const out: Explanation[] = [];
+  for (const v of vs) {
+    for (const e of explain(v)) {
+      if (seen.has(e.key)) continue;
+      seen.add(e.key);
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+/** A short label for a lost-wakeup diagnosis ("waker held, never woken"). */
+export const DIAGNOSIS_LABEL: Record<StuckDiagnosis, string> = {
+  "no-wake-source": "no wake source",
+  "waker-held-never-woken": "waker held, never woken",
+  "executor-lost-wake": "woken, but the executor lost the wake",
+};
+
+/** The title of a contract rule, for one-line summaries. */
+export const contractTitle = (rule: ContractRule): string => CONTRACT[rule].title;
