@@ -2,16 +2,19 @@
  * npm run bench — throughput, measured side by side in one process (never asserted in a test).
  *
  *  1. polls/s: N tasks that each wake themselves K times, run by the simulation (permissive
- *     executor, seeded random choice, tracing off) and by a bare hand-written FIFO poll loop
- *     over the very same futures. Rounds alternate so machine noise hits both alike.
- *  2. runs/s: a 3-task × 10-poll scenario with a fresh Sim per run (seed = run number), and
- *     fast-check's own scheduler (fc.scheduler + waitIdle) on the same shape written with promises.
+ *     executor, seeded random choice, tracing off) with all oracles on and with oracles off, and
+ *     by a bare hand-written FIFO poll loop over the very same futures. Rounds alternate so
+ *     machine noise hits all three alike.
+ *  2. runs/s: a 3-task × 10-poll scenario with a fresh Sim per run (seed = run number), all
+ *     oracles on, as an exploration runs them (the escape traps installed once for the batch),
+ *     and standalone (each run installs and restores the traps itself); and fast-check's own
+ *     scheduler (fc.scheduler + waitIdle) on the same shape written with promises.
  *
  * The last line is one JSON object with the figures.
  */
 import fc from "fast-check";
 import { performance } from "node:perf_hooks";
-import { PENDING, ready, Sim, type Context, type Poll } from "wakesim";
+import { holdEscapeTraps, PENDING, ready, Sim, type Context, type Poll } from "wakesim";
 
 const TASKS = 1000;
 const WAKES = 50;
@@ -30,8 +33,8 @@ function selfWaker(k: number) {
   };
 }
 
-function simPolls(seed: number): number {
-  const sim = new Sim({ seed, maxSteps: 10_000_000 });
+function simPolls(seed: number, oracles = true): number {
+  const sim = new Sim({ seed, maxSteps: 10_000_000, ...(oracles ? {} : { oracles: false as const }) });
   for (let i = 0; i < TASKS; i++) sim.spawn(selfWaker(WAKES) as { poll(cx: Context): Poll<number> });
   const out = sim.run();
   if (!out.ok) throw new Error(`bench workload failed: ${out.violations[0]?.message}`);
@@ -103,28 +106,40 @@ async function fastCheckThreeByTen(runs: number): Promise<number> {
 async function main(): Promise<void> {
   // Warm up both paths so the JIT has compiled them before anything is timed.
   simPolls(0);
+  simPolls(0, false);
   barePolls();
   threeByTen(20_000, 0);
   await fastCheckThreeByTen(500);
 
   const simRates: number[] = [];
+  const noOracleRates: number[] = [];
   const bareRates: number[] = [];
   const ratios: number[] = [];
+  const oracleCosts: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const s = timed(() => simPolls(r + 1));
+    const q = timed(() => simPolls(r + 1, false));
     const b = timed(barePolls);
     const sr = (s.count / s.ms) * 1000;
+    const qr = (q.count / q.ms) * 1000;
     const br = (b.count / b.ms) * 1000;
     simRates.push(sr);
+    noOracleRates.push(qr);
     bareRates.push(br);
     ratios.push(br / sr);
+    oracleCosts.push(qr / sr);
   }
 
   const runRates: number[] = [];
+  const standaloneRates: number[] = [];
   const fcRates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    const release = holdEscapeTraps();
     const a = timed(() => threeByTen(50_000, r * 50_000));
+    release();
     runRates.push((a.count / a.ms) * 1000);
+    const s = timed(() => threeByTen(20_000, r * 50_000));
+    standaloneRates.push((s.count / s.ms) * 1000);
     const t0 = performance.now();
     const n = await fastCheckThreeByTen(2_000);
     fcRates.push((n / (performance.now() - t0)) * 1000);
@@ -133,8 +148,11 @@ async function main(): Promise<void> {
   const result = {
     sim_polls_per_sec: Math.round(median(simRates)),
     bare_polls_per_sec: Math.round(median(bareRates)),
+    sim_polls_per_sec_no_oracles: Math.round(median(noOracleRates)),
     sim_slowdown_vs_bare: Number(median(ratios).toFixed(2)),
+    oracle_cost: Number(median(oracleCosts).toFixed(2)),
     runs_per_sec: Math.round(median(runRates)),
+    runs_per_sec_standalone: Math.round(median(standaloneRates)),
     fastcheck_runs_per_sec: Math.round(median(fcRates)),
     runs_speedup_vs_fastcheck: Number((median(runRates) / median(fcRates)).toFixed(1)),
     workload: { tasks: TASKS, wakes_per_task: WAKES, rounds: ROUNDS },
@@ -142,9 +160,12 @@ async function main(): Promise<void> {
   const row = (name: string, v: number, unit: string) => console.log(`${name.padEnd(44)} ${v.toLocaleString("en-US").padStart(14)} ${unit}`);
   console.log(`wakesim throughput (median of ${ROUNDS} alternating rounds, node ${process.version})`);
   row(`sim: ${TASKS} self-waking tasks × ${WAKES} wakes, permissive`, result.sim_polls_per_sec, "polls/s");
+  row("  the same with oracles: false", result.sim_polls_per_sec_no_oracles, "polls/s");
   row("bare hand-written FIFO poll loop, same futures", result.bare_polls_per_sec, "polls/s");
   row("  sim slowdown vs bare (median of per-round ratios)", result.sim_slowdown_vs_bare, "×");
+  row("  oracle cost: no-oracles rate / oracles rate", result.oracle_cost, "×");
   row("sim: 3 tasks × 10 polls, fresh Sim per run", result.runs_per_sec, "runs/s");
+  row("  the same, each run installing its own escape traps", result.runs_per_sec_standalone, "runs/s");
   row("fast-check fc.scheduler(), same shape with promises", result.fastcheck_runs_per_sec, "runs/s");
   console.log(JSON.stringify(result));
 }

@@ -42,10 +42,16 @@ export type { SimOptions, ExecutorSpec, ExecutorName, FaultSpec, WorkStealingOpt
 export type { Runtime } from "./sim/runtime.js";
 export type { TaskId, TimerId } from "./sim/ids.js";
 export type { Outcome, RunStatus, TaskSummary } from "./sim/outcome.js";
-export type { Violation, ViolationKind, StuckTask, StuckDiagnosis } from "./sim/violation.js";
+export type { Violation, ViolationKind, StuckTask, StuckDiagnosis, LostWakeupDetection, StarvationCause, ContractRule } from "./sim/violation.js";
 export { OptionError } from "./sim/errors.js";
 export { defineScenario, runScenario, replay, traceText } from "./sim/scenario.js";
 export type { Scenario } from "./sim/scenario.js";
+
+export { holdEscapeTraps } from "./oracles/escape-traps.js";
+export { countInnerPoll, PollBudgetError } from "./oracles/poll-budget.js";
+export { BypassMonitor } from "./oracles/bypass.js";
+export { guard, Guarded, ContractError } from "./oracles/guard.js";
+export type { OracleOptions } from "./sim/config.js";
 
 export type { TraceEvent } from "./trace/event.js";
 export { formatTrace, formatEvent } from "./trace/event.js";

@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import { runScenario, replay, type Scenario } from "../index.js";
+import { holdEscapeTraps, runScenario, replay, type Scenario } from "../index.js";
 import type { SimOptions } from "../sim/config.js";
 import { formatOutcome } from "./format.js";
 
@@ -71,15 +71,18 @@ async function main(argv: string[]): Promise<number> {
   const first = Number(values.seed);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got '${values.runs}'`);
   if (!Number.isInteger(first)) throw new UsageError(`--seed must be an integer, got '${values.seed}'`);
+  const release = holdEscapeTraps(); // once for the whole batch, not once per run
   for (let i = 0; i < runs; i++) {
     const out = runScenario(scenario, { ...opts, seed: first + i });
     if (!out.ok) {
+      release();
       // Re-run the failing schedule with full tracing for the report.
       const traced = replay(scenario, out.token, opts);
       console.log(formatOutcome(scenario, traced, { command: COMMAND, file, options: opts, seed: first + i, runs: i + 1 }));
       return 1;
     }
   }
+  release();
   console.log(`${scenario.name}: ${runs} runs (seeds ${first}..${first + runs - 1}) passed`);
   return 0;
 }

@@ -17,6 +17,7 @@
  *     `finally` blocks run — Rust's drop order for an async fn's locals.
  *  4. Yielding something that is not a future is a clear error, not a hang.
  */
+import { ContractError } from "../oracles/guard.js";
 import type { Context } from "./context.js";
 import { FutureBase, isFuture, type Future } from "./future.js";
 import { PENDING, ready, type Poll } from "./poll.js";
@@ -45,7 +46,8 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
   poll(cx: Context): Poll<T> {
     const gen = this.gen;
     if (gen === null) {
-      throw new Error(`async fn '${this.label}' polled after it ${this.done ? "completed" : "was dropped"}`);
+      if (this.done) cx.runtime.contractBroken("poll-after-ready", this.label);
+      throw new ContractError(`async fn '${this.label}' polled after it ${this.done ? "completed" : "was dropped"}`);
     }
     // `input` is what resumes the generator: the last awaited value, or an error to throw in.
     let input: unknown = undefined;

@@ -91,7 +91,7 @@ export class PipeState {
   readonly writeSlot = new WakerSlot();
 
   constructor(
-    private readonly rt: Runtime,
+    readonly rt: Runtime,
     private readonly stats: IoStats,
     readonly name: string,
     /** Max chars buffered + in flight (Infinity = unbounded). */

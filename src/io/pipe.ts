@@ -44,6 +44,9 @@ export class PipeReader {
     if (max !== Infinity && !(Number.isInteger(max) && max >= 1)) {
       throw new OptionError("max", `tryRead(max) on '${this.name}' expects a positive integer number of chars or Infinity, got ${String(max)}`);
     }
+    // I/O operations count against the poll budget, so a loop that never stops retrying
+    // (say, one that ignores RESET) is broken off instead of hanging the test run.
+    this._pipe.rt.countInnerPoll();
     return this._pipe.tryRead(max);
   }
 
@@ -53,6 +56,7 @@ export class PipeReader {
    * `tryRead` until WOULD_BLOCK, then poll again.
    */
   pollReadable(cx: Context): Poll<void> {
+    cx.runtime.countInnerPoll();
     return this._pipe.pollReadable(cx);
   }
 
@@ -109,6 +113,7 @@ export class PipeWriter {
     if (typeof data !== "string") {
       throw new OptionError("data", `tryWrite(data) on '${this.name}' expects a string, got ${typeof data}`);
     }
+    this._pipe.rt.countInnerPoll();
     return this._pipe.tryWrite(data);
   }
 
@@ -118,6 +123,7 @@ export class PipeWriter {
    * `cx.waker` and returns pending.
    */
   pollWritable(cx: Context): Poll<void> {
+    cx.runtime.countInnerPoll();
     return this._pipe.pollWritable(cx);
   }
 

@@ -6,8 +6,9 @@
  * Rules:
  *  1. Installed when `run()` starts stepping and restored when it stops — always, also when the
  *     run throws (the caller restores in `finally`).
- *  2. Nested runs (a sim run inside another's poll) share the outer installation: only the
- *     outermost installs and restores, and each call is reported to the innermost running sim.
+ *  2. Nested runs (a sim run inside another's poll, or many runs inside `holdEscapeTraps`) share
+ *     the outer installation: only the outermost installs and restores, and each call is
+ *     reported to the innermost running sim.
  *  3. Traps answer without touching the real world: Date.now/performance.now give virtual time,
  *     Math.random a seeded sequence, timers and microtasks are swallowed (never run), so the
  *     report shows the escape and the run still replays identically.
@@ -22,64 +23,103 @@ export interface EscapeSink {
   escapeRandom(): number;
 }
 
-interface Installed {
-  sinks: EscapeSink[];
-  restore: () => void;
+// The one piece of module state in wakesim, because what it guards is process-wide: the patched
+// globals. `sinks` is the stack of running sims (innermost last); `depth` counts installers.
+const sinks: EscapeSink[] = [];
+let depth = 0;
+let saved: (() => void) | null = null;
+
+const top = (): EscapeSink | undefined => sinks[sinks.length - 1];
+const report = (api: string): void => top()?.escapeCalled(api, callSite());
+
+// The traps are made once: assigning the same function objects on every install keeps V8's
+// view of these globals stable (fresh closures per run cost a deoptimisation each time).
+const FAKE_HANDLE = Object.freeze({ ref: () => FAKE_HANDLE, unref: () => FAKE_HANDLE, hasRef: () => false, refresh: () => FAKE_HANDLE, [Symbol.toPrimitive]: () => 0 });
+const TRAPS = {
+  dateNow: () => (report("Date.now"), top()?.now ?? 0),
+  perfNow: () => (report("performance.now"), top()?.now ?? 0),
+  random: () => (report("Math.random"), top()?.escapeRandom() ?? 0.5),
+  setTimeout: (..._a: unknown[]) => (report("setTimeout"), FAKE_HANDLE),
+  setInterval: (..._a: unknown[]) => (report("setInterval"), FAKE_HANDLE),
+  setImmediate: (..._a: unknown[]) => (report("setImmediate"), FAKE_HANDLE),
+  queueMicrotask: (_cb: unknown) => report("queueMicrotask"),
+  nextTick: (..._a: unknown[]) => report("process.nextTick"),
+};
+
+/**
+ * Installs the traps (or joins the installation already in place) with `sink` as the running
+ * simulation, and returns the function that undoes exactly that.
+ */
+export function installEscapeTraps(sink: EscapeSink): () => void {
+  sinks.push(sink);
+  const leave = holdEscapeTraps();
+  return () => {
+    sinks.pop();
+    leave();
+  };
 }
 
-// The installation lives on the global object it patches (rule 2), under a registered symbol,
-// so even two copies of wakesim in one process agree on it.
-const KEY = Symbol.for("wakesim.escapeTraps");
-type G = typeof globalThis & { [KEY]?: Installed };
+/**
+ * Keeps the traps installed until the returned function is called, so that many runs in a row
+ * (an exploration) install them once instead of once per run. Calls made while no simulation
+ * is running are passed to the real functions.
+ */
+export function holdEscapeTraps(): () => void {
+  if (depth++ === 0) saved = install();
+  let left = false;
+  return () => {
+    if (left) return;
+    left = true;
+    if (--depth === 0) {
+      saved?.();
+      saved = null;
+    }
+  };
+}
 
-/** Installs the traps (or joins the outer installation) and returns the function that undoes it. */
-export function installEscapeTraps(sink: EscapeSink): () => void {
-  const g = globalThis as G;
-  const cur = g[KEY];
-  if (cur !== undefined) {
-    cur.sinks.push(sink);
-    return () => {
-      cur.sinks.pop();
-    };
-  }
-  const inst: Installed = { sinks: [sink], restore: () => {} };
-  const top = () => inst.sinks[inst.sinks.length - 1]!;
-  const report = (api: string) => top().escapeCalled(api, callSite());
+function install(): () => void {
   const undo: (() => void)[] = [];
-  const patch = <O extends object, K extends keyof O>(obj: O | undefined, key: K, value: O[K]) => {
-    if (obj === undefined || obj === null) return;
-    const had = Object.prototype.hasOwnProperty.call(obj, key);
-    const prev = obj[key];
-    obj[key] = value;
+  // Patch the property where it lives (performance.now is on Performance.prototype), so that
+  // restoring is a plain assignment, never an add-then-delete that reshapes the object.
+  const patch = (obj: object | undefined, key: string, trap: (...a: never[]) => unknown) => {
+    let owner: object | null = obj ?? null;
+    while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, key)) owner = Object.getPrototypeOf(owner) as object | null;
+    if (owner === null) return;
+    const o = owner as Record<string, unknown>;
+    const real = o[key] as (...a: unknown[]) => unknown;
+    o[key] = wrapperFor(o, key, real, trap as (...a: unknown[]) => unknown);
     undo.push(() => {
-      if (had) obj[key] = prev;
-      else delete obj[key];
+      o[key] = real;
     });
   };
-
-  patch(Date, "now", () => (report("Date.now"), top().now));
-  if (typeof performance !== "undefined") patch(performance, "now", () => (report("performance.now"), top().now));
-  patch(Math, "random", () => (report("Math.random"), top().escapeRandom()));
-  const fakeTimer = (api: string) => (..._args: unknown[]) => {
-    report(api);
-    return FAKE_HANDLE;
-  };
-  patch(g, "setTimeout", fakeTimer("setTimeout") as typeof setTimeout);
-  patch(g, "setInterval", fakeTimer("setInterval") as typeof setInterval);
-  patch(g, "setImmediate", fakeTimer("setImmediate") as unknown as typeof setImmediate);
-  patch(g, "queueMicrotask", ((_cb: () => void) => report("queueMicrotask")) as typeof queueMicrotask);
-  if (typeof process !== "undefined") patch(process, "nextTick", ((..._a: unknown[]) => report("process.nextTick")) as typeof process.nextTick);
-
-  inst.restore = () => {
+  patch(Date, "now", TRAPS.dateNow);
+  if (typeof performance !== "undefined") patch(performance, "now", TRAPS.perfNow);
+  patch(Math, "random", TRAPS.random);
+  patch(globalThis, "setTimeout", TRAPS.setTimeout);
+  patch(globalThis, "setInterval", TRAPS.setInterval);
+  patch(globalThis, "setImmediate", TRAPS.setImmediate);
+  patch(globalThis, "queueMicrotask", TRAPS.queueMicrotask);
+  if (typeof process !== "undefined") patch(process, "nextTick", TRAPS.nextTick);
+  return () => {
     for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-    delete g[KEY];
   };
-  g[KEY] = inst;
-  return () => inst.restore();
 }
 
-// A timer handle that does nothing when cleared or unref'd.
-const FAKE_HANDLE = Object.freeze({ ref: () => FAKE_HANDLE, unref: () => FAKE_HANDLE, hasRef: () => false, refresh: () => FAKE_HANDLE, [Symbol.toPrimitive]: () => 0 });
+// One wrapper per (global, real function), reused across installs for the reason given at TRAPS.
+const wrappers = new WeakMap<object, Map<string, { real: unknown; wrapper: (...a: unknown[]) => unknown }>>();
+
+function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, trap: (...a: unknown[]) => unknown) {
+  let byKey = wrappers.get(o);
+  if (byKey === undefined) wrappers.set(o, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit !== undefined && hit.real === real) return hit.wrapper;
+  // Outside any run (between runs of a held installation) the real function answers.
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    return sinks.length === 0 ? real.apply(this, args) : trap(...args);
+  };
+  byKey.set(key, { real, wrapper });
+  return wrapper;
+}
 
 // wakesim's own source folder (src/ or dist/): frames under it are not the user's.
 const OWN_ROOT = decodeURI(new URL("..", import.meta.url).pathname);

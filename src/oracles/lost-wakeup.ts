@@ -9,7 +9,7 @@
 import type { Future } from "../future/future.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
-import type { StuckTask } from "../sim/violation.js";
+import type { StuckTask, Violation } from "../sim/violation.js";
 
 /** Says who holds clones of a task's wakers, where the simulation can see it (timers, pipes). */
 export type HolderLookup = (task: Task) => string[];
@@ -68,4 +68,51 @@ export function awaitChain(f: Future<unknown> | null): string | null {
     cur = (cur as { awaitingFuture?: Future<unknown> | null }).awaitingFuture;
   }
   return labels.length === 0 ? null : labels.join(" › ");
+}
+
+/** A poll returned pending having taken no clone of its waker and issued no wake. */
+export function pendingWithoutWakerViolation(t: Task, step: number, time: number): Violation {
+  const awaiting = awaitChain(t.future);
+  return {
+    kind: "lost-wakeup",
+    detection: "at-poll",
+    stuck: [
+      {
+        task: t.name,
+        diagnosis: "no-wake-source",
+        lastPolledStep: step,
+        wakersHeld: t.wakersHeld,
+        heldBy: [],
+        awaiting,
+        explanation: `poll ${t.generation} returned pending without cloning its waker or waking it`,
+      },
+    ],
+    tasks: [t.name],
+    step,
+    time,
+    message:
+      `poll ${t.generation} of task '${t.name}' (step ${step}${awaiting === null ? "" : `, awaiting ${awaiting}`}) returned pending ` +
+      `without taking a clone of this poll's waker and without waking it: nothing can wake it for this poll` +
+      (t.wakersHeld > 0 ? ` (it relies on ${t.wakersHeld} waker${t.wakersHeld === 1 ? "" : "s"} kept from an earlier poll, which is not guaranteed to reach it)` : ""),
+  };
+}
+
+/** Tasks still pending when nothing can happen any more; null when none is stuck. */
+export function quiescenceViolation(tasks: readonly Task[], holders: HolderLookup, step: number, time: number): Violation | null {
+  const skip = new Set(tasks.filter((t) => t.reportedStuck));
+  const stuck = diagnoseStuck(tasks, holders, skip);
+  if (stuck.length === 0) return null;
+  return {
+    kind: "lost-wakeup",
+    detection: "quiescence",
+    stuck,
+    tasks: stuck.map((s) => s.task),
+    step,
+    time,
+    message:
+      `the run reached quiescence (nothing runnable, no pending event) at step ${step}, t=${time}, ` +
+      `with ${stuck.length} task${stuck.length === 1 ? "" : "s"} still pending:\n` +
+      stuck.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n") +
+      cycleNote(stuck),
+  };
 }

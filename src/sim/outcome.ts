@@ -32,6 +32,8 @@ export interface Outcome {
   readonly seed: number | string;
   /** The chooser (generator or strategy) that made the choices. */
   readonly chooser: string;
+  /** The fault kinds that were switched on (a lost wakeup found with "spurious-wake" off may hide under spurious wakeups). */
+  readonly faults: readonly string[];
   /** Every choice made, in order: feed them to a ReplayChooser to rerun exactly this run. */
   readonly choices: readonly number[];
   readonly tasks: readonly TaskSummary[];
@@ -62,6 +64,10 @@ export class RunOutcome implements Outcome {
     return this.opts.seed;
   }
 
+  get faults(): readonly string[] {
+    return [...this.opts.faults].sort();
+  }
+
   get tasks(): readonly TaskSummary[] {
     return (this.summaries ??= this.taskList.map((t) => ({
       id: t.id,
@@ -75,4 +81,12 @@ export class RunOutcome implements Outcome {
   get token(): string {
     return formatToken({ fingerprint: optionsFingerprint(this.opts), generator: this.chooser, scenario: this.opts.scenario, choices: this.choices });
   }
+}
+
+/** The same outcome with one more violation (so no longer ok). */
+export function withViolation(o: Outcome, v: Violation): Outcome {
+  return Object.create(o, {
+    ok: { value: false, enumerable: true },
+    violations: { value: [...o.violations, v], enumerable: true },
+  }) as Outcome;
 }

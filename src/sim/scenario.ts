@@ -6,11 +6,12 @@
  * (say, the executor it needs); options given to a run override them.
  */
 import { ReplayChooser } from "../chooser/replay.js";
+import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
 import { resolveOptions, type SimOptions } from "./config.js";
 import { OptionError } from "./errors.js";
-import type { Outcome } from "./outcome.js";
+import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
 
 export interface Scenario {
@@ -30,9 +31,21 @@ export function defineScenario(s: Scenario): Scenario {
   return Object.freeze({ ...s });
 }
 
-/** Runs a scenario once in a fresh Sim. */
+/**
+ * Runs a scenario once in a fresh Sim. With `checkDeterminism`, runs it traced, reruns the same
+ * choices, and adds a "nondeterminism" violation if the two traces differ.
+ */
 export function runScenario(scenario: Scenario, options: SimOptions = {}): Outcome {
-  const sim = new Sim({ ...scenario.options, ...options, scenario: scenario.name });
+  const merged: SimOptions = { ...scenario.options, ...options, scenario: scenario.name };
+  if (merged.checkDeterminism !== true) return runOnce(scenario, merged);
+  const first = runOnce(scenario, { ...merged, trace: true });
+  const again = runOnce(scenario, { ...merged, trace: true, chooser: new ReplayChooser(first.choices, first.chooser) });
+  const v = compareTraces(first.trace!, again.trace!);
+  return v === null ? first : withViolation(first, v);
+}
+
+function runOnce(scenario: Scenario, options: SimOptions): Outcome {
+  const sim = new Sim(options);
   scenario.setup(sim);
   return sim.run();
 }

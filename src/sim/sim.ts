@@ -24,8 +24,10 @@ import { isFuture, type Future } from "../future/future.js";
 import { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
-import { awaitChain, cycleNote, diagnoseStuck } from "../oracles/lost-wakeup.js";
-import { PollBudgetError } from "../oracles/poll-budget.js";
+import { ContractError } from "../oracles/guard.js";
+import { describeThrown, futureContractViolation, escapeViolation, panicViolation, staleWakerViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
+import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
+import { PollBudgetError, pollBudgetViolation } from "../oracles/poll-budget.js";
 import { Watch, type Watched } from "../oracles/watch.js";
 import { Reactor } from "../reactor/reactor.js";
 import { JoinHandle } from "../task/join-handle.js";
@@ -146,17 +148,12 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (++this.innerPolls <= this.options.oracles.pollBudget || !this.watching || this.current === null) return;
     const t = this.current;
     const budget = this.options.oracles.pollBudget;
-    this.report({
-      kind: "poll-budget",
-      task: t.name,
-      innerPolls: this.innerPolls,
-      budget,
-      tasks: [t.name],
-      step: this.steps,
-      time: this.clock.now,
-      message: `one poll of task '${t.name}' made more than ${budget} inner polls${labelOf(t)}: a combinator that never yields keeps the executor (and every other task) waiting`,
-    });
+    this.report(pollBudgetViolation(t, this.innerPolls, budget, this.steps, this.clock.now));
     throw new PollBudgetError(t.name, budget); // breaks the loop; the task panics
+  }
+
+  contractBroken(rule: "poll-after-ready" | "reentrant-poll", label: string): void {
+    this.report(futureContractViolation(rule, this.current?.name ?? "(outside any task)", label, this.steps, this.clock.now));
   }
 
   // ---- Oracle API ------------------------------------------------------------------------
@@ -208,17 +205,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   escapeCalled(api: string, callSite: string | null): void {
     if (this.escapesSeen.has(api)) return;
     this.escapesSeen.add(api);
-    const who = this.current === null ? "" : ` during a poll of task '${this.current.name}'`;
-    this.report({
-      kind: "nondeterminism",
-      cause: "escape",
-      api,
-      callSite,
-      tasks: this.current === null ? [] : [this.current.name],
-      step: this.steps,
-      time: this.clock.now,
-      message: `${api}() was called${who}${callSite === null ? "" : ` at ${callSite}`}: real time, randomness and event-loop callbacks make a run unrepeatable. Use the simulation's clock (sim.now, sleep) and its faults instead`,
-    });
+    this.report(escapeViolation(api, callSite, this.current?.name ?? null, this.steps, this.clock.now));
   }
 
   escapeRandom(): number {
@@ -286,7 +273,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
         }
         if (this.steps >= maxSteps) {
           status = "step-limit";
-          this.reportStepLimit(maxSteps);
+          this.report(stepLimitViolation(this.tasks, maxSteps, this.steps, this.clock.now));
           break;
         }
         if (!this.tick()) {
@@ -374,7 +361,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);
     } else if (!t.clonedThisPoll && this.options.oracles.pendingWithoutWaker) {
-      this.reportPendingWithoutWaker(t);
+      t.reportedStuck = true;
+      this.report(pendingWithoutWakerViolation(t, this.steps, this.clock.now));
     }
     // `current` stays set until here so that wakes caused by finishing (the joiner's wake,
     // drops on panic or abort) are attributed to this task, as a runtime would run them on its worker.
@@ -394,21 +382,12 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 
   private panic(t: Task, e: unknown): void {
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : `thrown value: ${String(e)}`;
+    const message = describeThrown(e);
     this.dropFuture(t);
     this.finish(t, { kind: "panicked", error: e, message });
     // Waker misuse and an exceeded poll budget were already reported as what they are.
-    if (e instanceof WakerMisuseError || e instanceof PollBudgetError || this.options.allowPanics) return;
-    this.report({
-      kind: "panic",
-      task: t.name,
-      tasks: [t.name],
-      error: message,
-      stack: e instanceof Error ? (e.stack ?? "") : "",
-      step: this.steps,
-      time: this.clock.now,
-      message: `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps}: ${message}`,
-    });
+    if (e instanceof WakerMisuseError || e instanceof PollBudgetError || e instanceof ContractError || this.options.allowPanics) return;
+    this.report(panicViolation(t.name, e, `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps}`, this.steps, this.clock.now));
   }
 
   private dropFuture(t: Task): void {
@@ -419,17 +398,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       f.drop();
     } catch (e) {
       if (e instanceof WakerMisuseError) return;
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      this.report({
-        kind: "panic",
-        task: t.name,
-        tasks: [t.name],
-        error: message,
-        stack: e instanceof Error ? (e.stack ?? "") : "",
-        step: this.steps,
-        time: this.clock.now,
-        message: `dropping the future of task '${t.name}' threw: ${message}`,
-      });
+      this.report(panicViolation(t.name, e, `dropping the future of task '${t.name}' threw`, this.steps, this.clock.now));
     }
   }
 
@@ -478,20 +447,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (mode === "off") return false;
     if (!t.reportedStale) {
       t.reportedStale = true;
-      const by = this.current;
-      this.report({
-        kind: "stale-waker",
-        task: t.name,
-        wakerGeneration: waker.generation,
-        taskGeneration: t.generation,
-        by: by?.name ?? null,
-        tasks: by === null || by === t ? [t.name] : [t.name, by.name],
-        step: this.steps,
-        time: this.clock.now,
-        message:
-          `task '${t.name}' was woken through a waker from its poll ${waker.generation}, but it has been polled since (latest: poll ${t.generation})${by === null ? "" : `, by task '${by.name}'`}: ` +
-          `whoever holds it kept an old waker instead of the latest one, and only the latest is guaranteed to reach the task`,
-      });
+      this.report(staleWakerViolation(t, waker.generation, this.current, this.steps, this.clock.now));
     }
     return mode === "inert";
   }
@@ -507,78 +463,14 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 
   wakerMisused(target: WakeTarget, _waker: Waker, misuse: WakerMisuse, message: string): void {
-    const by = this.current;
-    this.report({
-      kind: "contract",
-      rule: misuse === "borrowed-after-poll" ? "waker-borrowed-after-poll" : "waker-used-after-consume",
-      task: target.name,
-      tasks: by === null || by === target ? [target.name] : [target.name, by.name],
-      step: this.steps,
-      time: this.clock.now,
-      message: by === null || by === target ? message : `${message} (used during a poll of task '${by.name}')`,
-    });
+    this.report(wakerMisuseViolation(target.name, this.current?.name ?? null, misuse, message, this.steps, this.clock.now));
   }
 
   // ---- Reporting -------------------------------------------------------------------------
 
-  private reportPendingWithoutWaker(t: Task): void {
-    t.reportedStuck = true;
-    const awaiting = awaitChain(t.future);
-    this.report({
-      kind: "lost-wakeup",
-      detection: "at-poll",
-      stuck: [
-        {
-          task: t.name,
-          diagnosis: "no-wake-source",
-          lastPolledStep: this.steps,
-          wakersHeld: t.wakersHeld,
-          heldBy: [],
-          awaiting,
-          explanation: `poll ${t.generation} returned pending without cloning its waker or waking it`,
-        },
-      ],
-      tasks: [t.name],
-      step: this.steps,
-      time: this.clock.now,
-      message:
-        `poll ${t.generation} of task '${t.name}' (step ${this.steps}${awaiting === null ? "" : `, awaiting ${awaiting}`}) returned pending ` +
-        `without taking a clone of this poll's waker and without waking it: nothing can wake it for this poll` +
-        (t.wakersHeld > 0 ? ` (it relies on ${t.wakersHeld} waker${t.wakersHeld === 1 ? "" : "s"} kept from an earlier poll, which is not guaranteed to reach it)` : ""),
-    });
-  }
-
   private reportStuck(): void {
-    const skip = new Set(this.tasks.filter((t) => t.reportedStuck));
-    const stuck = diagnoseStuck(this.tasks, (t) => [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)], skip);
-    if (stuck.length === 0) return;
-    this.report({
-      kind: "lost-wakeup",
-      detection: "quiescence",
-      stuck,
-      tasks: stuck.map((s) => s.task),
-      step: this.steps,
-      time: this.clock.now,
-      message:
-        `the run reached quiescence (nothing runnable, no pending event) at step ${this.steps}, t=${this.clock.now}, ` +
-        `with ${stuck.length} task${stuck.length === 1 ? "" : "s"} still pending:\n` +
-        stuck.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n") +
-        cycleNote(stuck),
-    });
-  }
-
-  private reportStepLimit(maxSteps: number): void {
-    const pending = this.tasks.filter((t) => t.outcome === null && !t.daemon).map((t) => t.name);
-    this.report({
-      kind: "step-limit",
-      maxSteps,
-      tasks: pending,
-      step: this.steps,
-      time: this.clock.now,
-      message:
-        `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}). ` +
-        `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`,
-    });
+    const v = quiescenceViolation(this.tasks, (t) => [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)], this.steps, this.clock.now);
+    if (v !== null) this.report(v);
   }
 
   private outcome(status: RunStatus): Outcome {
@@ -600,7 +492,3 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 }
 
-function labelOf(t: Task): string {
-  const chain = awaitChain(t.future);
-  return chain === null ? "" : ` (in ${chain})`;
-}

@@ -216,7 +216,7 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
     title: "Invariant broken",
     why:
       "A predicate you declared failed after a step: under this interleaving the shared state became inconsistent. " +
-      "Typical causes: a check-then-act split across a Pending, state updated before the operation it describes finished, " +
+      "Typical causes: a check and the action it guards split across a Pending, state updated before the operation it describes finished, " +
       "or a wake taken as proof that the condition holds (wakeups can be spurious).",
     hints: [
       "Read the Timeline rows just before the failing step: whose poll broke it.",

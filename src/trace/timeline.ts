@@ -21,7 +21,7 @@ export interface TimelineOptions {
   readonly headRows?: number;
   /** Tasks whose rows are kept wherever they are (the tasks a violation names). */
   readonly focus?: readonly string[];
-  /** Widest a lane may get, in characters; longer names and cells are cut with "…" (default 24). */
+  /** Widest a lane may get, in characters; longer names and cells are cut with "…" (default 28). */
   readonly maxLaneWidth?: number;
   /** Prefix of every line (default ""). */
   readonly indent?: string;
@@ -30,23 +30,22 @@ export interface TimelineOptions {
 interface Row {
   readonly step: number;
   readonly time: number;
-  /** The lane, or null for the world column. */
-  readonly lane: string | null;
-  readonly cell: string;
+  /** What to show where: a task's lane, or null for the world column. */
+  readonly cells: ReadonlyMap<string | null, string>;
   /** Tasks the row involves: its lane, and who woke or spawned it. */
   readonly touches: readonly string[];
   readonly notable: boolean;
   readonly event: TraceEvent;
 }
 
-const WORLD_MAX = 24;
+const WORLD_MAX = 32;
 
 /** Formats a trace as a lane timeline; "" for an empty trace. */
 export function formatTimeline(trace: readonly TraceEvent[], opts: TimelineOptions = {}): string {
   const rows = toRows(trace);
   if (rows.length === 0) return "";
   const keep = selectRows(rows, opts.maxRows ?? 60, opts.headRows ?? 6, new Set(opts.focus ?? []));
-  const cap = Math.max(6, opts.maxLaneWidth ?? 24);
+  const cap = Math.max(6, opts.maxLaneWidth ?? 28);
 
   const lanes: string[] = [];
   const laneWidth = new Map<string, number>();
@@ -57,12 +56,14 @@ export function formatTimeline(trace: readonly TraceEvent[], opts: TimelineOptio
     if (!keep[i]) return;
     stepWidth = Math.max(stepWidth, String(r.step).length);
     timeWidth = Math.max(timeWidth, String(r.time).length);
-    if (r.lane === null) {
-      worldWidth = Math.max(worldWidth, "world".length, r.cell.length);
-      return;
+    for (const [lane, cell] of r.cells) {
+      if (lane === null) {
+        worldWidth = Math.max(worldWidth, "world".length, cell.length);
+        continue;
+      }
+      if (!laneWidth.has(lane)) lanes.push(lane);
+      laneWidth.set(lane, Math.max(laneWidth.get(lane) ?? 6, lane.length, cell.length));
     }
-    if (!laneWidth.has(r.lane)) lanes.push(r.lane);
-    laneWidth.set(r.lane, Math.max(laneWidth.get(r.lane) ?? 6, r.lane.length, r.cell.length));
   });
   worldWidth = Math.min(worldWidth, WORLD_MAX);
   for (const [l, w] of laneWidth) laneWidth.set(l, Math.min(w, cap));
@@ -79,7 +80,7 @@ export function formatTimeline(trace: readonly TraceEvent[], opts: TimelineOptio
   for (let i = 0; i < rows.length; ) {
     if (keep[i]) {
       const r = rows[i]!;
-      out.push(line(String(r.step), String(r.time), r.lane === null ? r.cell : "", (l) => (l === r.lane ? r.cell : "")));
+      out.push(line(String(r.step), String(r.time), r.cells.get(null) ?? "", (l) => r.cells.get(l) ?? ""));
       i++;
       continue;
     }
@@ -94,7 +95,7 @@ export function formatTimeline(trace: readonly TraceEvent[], opts: TimelineOptio
 function toRows(trace: readonly TraceEvent[]): Row[] {
   const rows: Row[] = [];
   const add = (e: TraceEvent, time: number, lane: string | null, cell: string, notable: boolean, other: string | null = null) =>
-    rows.push({ step: e.step, time, lane, cell, notable, event: e, touches: [...(lane === null ? [] : [lane]), ...(other === null ? [] : [other])] });
+    rows.push({ step: e.step, time, cells: new Map([[lane, cell]]), notable, event: e, touches: [...(lane === null ? [] : [lane]), ...(other === null ? [] : [other])] });
   for (const e of trace) {
     switch (e.type) {
       case "ChoiceMade":
@@ -126,6 +127,18 @@ function toRows(trace: readonly TraceEvent[]): Row[] {
       case "Note":
         add(e, e.time, e.task, e.task === null ? `note: ${e.text}` : e.text, true);
         break;
+      case "ViolationReported": {
+        // Marked in the world column and in the lane of every task it names.
+        const tasks = e.tasks === "" ? [] : e.tasks.split(",");
+        const cells = new Map<string | null, string>([[null, `VIOLATION ${e.kind}`]]);
+        for (const t of tasks) cells.set(t, `✗ ${e.kind}`);
+        rows.push({ step: e.step, time: e.time, cells, notable: true, event: e, touches: tasks });
+        break;
+      }
+      default: {
+        const unknown: never = e; // a new event type must get a row here
+        return unknown;
+      }
     }
   }
   return rows;
@@ -153,6 +166,7 @@ function omitted(rows: readonly Row[]): string {
   let finishes = 0;
   let wakes = 0;
   let notes = 0;
+  let violations = 0;
   for (const r of rows) {
     const e = r.event;
     if (e.type === "TaskPolled") polls.set(e.task, (polls.get(e.task) ?? 0) + 1);
@@ -162,6 +176,7 @@ function omitted(rows: readonly Row[]): string {
     else if (e.type === "TaskFinished") finishes++;
     else if (e.type === "WakeIssued") wakes++;
     else if (e.type === "Note") notes++;
+    else if (e.type === "ViolationReported") violations++;
   }
   // Most-polled first; ties keep the order of first appearance (Map order, stable sort).
   const byCount = [...polls].sort((a, b) => b[1] - a[1]);
@@ -173,6 +188,7 @@ function omitted(rows: readonly Row[]): string {
   if (spawns > 0) parts.push(plural(spawns, "spawn"));
   if (finishes > 0) parts.push(plural(finishes, "task finished", "tasks finished"));
   if (notes > 0) parts.push(plural(notes, "note"));
+  if (violations > 0) parts.push(plural(violations, "violation"));
   if (parts.length === 0 && wakes > 0) parts.push(plural(wakes, "wake"));
   const first = rows[0]!.step;
   const last = rows[rows.length - 1]!.step;
@@ -184,7 +200,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Pads or cuts (with "…") to exactly `w` characters. */
+/** Pads or cuts (with "…") to exactly `w` characters; a short " (…)" suffix such as " (stale)" survives the cut. */
 function fit(s: string, w: number): string {
-  return s.length <= w ? s.padEnd(w) : `${s.slice(0, Math.max(0, w - 1))}…`;
+  if (s.length <= w) return s.padEnd(w);
+  const suffix = / \([^()]*\)$/.exec(s)?.[0] ?? "";
+  const keep = suffix.length > 0 && suffix.length <= w / 2 ? suffix : "";
+  return `${s.slice(0, Math.max(0, w - 1 - keep.length))}…${keep}`;
 }

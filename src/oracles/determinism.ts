@@ -1,0 +1,42 @@
+/**
+ * Determinism check: a run is a pure function of (scenario, options, choices), so running the
+ * same choices again must give the same trace, byte for byte. When it does not, something outside
+ * the simulation leaked in (state kept between runs, real time or randomness the traps could not
+ * see). The violation shows the first diverging trace line of both runs side by side.
+ */
+import type { Violation } from "../sim/violation.js";
+import { formatEvent, type TraceEvent } from "../trace/event.js";
+
+/** Compares two traces; returns a divergence violation, or null when they are identical. */
+export function compareTraces(first: readonly TraceEvent[], second: readonly TraceEvent[]): Violation | null {
+  const n = Math.max(first.length, second.length);
+  for (let i = 0; i < n; i++) {
+    const a = first[i];
+    const b = second[i];
+    const la = a === undefined ? "(run ended)" : formatEvent(a);
+    const lb = b === undefined ? "(run ended)" : formatEvent(b);
+    if (la === lb) continue;
+    const step = (a ?? b)!.step;
+    const width = Math.max(12, Math.min(60, la.length));
+    const context = [Math.max(0, i - 3), i] as const;
+    const rows: string[] = [];
+    for (let k = context[0]; k < context[1]; k++) rows.push(`    ${formatEvent(first[k]!).padEnd(width)} | (same)`);
+    rows.push(`  > ${la.padEnd(width)} | ${lb}`);
+    const tasks = [a, b].flatMap((e) => (e !== undefined && "task" in e && typeof e.task === "string" ? [e.task] : []));
+    return {
+      kind: "nondeterminism",
+      cause: "divergence",
+      api: null,
+      callSite: null,
+      tasks: [...new Set(tasks)],
+      step,
+      time: a !== undefined && "time" in a ? a.time : 0,
+      message:
+        `rerunning the same choices gave a different trace from event ${i} (step ${step}) on: the run depends on something outside the simulation ` +
+        `(state kept between runs, real time or randomness). First run | rerun:\n` +
+        `    ${"first run".padEnd(width)} | rerun\n` +
+        rows.join("\n"),
+    };
+  }
+  return null;
+}
