@@ -73,7 +73,10 @@ export class Watch {
       t.pollsSinceProgress = 0;
       return;
     }
-    if (++t.pollsSinceProgress === this.o.livelockPolls) this.reportLivelock(t);
+    if (++t.pollsSinceProgress !== this.o.livelockPolls) return;
+    // With timers or I/O pending, the sharper diagnosis is that busy tasks starve the reactor.
+    if (this.w.pendingEvents > 0 && !this.reactorReported) this.reportReactorStarvation(t.pollsSinceProgress);
+    else this.reportLivelock(t);
   }
 
   /** After every step. */
@@ -155,11 +158,11 @@ export class Watch {
     });
   }
 
-  private reportReactorStarvation(): void {
+  private reportReactorStarvation(busyPolls = 0): void {
     this.reactorReported = true;
     const w = this.w;
     const polled = w.taskList.filter((t) => t.lastPolledStep >= 0 && t.outcome === null && t.pollsSinceProgress > 0).map((t) => t.name);
-    const n = w.polls - this.reactorMark;
+    const n = Math.max(w.polls - this.reactorMark, busyPolls);
     w.report({
       kind: "starvation",
       cause: "reactor",
