@@ -112,12 +112,12 @@ describe("runScenario with checkDeterminism", () => {
     const v = divergence(out.violations)!;
     expect(v).toMatchObject({ kind: "nondeterminism", cause: "divergence", api: null, callSite: null, tasks: ["drifting"] });
     expect(v.message).toMatchInlineSnapshot(`
-      "rerunning the same choices gave a different trace from event 12 (step 3) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). First run | rerun:
-          first run               | rerun
-          2 t=0 wake steady via steady@g2.0 by steady: notified-while-running | (same)
-          2 t=0 steady -> pending | (same)
-          3 t=0 poll drifting g2  | (same)
-        > 3 t=0 drifting -> ready | 3 t=0 wake drifting via drifting@g2.0 by drifting: notified-while-running"
+      "rerunning the same choices gave a different trace from event 12 (step 3) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). The last events both runs shared, then where they part:
+          2 t=0 wake steady via steady@g2.0 by steady: notified-while-running
+          2 t=0 steady -> pending
+          3 t=0 poll drifting g2
+        > first run: 3 t=0 drifting -> ready
+        > rerun:     3 t=0 wake drifting via drifting@g2.0 by drifting: notified-while-running"
     `);
   });
 
@@ -127,9 +127,9 @@ describe("runScenario with checkDeterminism", () => {
     const v = divergence(out.violations);
     expect(v).toMatchObject({ kind: "nondeterminism", cause: "divergence", step: 0, tasks: ["left", "right"] });
     expect(v!.message).toMatchInlineSnapshot(`
-      "rerunning the same choices gave a different trace from event 0 (step 0) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). First run | rerun:
-          first run          | rerun
-        > 0 t=0 spawned left | 0 t=0 spawned right"
+      "rerunning the same choices gave a different trace from event 0 (step 0) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). The last events both runs shared, then where they part:
+        > first run: 0 t=0 spawned left
+        > rerun:     0 t=0 spawned right"
     `);
   });
 
@@ -138,10 +138,10 @@ describe("runScenario with checkDeterminism", () => {
     const out = runScenario(leakyTasks, { seed: 0, executor: "fifo", checkDeterminism: true });
     const v = divergence(out.violations);
     expect(v?.message).toMatchInlineSnapshot(`
-      "rerunning the same choices gave a different trace from event 1 (step 0) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). First run | rerun:
-          first run          | rerun
-          0 t=0 spawned job0 | (same)
-        > 0 t=0 poll job0 g1 | 0 t=0 spawned job1"
+      "rerunning the same choices gave a different trace from event 1 (step 0) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). The last events both runs shared, then where they part:
+          0 t=0 spawned job0
+        > first run: 0 t=0 poll job0 g1
+        > rerun:     0 t=0 spawned job1"
     `);
   });
 
@@ -150,12 +150,12 @@ describe("runScenario with checkDeterminism", () => {
     const out = runScenario(leakyEnd(2), { seed: 0, checkDeterminism: true });
     expect(out.violations.map((v) => v.kind)).toEqual(["nondeterminism"]);
     expect(divergence(out.violations)?.message).toMatchInlineSnapshot(`
-      "rerunning the same choices gave a different trace from event 7 (step 2) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). First run | rerun:
-          first run    | rerun
-          1 t=0 poll only g2 | (same)
-          1 t=0 only -> ready | (same)
-          1 t=0 only finished: completed | (same)
-        > (run ended)  | 2 t=0 VIOLATION liveness"
+      "rerunning the same choices gave a different trace from event 7 (step 2) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). The last events both runs shared, then where they part:
+          1 t=0 poll only g2
+          1 t=0 only -> ready
+          1 t=0 only finished: completed
+        > first run: (run ended)
+        > rerun:     2 t=0 VIOLATION liveness"
     `);
   });
 
@@ -164,23 +164,25 @@ describe("runScenario with checkDeterminism", () => {
     const out = runScenario(leakyEnd(1), { seed: 0, checkDeterminism: true });
     expect(out.violations.map((v) => v.kind)).toEqual(["liveness", "nondeterminism"]);
     expect(divergence(out.violations)?.message).toMatchInlineSnapshot(`
-      "rerunning the same choices gave a different trace from event 7 (step 2) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). First run | rerun:
-          first run                | rerun
-          1 t=0 poll only g2       | (same)
-          1 t=0 only -> ready      | (same)
-          1 t=0 only finished: completed | (same)
-        > 2 t=0 VIOLATION liveness | (run ended)"
+      "rerunning the same choices gave a different trace from event 7 (step 2) on: the run depends on something outside the simulation (state kept between runs, real time or randomness). The last events both runs shared, then where they part:
+          1 t=0 poll only g2
+          1 t=0 only -> ready
+          1 t=0 only finished: completed
+        > first run: 2 t=0 VIOLATION liveness
+        > rerun:     (run ended)"
     `);
   });
 
-  it("aligns the two columns of the side-by-side view, also when a context line is longer than the diverging one", () => {
+  it("shows the diverging pair in full, one above the other, after the shared context", () => {
     setupsForPolls = 0;
     const out = runScenario(leakyPolls, { seed: 1, checkDeterminism: true });
     const rows = divergence(out.violations)!.message.split("\n").slice(1);
     expect(rows.length).toBeGreaterThan(2);
-    const columns = rows.map((r) => r.indexOf(" | "));
-    // Every row (header, context, the diverging line) puts its separator in the same column.
-    expect(new Set(columns).size, rows.join("\n")).toBe(1);
+    const [first, rerun] = rows.slice(-2);
+    expect(first).toMatch(/^ {2}> first run: \S/);
+    expect(rerun).toMatch(/^ {2}> rerun: {5}\S/);
+    expect(rows.join("\n")).not.toContain("…"); // nothing is cut off
+    for (const ctx of rows.slice(0, -2)) expect(ctx).toMatch(/^ {4}\d+ /);
   });
 
   it("catches randomness the escape traps do not see (node:crypto) when it reaches the trace", () => {
@@ -195,7 +197,7 @@ describe("runScenario with checkDeterminism", () => {
     });
     const out = runScenario(uuids, { seed: 2, checkDeterminism: true });
     expect(out.violations).toMatchObject([{ kind: "nondeterminism", cause: "divergence", tasks: ["tagger"] }]);
-    expect(divergence(out.violations)!.message).toMatch(/^ {2}> \d+ t=0 note tagger: request id [0-9a-f-]{36} +\| \d+ t=0 note tagger: request id [0-9a-f-]{36}$/m);
+    expect(divergence(out.violations)!.message).toMatch(/^ {2}> first run: \d+ t=0 note tagger: request id [0-9a-f-]{36}\n {2}> rerun: {5}\d+ t=0 note tagger: request id [0-9a-f-]{36}$/m);
   });
 
   it("keeps the violation of a buggy but deterministic scenario, and adds no divergence", () => {

@@ -4,9 +4,20 @@ import { PENDING, ready, replay, runScenario, Sim, WakerSlot, type Context, type
 import example from "../fixtures/example.js";
 import { explain } from "../src/trace/explain.js";
 import { formatOutcome } from "../src/cli/format.js";
-import { formatReport, summarize } from "../src/trace/report.js";
+import { formatReport, summarize, type ReportContext } from "../src/trace/report.js";
 import { formatTimeline } from "../src/trace/timeline.js";
 import { spin } from "./helpers.js";
+
+/**
+ * The report with the outcome's token replaced by <token>: token bytes follow the token format
+ * and the options fingerprint (tested in their own suite), not the report's layout.
+ */
+function report(outcome: Outcome, ctx: ReportContext): string {
+  const text = formatReport(outcome, ctx);
+  expect(text).toContain(outcome.token);
+  expect(text).not.toMatch(/[ \t]$/m); // no trailing whitespace: stable in snapshots and diffs
+  return text.replaceAll(outcome.token, "<token>");
+}
 
 /** The example's failing run, found from seed 0 and replayed with a full trace (as the CLI does). */
 function exampleFailure(): Outcome {
@@ -83,8 +94,8 @@ const lostWaiter: Violation = {
 
 describe("formatReport", () => {
   it("does explain the example's lost wakeup: diagnosis, holder, cause, hints, replay command and lanes", () => {
-    const report = formatReport(exampleFailure(), { scenario: example.name, file: "fixtures/example.ts", seed: 0, runs: 1, strategy: "seeded" });
-    expect(report).toMatchInlineSnapshot(`
+    const text = report(exampleFailure(), { scenario: example.name, file: "fixtures/example.ts", seed: 0, runs: 1, strategy: "seeded" });
+    expect(text).toMatchInlineSnapshot(`
       "example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)
 
       What happened
@@ -113,11 +124,11 @@ describe("formatReport", () => {
         - In the Timeline, find the task's last poll and what the other tasks did after it.
 
       Reproduce
-        token:    ws1.1qvcowMEYWxlYRRleGFtcGxlLWJ1Z2d5LW5vdGlmeQIBAQ
+        token:    <token>
         seed:     0 (found on run 1)
         strategy: seeded
         schedule: 2 choices, 2 of them not the default (0)
-        command:  npx wakesim replay fixtures/example.ts ws1.1qvcowMEYWxlYRRleGFtcGxlLWJ1Z2d5LW5vdGlmeQIBAQ
+        command:  npx wakesim replay fixtures/example.ts <token>
 
       Timeline (19 trace events; step, virtual time t, one lane per task)
         step  t │ world                 │ waiter           │ notifier
@@ -155,7 +166,7 @@ describe("formatReport", () => {
       { name: "parser" },
     );
     sim.spawn(spin(1, "fine"), { name: "worker" });
-    expect(formatReport(sim.run(), { scenario: "parse-input" })).toMatchInlineSnapshot(`
+    expect(report(sim.run(), { scenario: "parse-input" })).toMatchInlineSnapshot(`
       "parse-input: FAILED — task 'parser' panicked: RangeError: index 7 out of bounds
 
       What happened
@@ -177,10 +188,10 @@ describe("formatReport", () => {
         - If the panic is an expected outcome, read it from the JoinHandle and pass allowPanics: true.
 
       Reproduce
-        token:    ws1.25zz8QsEYWxlYQAA
+        token:    <token>
         strategy: alea
         schedule: no choices: the default schedule
-        in code:  replay(scenario, "ws1.25zz8QsEYWxlYQAA")
+        in code:  replay(scenario, "<token>")
 
       Timeline (12 trace events; step, virtual time t, one lane per task)
         step  t │ world           │ parser             │ worker
@@ -211,7 +222,7 @@ describe("formatReport", () => {
       },
       { name: "spinner" },
     );
-    expect(formatReport(sim.run(), { scenario: "busy-loop", maxTimelineRows: 8 })).toMatchInlineSnapshot(`
+    expect(report(sim.run(), { scenario: "busy-loop", maxTimelineRows: 8 })).toMatchInlineSnapshot(`
       "busy-loop: FAILED — step limit: not finished within maxSteps=8 (pending: spinner)
 
       What happened
@@ -232,10 +243,10 @@ describe("formatReport", () => {
         - If the work is legitimately long, raise maxSteps.
 
       Reproduce
-        token:    ws1.7aiVlgIEYWxlYQAA
+        token:    <token>
         strategy: alea
         schedule: no choices: the default schedule
-        in code:  replay(scenario, "ws1.7aiVlgIEYWxlYQAA")
+        in code:  replay(scenario, "<token>")
 
       Timeline (26 trace events; step, virtual time t, one lane per task)
         step  t │ world                │ spinner
@@ -289,7 +300,7 @@ describe("formatReport", () => {
       },
       { name: "notifier" },
     );
-    expect(formatReport(sim.run(), { scenario: "stale", file: "fixtures/stale.ts", flags: "--executor fifo" })).toMatchInlineSnapshot(`
+    expect(report(sim.run(), { scenario: "stale", file: "fixtures/stale.ts", flags: "--executor fifo" })).toMatchInlineSnapshot(`
       "stale: FAILED — stale waker: 'waiter' woken through its waker from poll 1 after poll 2
 
       What happened
@@ -315,10 +326,10 @@ describe("formatReport", () => {
           cost.
 
       Reproduce
-        token:    ws1.25zz8QsEYWxlYQAA
+        token:    <token>
         strategy: alea
         schedule: no choices: the default schedule
-        command:  npx wakesim replay fixtures/stale.ts ws1.25zz8QsEYWxlYQAA --executor fifo
+        command:  npx wakesim replay fixtures/stale.ts <token> --executor fifo
 
       Timeline (15 trace events; step, virtual time t, one lane per task)
         step  t │ world                 │ waiter                    │ notifier
@@ -356,7 +367,7 @@ describe("formatReport", () => {
       { name: "holder" },
     );
     sim.spawn({ poll: (): Poll<void> => (borrowed?.wakeByRef(), ready()) }, { name: "user" });
-    expect(formatReport(sim.run(), { scenario: "borrowed-waker", command: "npm run wakesim --", file: "fixtures/borrow.ts" })).toMatchInlineSnapshot(`
+    expect(report(sim.run(), { scenario: "borrowed-waker", command: "npm run wakesim --", file: "fixtures/borrow.ts" })).toMatchInlineSnapshot(`
       "borrowed-waker: FAILED — contract violation in task 'holder': borrowed waker used after its poll
 
       What happened
@@ -379,10 +390,10 @@ describe("formatReport", () => {
           latest.
 
       Reproduce
-        token:    ws1.25zz8QsEYWxlYQAA
+        token:    <token>
         strategy: alea
         schedule: no choices: the default schedule
-        command:  npm run wakesim -- replay fixtures/borrow.ts ws1.25zz8QsEYWxlYQAA
+        command:  npm run wakesim -- replay fixtures/borrow.ts <token>
 
       Timeline (8 trace events; step, virtual time t, one lane per task)
         step  t │ world              │ holder     │ user
@@ -400,9 +411,9 @@ describe("formatReport", () => {
 
   it("does leave out the Timeline for an outcome without a trace, and says ok for a passing run", () => {
     const found = runScenario(example, { seed: 0 });
-    const report = formatReport(found, { scenario: example.name, file: "fixtures/example.ts", seed: 0 });
-    expect(report).not.toMatch(/^Timeline/m);
-    expect(report).toMatchInlineSnapshot(`
+    const text = report(found, { scenario: example.name, file: "fixtures/example.ts", seed: 0 });
+    expect(text).not.toMatch(/^Timeline/m);
+    expect(text).toMatchInlineSnapshot(`
       "example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)
 
       What happened
@@ -431,23 +442,87 @@ describe("formatReport", () => {
         - In the Timeline, find the task's last poll and what the other tasks did after it.
 
       Reproduce
-        token:    ws1.1qvcowMEYWxlYRRleGFtcGxlLWJ1Z2d5LW5vdGlmeQIBAQ
+        token:    <token>
         seed:     0
         strategy: alea
         schedule: 2 choices, 2 of them not the default (0)
-        command:  npx wakesim replay fixtures/example.ts ws1.1qvcowMEYWxlYRRleGFtcGxlLWJ1Z2d5LW5vdGlmeQIBAQ"
+        command:  npx wakesim replay fixtures/example.ts <token>"
     `);
     const sim = new Sim({ seed: 3 });
     sim.spawn(spin(2, "x"), { name: "a" });
-    expect(formatReport(sim.run(), { scenario: "fine" })).toMatchInlineSnapshot(`
+    expect(report(sim.run(), { scenario: "fine" })).toMatchInlineSnapshot(`
       "fine: ok — completed after 3 steps (3 polls), t=0
 
       Reproduce
-        token:    ws1.1qvcowMEYWxlYQAA
+        token:    <token>
         strategy: alea
         schedule: no choices: the default schedule
-        in code:  replay(scenario, "ws1.1qvcowMEYWxlYQAA")"
+        in code:  replay(scenario, "<token>")"
     `);
+  });
+
+  it("does number several violations and group their hints by bug class", () => {
+    const panic: Violation = { kind: "panic", task: "worker", tasks: ["worker"], error: "Error: boom", stack: "", step: 12, time: 0, message: "task 'worker' panicked in poll 3 at step 12: Error: boom" };
+    expect(formatReport(handOutcome([panic, lostWaiter], null), { scenario: "two" })).toMatchInlineSnapshot(`
+      "two: FAILED — task 'worker' panicked: Error: boom (+1 more)
+
+      What happened
+        The run went quiet (nothing runnable, nothing due) at step 140, t=3, after 120 polls. Tasks:
+        worker completed (100 polls), waiter pending (1 poll).
+
+        1. [panic] at step 12, t=0 — task: worker
+             task 'worker' panicked in poll 3 at step 12: Error: boom
+
+        2. [lost-wakeup, quiescence] at step 100, t=3 — task: waiter
+             the run reached quiescence at step 100, t=3, with 1 task still pending:
+             - waiter: waker held, never woken (waker-held-never-woken)
+                 pending since: step 20 (its last poll)
+                 awaiting:      read
+                 waker clones:  1 held, by pipe#1 reader
+
+      Why this usually happens
+        Panic in poll: A future threw inside poll, so its task panicked. Typical causes: a state the code
+          assumed impossible that this interleaving reaches (a value taken twice, another task assumed to
+          have run first), or a future polled again after it finished or was dropped.
+
+        Waker held, never woken: Someone keeps a clone of the task's Waker but never called wake(): a
+          notification was lost. Typical causes: notify() ran before the waiter registered and stored no
+          permit; a single waker slot overwritten by a second waiter; a close or drop path that wakes
+          nobody; or tasks waiting for each other (a wait cycle).
+
+      Hints
+        Panic in poll:
+          - Replay the token under a debugger: the run is deterministic, so it throws at the same poll
+            every time.
+          - If the panic is an expected outcome, read it from the JoinHandle and pass allowPanics: true.
+        Waker held, never woken:
+          - When a notify finds no waiter, store a permit that the next poll consumes (as tokio's Notify
+            does).
+          - Keep one waker per waiter (a queue), not one slot shared by several waiters; on close and on
+            drop, wake every waiter.
+          - In the Timeline, find the task's last poll and what the other tasks did after it.
+
+      Reproduce
+        token:    ws1.hand-made-token
+        strategy: alea
+        schedule: 4 choices, 2 of them not the default (0)
+        in code:  replay(scenario, "ws1.hand-made-token")"
+    `);
+  });
+
+  it("does keep a message's preformatted lines whole (the side-by-side view of a divergence)", () => {
+    const row = `  > ${"3 t=0 poll worker g2".padEnd(60)} | 3 t=0 poll other g1`;
+    const v: Violation = {
+      kind: "nondeterminism",
+      cause: "divergence",
+      api: null,
+      callSite: null,
+      tasks: ["worker", "other"],
+      step: 3,
+      time: 0,
+      message: `rerunning the same choices gave a different trace from event 7 (step 3) on: the run depends on something outside the simulation. First run | rerun:\n${row}`,
+    };
+    expect(formatReport(handOutcome([v], null), { scenario: "div" })).toContain(`\n    ${row}\n`);
   });
 
   it("does repeat the options a token is checked against in the replay command", () => {
@@ -484,14 +559,17 @@ describe("formatReport", () => {
       { ...base, kind: "nondeterminism", cause: "divergence", api: null, callSite: null },
       { ...base, kind: "contract", rule: "poll-after-ready", task: "a" },
       { ...base, kind: "contract", rule: "reentrant-poll", task: "a" },
+      { ...base, kind: "contract", rule: "poll-after-drop", task: "a" },
       { ...base, kind: "contract", rule: "waker-used-after-consume", task: "a" },
       { ...base, kind: "lost-wakeup", detection: "parked-while-ready", stuck: [] },
       { ...base, kind: "lost-wakeup", detection: "at-poll", stuck: [] },
+      { ...base, kind: "leak", task: "a", wakersHeld: 1, heldBy: ["pipe#1 reader"] },
     ];
     for (const v of vs) {
       for (const e of explain(v)) {
         expect(e.hints.length, e.key).toBeGreaterThanOrEqual(1);
         expect(e.hints.length, e.key).toBeLessThanOrEqual(3);
+        expect(e.why.length, e.key).toBeLessThanOrEqual(4 * 96); // at most 4 report lines
         // The escape entry names the real-world APIs it traps; every other entry keeps the model's words.
         if (e.key !== "nondeterminism/escape") expect(e.why, e.key).not.toMatch(/\b(promise|resolve|then|settle)\b/);
       }
@@ -509,14 +587,16 @@ describe("formatReport", () => {
         "nondeterminism: the replay diverged from the original run at step 40  [nondeterminism/divergence]",
         "contract violation in task 'a': poll after Ready  [contract/poll-after-ready]",
         "contract violation in task 'a': re-entrant poll  [contract/reentrant-poll]",
+        "contract violation in task 'a': poll after drop  [contract/poll-after-drop]",
         "contract violation in task 'a': waker used after wake() consumed it  [contract/waker-used-after-consume]",
         "lost wakeup: 'a', 'b' stayed parked while the resource was ready  [lost-wakeup/parked-while-ready]",
         "lost wakeup: 'a', 'b' returned Pending with no wake source (step 40)  [lost-wakeup/no-wake-source]",
+        "waker leak: cancelled task 'a' left 1 waker clone registered  [leak]",
       ]
     `);
-    const report = formatReport(handOutcome([vs[7]!], null), { scenario: "escape" });
-    expect(report).toContain("called: Date.now at app.ts:3:9");
-    expect(report).not.toContain("/abs/");
+    const text = formatReport(handOutcome([vs[7]!], null), { scenario: "escape" });
+    expect(text).toContain("called: Date.now at app.ts:3:9");
+    expect(text).not.toContain("/abs/");
   });
 });
 
@@ -548,8 +628,8 @@ describe("formatTimeline", () => {
   });
 
   it("does keep the failing task's rows in a full report and drop lanes of tasks with no shown row", () => {
-    const report = formatReport(handOutcome([lostWaiter], longTrace()), { scenario: "long", maxTimelineRows: 4 });
-    expect(report).toMatchInlineSnapshot(`
+    const text = formatReport(handOutcome([lostWaiter], longTrace()), { scenario: "long", maxTimelineRows: 4 });
+    expect(text).toMatchInlineSnapshot(`
       "long: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)
 
       What happened

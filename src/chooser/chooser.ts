@@ -8,6 +8,8 @@
  */
 
 /** What a choice decides. Scheduling kinds first, then fault kinds (off unless enabled). */
+import type { TaskId } from "../sim/ids.js";
+
 export type ChoiceKind =
   /** which runnable task (among the executor's candidates) is polled next */
   | "task"
@@ -34,7 +36,9 @@ export type ChoiceKind =
   /** fault: the connection is reset */
   | "reset"
   /** fault: the reader sees end-of-file before the writer closed */
-  | "early-eof";
+  | "early-eof"
+  /** fault: a `cancellable` task's future is dropped at an await point */
+  | "cancel";
 
 /** Fault kinds: switched on per run by the `faults` option (all off by default). */
 export const FAULT_KINDS = [
@@ -47,6 +51,7 @@ export const FAULT_KINDS = [
   "reset",
   "early-eof",
   "tie",
+  "cancel",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -60,6 +65,12 @@ export interface Chooser {
   readonly fair?: boolean;
   /** Returns an integer in [0, n). Called only with n ≥ 2. */
   choose(n: number, kind: ChoiceKind): number;
+  /**
+   * Optional: picks which of the executor's candidate tasks is polled next (an index into
+   * `candidates`, n ≥ 2). Strategies that rank tasks (PCT) or count preemptions implement it;
+   * `previous` is the task polled last. Without it, the simulation asks `choose(n, "task")`.
+   */
+  chooseTask?(candidates: readonly TaskId[], previous: TaskId | null): number;
 }
 
 /** Generators whose schedules are unfair by design (the fairness oracle does not apply). */

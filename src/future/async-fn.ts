@@ -46,7 +46,7 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
   poll(cx: Context): Poll<T> {
     const gen = this.gen;
     if (gen === null) {
-      if (this.done) cx.runtime.contractBroken("poll-after-ready", this.label);
+      cx.runtime.contractBroken(this.done ? "poll-after-ready" : "poll-after-drop", this.label);
       throw new ContractError(`async fn '${this.label}' polled after it ${this.done ? "completed" : "was dropped"}`);
     }
     // `input` is what resumes the generator: the last awaited value, or an error to throw in.

@@ -35,7 +35,9 @@ export function futureContractViolation(rule: ContractRule, task: string, label:
   const what =
     rule === "poll-after-ready"
       ? `future '${label}' was polled again after it returned ready: a finished future must not be polled (drop it, or remember that it finished)`
-      : `future '${label}' was polled while its own poll was still running (a re-entrant poll): a future may not poll itself, directly or through a cycle`;
+      : rule === "poll-after-drop"
+        ? `future '${label}' was polled after it was dropped: a dropped (cancelled) future is gone and must not be polled again`
+        : `future '${label}' was polled while its own poll was still running (a re-entrant poll): a future may not poll itself, directly or through a cycle`;
   return { kind: "contract", rule, task, tasks: [task], step, time, message: `${what} — in task '${task}' at step ${step}` };
 }
 
@@ -82,5 +84,22 @@ export function stepLimitViolation(tasks: readonly Task[], maxSteps: number, ste
     message:
       `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}). ` +
       `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`,
+  };
+}
+
+/** A cancelled task's drop left wakers or registrations behind. */
+export function leakViolation(t: Task, heldBy: readonly string[], step: number, time: number): Violation {
+  const where = heldBy.length > 0 ? ` (${heldBy.join(", ")})` : "";
+  return {
+    kind: "leak",
+    task: t.name,
+    wakersHeld: t.wakersHeld,
+    heldBy,
+    tasks: [t.name],
+    step,
+    time,
+    message:
+      `task '${t.name}' was cancelled (its future dropped) but ${t.wakersHeld} clone${t.wakersHeld === 1 ? "" : "s"} of its waker ${t.wakersHeld === 1 ? "is" : "are"} still held${where}: ` +
+      `a future's drop() must release what it registered, or a notification meant for a live waiter can go to the dead one`,
   };
 }

@@ -17,11 +17,12 @@ export function compareTraces(first: readonly TraceEvent[], second: readonly Tra
     const lb = b === undefined ? "(run ended)" : formatEvent(b);
     if (la === lb) continue;
     const step = (a ?? b)!.step;
-    const width = Math.max(12, Math.min(60, la.length));
-    const context = [Math.max(0, i - 3), i] as const;
-    const rows: string[] = [];
-    for (let k = context[0]; k < context[1]; k++) rows.push(`    ${formatEvent(first[k]!).padEnd(width)} | (same)`);
-    rows.push(`  > ${la.padEnd(width)} | ${lb}`);
+    const context: string[] = [];
+    for (let k = Math.max(0, i - 3); k < i; k++) context.push(formatEvent(first[k]!));
+    // Context lines (identical in both runs) once each; then the diverging pair in full, one
+    // above the other, so the difference is never cut off however long the lines are.
+    const rows = context.map((l) => `    ${l}`);
+    rows.push(`  > first run: ${la}`, `  > rerun:     ${lb}`);
     const tasks = [a, b].flatMap((e) => (e !== undefined && "task" in e && typeof e.task === "string" ? [e.task] : []));
     return {
       kind: "nondeterminism",
@@ -33,8 +34,7 @@ export function compareTraces(first: readonly TraceEvent[], second: readonly Tra
       time: a !== undefined && "time" in a ? a.time : 0,
       message:
         `rerunning the same choices gave a different trace from event ${i} (step ${step}) on: the run depends on something outside the simulation ` +
-        `(state kept between runs, real time or randomness). First run | rerun:\n` +
-        `    ${"first run".padEnd(width)} | rerun\n` +
+        `(state kept between runs, real time or randomness). The last events both runs shared, then where they part:\n` +
         rows.join("\n"),
     };
   }

@@ -44,7 +44,41 @@ const TRAPS = {
   setImmediate: (..._a: unknown[]) => (report("setImmediate"), FAKE_HANDLE),
   queueMicrotask: (_cb: unknown) => report("queueMicrotask"),
   nextTick: (..._a: unknown[]) => report("process.nextTick"),
+  hrtime: (prev?: [number, number]) => {
+    report("process.hrtime");
+    const ns = (top()?.now ?? 0) * 1e6;
+    const t: [number, number] = [Math.floor(ns / 1e9), ns % 1e9];
+    return prev === undefined ? t : [t[0] - prev[0], t[1] - prev[1]];
+  },
+  hrtimeBigint: () => (report("process.hrtime.bigint"), BigInt(top()?.now ?? 0) * 1_000_000n),
+  randomUUID: () => {
+    report("crypto.randomUUID");
+    const hex = (n: number) => Math.floor((top()?.escapeRandom() ?? 0.5) * 16 ** n).toString(16).padStart(n, "0");
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+  },
+  getRandomValues: <T extends ArrayBufferView | null>(array: T): T => {
+    report("crypto.getRandomValues");
+    if (array !== null) {
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor((top()?.escapeRandom() ?? 0.5) * 256);
+    }
+    return array;
+  },
 };
+
+// `new Date()` (no argument) reads the wall clock too: during a run the global Date is a subclass
+// that answers with virtual time. With arguments it is the real Date; `instanceof Date` holds.
+const RealDate = Date;
+class SimDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0 && sinks.length > 0) {
+      report("new Date");
+      super(top()?.now ?? 0);
+    } else {
+      super(...(args as []));
+    }
+  }
+}
 
 /**
  * Installs the traps (or joins the installation already in place) with `sink` as the running
@@ -93,13 +127,26 @@ function install(): () => void {
     });
   };
   patch(Date, "now", TRAPS.dateNow);
+  const realDate = globalThis.Date;
+  globalThis.Date = SimDate as DateConstructor;
+  undo.push(() => {
+    globalThis.Date = realDate;
+  });
   if (typeof performance !== "undefined") patch(performance, "now", TRAPS.perfNow);
   patch(Math, "random", TRAPS.random);
   patch(globalThis, "setTimeout", TRAPS.setTimeout);
   patch(globalThis, "setInterval", TRAPS.setInterval);
   patch(globalThis, "setImmediate", TRAPS.setImmediate);
   patch(globalThis, "queueMicrotask", TRAPS.queueMicrotask);
-  if (typeof process !== "undefined") patch(process, "nextTick", TRAPS.nextTick);
+  if (typeof process !== "undefined") {
+    patch(process, "nextTick", TRAPS.nextTick);
+    patch(process.hrtime, "bigint", TRAPS.hrtimeBigint);
+    patch(process, "hrtime", TRAPS.hrtime); // its wrapper carries the patched .bigint along
+  }
+  if (typeof globalThis.crypto !== "undefined") {
+    patch(globalThis.crypto, "randomUUID", TRAPS.randomUUID);
+    patch(globalThis.crypto, "getRandomValues", TRAPS.getRandomValues);
+  }
   return () => {
     for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
   };
@@ -117,6 +164,7 @@ function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, 
   const wrapper = function (this: unknown, ...args: unknown[]) {
     return sinks.length === 0 ? real.apply(this, args) : trap(...args);
   };
+  Object.assign(wrapper, real); // function-valued properties such as process.hrtime.bigint
   byKey.set(key, { real, wrapper });
   return wrapper;
 }

@@ -79,7 +79,13 @@ export class RunOutcome implements Outcome {
   }
 
   get token(): string {
-    return formatToken({ fingerprint: optionsFingerprint(this.opts), generator: this.chooser, scenario: this.opts.scenario, choices: this.choices });
+    return formatToken({
+      fingerprint: optionsFingerprint(this.opts),
+      faults: [...this.opts.faults],
+      generator: this.chooser,
+      scenario: this.opts.scenario,
+      choices: this.choices,
+    });
   }
 }
 

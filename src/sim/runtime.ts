@@ -26,7 +26,7 @@ export interface Runtime {
   /** Counts one inner poll made by a combinator within the current poll (the poll-budget oracle). */
   countInnerPoll(): void;
   /** Reports a broken poll contract by the future labelled `label` in the current poll (see guard). */
-  contractBroken(rule: "poll-after-ready" | "reentrant-poll", label: string): void;
+  contractBroken(rule: "poll-after-ready" | "poll-after-drop" | "reentrant-poll", label: string): void;
   /** Records a trace note (no-op unless tracing). */
   note(text: string): void;
 }

@@ -60,12 +60,13 @@ export function replay(scenario: Scenario, token: string, options: SimOptions = 
   if (t.scenario !== scenario.name) {
     throw new TokenError(`this replay token was recorded for scenario '${t.scenario}', not '${scenario.name}': replay it against the scenario that printed it`);
   }
-  const merged: SimOptions = { ...scenario.options, ...options, scenario: scenario.name, trace: true };
+  // The token carries the run's fault kinds; the rest of the options must match the original run.
+  const merged: SimOptions = { ...scenario.options, ...options, faults: t.faults, scenario: scenario.name, trace: true };
   const fp = optionsFingerprint(resolveOptions(merged));
   if (fp !== t.fingerprint) {
     throw new TokenError(
       `this replay token for scenario '${scenario.name}' was recorded under other simulation options (fingerprint ${hex(t.fingerprint)}, these give ${hex(fp)}): ` +
-        `pass the executor, faults, maxLatencyTicks, pollCostTicks and maxSteps of the original run`,
+        `pass the executor, maxLatencyTicks, pollCostTicks and maxSteps of the original run`,
     );
   }
   return runScenario(scenario, { ...merged, chooser: new ReplayChooser(t.choices, t.generator) });

@@ -25,7 +25,7 @@ import { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
 import { ContractError } from "../oracles/guard.js";
-import { describeThrown, futureContractViolation, escapeViolation, panicViolation, staleWakerViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
+import { describeThrown, futureContractViolation, escapeViolation, leakViolation, panicViolation, staleWakerViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
 import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
 import { PollBudgetError, pollBudgetViolation } from "../oracles/poll-budget.js";
 import { Watch, type Watched } from "../oracles/watch.js";
@@ -49,6 +49,11 @@ export interface SpawnOptions {
   name?: string;
   /** A daemon task is not expected to finish: it is never reported as stuck. */
   daemon?: boolean;
+  /**
+   * The "cancel" fault may drop this task's future at any await point (after a pending poll),
+   * as a losing select branch or an abort would; the run then checks that nothing leaked.
+   */
+  cancellable?: boolean;
 }
 
 export interface RunOptions {
@@ -75,6 +80,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   private readonly watch: Watch;
   private readonly watching: boolean;
   private current: Task | null = null;
+  /** The task polled last (strategies count a switch away from it as a preemption). */
+  private lastPolled: TaskId | null = null;
   private stopRequested = false;
   private innerPolls = 0;
   private escapeRng: (() => number) | null = null;
@@ -114,7 +121,11 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
 
   decide(n: number, kind: ChoiceKind): number {
     if (n < 2) return 0;
-    const i = this.chooser.choose(n, kind);
+    return this.record(this.chooser.choose(n, kind), n, kind);
+  }
+
+  /** Checks and records one answer of the chooser. */
+  private record(i: number, n: number, kind: ChoiceKind): number {
     if ((i >>> 0) !== i || i >= n) {
       throw new ChooserError(`chooser '${this.chooser.name}' answered ${String(i)} for a ${kind} choice among ${n}; it must return an integer in [0, ${n})`);
     }
@@ -125,6 +136,13 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     this.choices.push(i);
     if (this.trace !== null) this.trace.push({ type: "ChoiceMade", step: this.steps, kind, n, chosen: i });
     return i;
+  }
+
+  /** A "task" choice among the executor's candidates; strategies that rank tasks (PCT) see which. */
+  private chooseTask(cands: readonly TaskId[]): number {
+    const n = cands.length;
+    if (n < 2 || this.chooser.chooseTask === undefined) return this.decide(n, "task");
+    return this.record(this.chooser.chooseTask(cands, this.lastPolled), n, "task");
   }
 
   decideFault(kind: FaultKind, n: number): number {
@@ -152,7 +170,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     throw new PollBudgetError(t.name, budget); // breaks the loop; the task panics
   }
 
-  contractBroken(rule: "poll-after-ready" | "reentrant-poll", label: string): void {
+  contractBroken(rule: "poll-after-ready" | "poll-after-drop" | "reentrant-poll", label: string): void {
     this.report(futureContractViolation(rule, this.current?.name ?? "(outside any task)", label, this.steps, this.clock.now));
   }
 
@@ -229,6 +247,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     this.names.add(name);
     const daemon = opts.daemon ?? false;
     const t = new Task<T>(id, name, future, this, daemon);
+    t.cancellable = opts.cancellable === true;
     this.tasks.push(t as Task);
     if (!daemon) this.unfinished++;
     const by = this.current;
@@ -246,12 +265,32 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       t.abortRequested = true; // honoured when its poll returns
       return;
     }
+    this.cancel(t);
+  }
+
+  /**
+   * Drops a task's future and marks it cancelled, then checks that the drop released every
+   * waker and registration the future held (the cancellation-safety oracle).
+   */
+  private cancel(t: Task): void {
     if (t.state === TaskState.Scheduled) this.executor.remove(t.id);
     // Done before the drop: a drop that wakes the task itself (a guard notifying its own
     // waiter) must not hand a finished task back to the executor.
     transitionToDone(t);
-    this.dropFuture(t);
-    this.finish(t, { kind: "cancelled" });
+    if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: t.name, text: "cancelled: future dropped" });
+    // The drop runs in the dropped task's context, as tokio runs an aborted task's drop when its
+    // worker next picks it up: wakes and bookkeeping during the drop are that task's.
+    const prev = this.current;
+    this.current = t;
+    try {
+      this.dropFuture(t);
+      this.finish(t, { kind: "cancelled" });
+    } finally {
+      this.current = prev;
+    }
+    if (!this.watching) return;
+    const heldBy = [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)];
+    if (t.wakersHeld > 0 || heldBy.length > 0) this.report(leakViolation(t, heldBy, this.steps, this.clock.now));
   }
 
   // ---- Running ---------------------------------------------------------------------------
@@ -303,7 +342,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       e.fire();
       this.watch.delivered();
     } else if (n > 0) {
-      const id = this.executor.take(this.decide(n, "task"));
+      const id = this.executor.take(this.chooseTask(cands));
       const t = this.tasks[id];
       if (t === undefined || t.state !== TaskState.Scheduled) {
         throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
@@ -334,6 +373,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     const trace = this.trace;
     if (trace !== null) trace.push({ type: "TaskPolled", step: this.steps, time: this.clock.now, task: t.name, generation: gen });
     this.current = t;
+    this.lastPolled = t.id;
     let result: "ready" | "pending" | "panicked" = "pending";
     let value: unknown;
     let thrown: unknown;
@@ -354,9 +394,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       this.finish(t, { kind: "completed", value });
     } else if (result === "panicked") {
       this.panic(t, thrown);
-    } else if (t.abortRequested) {
-      this.dropFuture(t);
-      this.finish(t, { kind: "cancelled" });
+    } else if (t.abortRequested || (t.cancellable && this.faults.has("cancel") && this.decide(2, "cancel") === 1)) {
+      this.cancel(t); // an abort, or the "cancel" fault: dropped at this await point
     } else if (transitionToIdle(t) === "notified") {
       t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);

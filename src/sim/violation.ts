@@ -57,6 +57,7 @@ export type ContractRule =
   | "waker-borrowed-after-poll"
   | "waker-used-after-consume"
   | "poll-after-ready"
+  | "poll-after-drop"
   | "reentrant-poll";
 
 export type Violation =
@@ -76,6 +77,7 @@ export type Violation =
       /** For escapes: the user's call site (file:line:col), when the stack shows it. */
       readonly callSite: string | null;
     })
+  | (Base & { readonly kind: "leak"; readonly task: string; readonly wakersHeld: number; readonly heldBy: readonly string[] })
   | (Base & { readonly kind: "step-limit"; readonly maxSteps: number });
 
 export type ViolationKind = Violation["kind"];

@@ -40,6 +40,8 @@ export class Task<T = unknown> implements WakeTarget {
   /** Already reported as stuck or stale (each task is reported once per oracle). */
   reportedStuck = false;
   reportedStale = false;
+  /** The "cancel" fault may drop it at an await point. */
+  cancellable = false;
   /** An abort was requested while the task was being polled; honoured when the poll returns. */
   abortRequested = false;
   /** The join handle's waiter (the task that awaits this one). */

@@ -144,6 +144,14 @@ const CONTRACT: Record<ContractRule, Entry> = {
       "violation. Typical cause: a combinator (join, select, a loop) that does not record which children finished.",
     hints: ["Record completion at Ready (keep the output, drop the child) and never poll a finished child again."],
   },
+  "poll-after-drop": {
+    title: "Poll after drop",
+    why:
+      "A future was polled after it had been dropped (cancelled). A dropped future has released what it registered and " +
+      "must not run again. Typical causes: a select or timeout that drops the losing branch but keeps a reference and " +
+      "polls it later, or a handle to the future kept outside the task that owned it.",
+    hints: ["After drop(), forget the future (set the field to null) so no path can poll it again."],
+  },
   "reentrant-poll": {
     title: "Re-entrant poll",
     why:
@@ -178,7 +186,7 @@ const NONDETERMINISM: Record<"escape" | "divergence", Entry> = {
   },
 };
 
-const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "step-limit", Entry> = {
+const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "step-limit", Entry> = {
   "stale-waker": {
     title: "Stale waker",
     why:
@@ -232,6 +240,17 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
     hints: [
       "Replay the token under a debugger: the run is deterministic, so it throws at the same poll every time.",
       "If the panic is an expected outcome, read it from the JoinHandle and pass allowPanics: true.",
+    ],
+  },
+  leak: {
+    title: "Waker leaked by a cancelled future",
+    why:
+      "A task was cancelled (its future dropped) while clones of its Waker were still registered somewhere. The future's " +
+      "drop() did not release what its polls registered, so a wait list keeps a dead waiter: a later notification can " +
+      "go to it and be lost for the live waiters behind it.",
+    hints: [
+      "In drop(), remove this future's entry from every wait list it joined (WakerSlot.clear(), or take it out of the queue).",
+      "If the dropped waiter had already been notified, pass the notification on to the next waiter.",
     ],
   },
   "step-limit": {

@@ -54,7 +54,10 @@ export function formatReport(outcome: Outcome, ctx: ReportContext): string {
     const ex = explainAll(vs);
     if (ex.length > 0) {
       sections.push([title("Why this usually happens"), ...ex.flatMap((e, i) => [...(i > 0 ? [""] : []), ...wrap(`${e.title}: ${e.why}`, I1, I2)])]);
-      sections.push([title("Hints"), ...ex.flatMap((e) => e.hints.flatMap((h) => wrap(`- ${h}`, I1, I1 + "  ")))]);
+      // With several bug classes, each group of hints is headed by its class.
+      const group = ex.length > 1;
+      const pad = group ? I2 : I1;
+      sections.push([title("Hints"), ...ex.flatMap((e) => [...(group ? [`${I1}${e.title}:`] : []), ...e.hints.flatMap((h) => wrap(`- ${h}`, pad, `${pad}  `))])]);
     }
   }
   sections.push([title("Reproduce"), ...reproduce(outcome, ctx)]);
@@ -115,6 +118,8 @@ export function summarize(v: Violation): string {
       return v.cause === "escape"
         ? `nondeterminism: ${v.api ?? "a real-world source"} used during the run`
         : `nondeterminism: the replay diverged from the original run at step ${v.step}`;
+    case "leak":
+      return `waker leak: cancelled task ${q(v.task)} left ${plural(v.wakersHeld, "waker clone")} registered`;
     case "step-limit":
       return `step limit: not finished within maxSteps=${v.maxSteps} (pending: ${v.tasks.join(", ") || "none"})`;
   }
@@ -139,7 +144,8 @@ function violationBlock(v: Violation, num: string): string[] {
   const head = `${I1}${num}[${v.kind}${detail(v)}] at step ${v.step}, t=${v.time}${v.tasks.length > 0 ? ` — ${v.tasks.length === 1 ? "task" : "tasks"}: ${v.tasks.join(", ")}` : ""}`;
   // A lost wakeup's message lists the stuck tasks again; the structured list below replaces it.
   const message = v.kind === "lost-wakeup" ? firstLine(v.message) : v.message;
-  const out = [head, ...message.split("\n").flatMap((l) => wrap(l, pad))];
+  // Prose lines are wrapped; indented lines are preformatted (a side-by-side table): kept whole.
+  const out = [head, ...message.split("\n").flatMap((l) => (/^\s/.test(l) ? [pad + l] : wrap(l, pad)))];
   const facts = (k: string, val: string) => out.push(...wrap(`${k}: ${val}`, pad, pad + "  "));
   switch (v.kind) {
     case "lost-wakeup":
@@ -167,6 +173,9 @@ function violationBlock(v: Violation, num: string): string[] {
     }
     case "nondeterminism":
       if (v.api !== null) facts("called", `${v.api}${v.callSite === null ? "" : ` at ${baseName(v.callSite)}`}`);
+      break;
+    case "leak":
+      facts("waker clones", `${v.wakersHeld} held, by ${v.heldBy.length > 0 ? v.heldBy.join(", ") : "user code (not a simulation resource)"}`);
       break;
     case "contract":
     case "step-limit":

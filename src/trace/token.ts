@@ -3,6 +3,7 @@
  *
  * Layout of `ws1.<payload>`, payload = base64url of:
  *   varint fingerprint        — FNV-1a of the run-relevant options (see `optionsFingerprint`)
+ *   varint faults             — bit i set = FAULT_KINDS[i] was on (a strategy may vary them per run)
  *   string generator          — the chooser that made the run ("alea", "pct", …)
  *   string scenario           — the scenario's name
  *   varint count, then count × varint choice
@@ -11,12 +12,15 @@
  * Invariants: parse(format(t)) equals t for every token; a token from another version or
  * scenario, or made under other options, is refused with a message that says which.
  */
+import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
 import type { ResolvedOptions } from "../sim/config.js";
 
 export const TOKEN_VERSION = "ws1";
 
 export interface ReplayToken {
   readonly fingerprint: number;
+  /** Fault kinds switched on in the run (part of what the choices mean). */
+  readonly faults: readonly FaultKind[];
   readonly generator: string;
   readonly scenario: string;
   readonly choices: readonly number[];
@@ -29,6 +33,7 @@ export class TokenError extends Error {
 export function formatToken(t: ReplayToken): string {
   const bytes: number[] = [];
   varint(bytes, t.fingerprint >>> 0);
+  varint(bytes, faultBits(t.faults));
   str(bytes, t.generator);
   str(bytes, t.scenario);
   varint(bytes, t.choices.length);
@@ -52,20 +57,36 @@ export function parseToken(token: string): ReplayToken {
   if (!/^[A-Za-z0-9_-]*$/.test(body)) throw new TokenError("replay token is damaged: it contains characters outside base64url (was it cut or wrapped when copied?)");
   const r = new Reader(Buffer.from(body, "base64url"));
   const fingerprint = r.varint();
+  const bits = r.varint();
+  if (bits >= 2 ** FAULT_KINDS.length) throw new TokenError("replay token names fault kinds this wakesim does not know (was it made by a newer version?)");
+  const faults = FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0);
   const generator = r.str();
   const scenario = r.str();
   const n = r.varint();
   const choices: number[] = [];
   for (let i = 0; i < n; i++) choices.push(r.varint());
   r.end();
-  return { fingerprint, generator, scenario, choices };
+  return { fingerprint, faults, generator, scenario, choices };
 }
 
-/** FNV-1a over the options that change what a given choice list does. */
+function faultBits(faults: readonly FaultKind[]): number {
+  let bits = 0;
+  for (const f of faults) {
+    const i = FAULT_KINDS.indexOf(f);
+    if (i < 0) throw new TokenError(`unknown fault kind '${f}'`);
+    bits |= 1 << i;
+  }
+  return bits;
+}
+
+/**
+ * FNV-1a over the options that change what a given choice list does, except the fault kinds
+ * (carried in the token itself, since strategies such as swarm vary them per run).
+ */
 export function optionsFingerprint(o: ResolvedOptions): number {
   const exec =
     typeof o.executor === "string" ? o.executor : typeof o.executor === "function" ? `factory:${o.executor.name}` : JSON.stringify(o.executor, Object.keys(o.executor).sort());
-  const canon = `${exec}|${[...o.faults].sort().join(",")}|${o.maxLatencyTicks}|${o.pollCostTicks}|${o.maxSteps}`;
+  const canon = `${exec}|${o.maxLatencyTicks}|${o.pollCostTicks}|${o.maxSteps}`;
   return fnv1a(canon);
 }
 
