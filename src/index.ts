@@ -53,6 +53,13 @@ export { BypassMonitor } from "./oracles/bypass.js";
 export { guard, Guarded, ContractError } from "./oracles/guard.js";
 export type { OracleOptions } from "./sim/config.js";
 
+export { formatReport, summarize } from "./trace/report.js";
+export type { ReportContext } from "./trace/report.js";
+export { formatTimeline } from "./trace/timeline.js";
+export type { TimelineOptions } from "./trace/timeline.js";
+export { explain } from "./trace/explain.js";
+export type { Explanation } from "./trace/explain.js";
+
 export type { TraceEvent } from "./trace/event.js";
 export { formatTrace, formatEvent } from "./trace/event.js";
 export { formatToken, parseToken, TokenError, TOKEN_VERSION } from "./trace/token.js";

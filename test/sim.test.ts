@@ -218,7 +218,7 @@ describe("options", () => {
       `[OptionError: invalid option 'sed': unknown option — did you mean 'seed'? Known options: seed, chooser, executor, faults, faultProbability, maxLatencyTicks, pollCostTicks, maxSteps, trace, allowPanics, scenario, oracles, stopOnViolation, checkDeterminism.]`,
     );
     expect(() => new Sim({ faults: ["latncy" as "latency"] })).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'faults': unknown fault kind 'latncy' — did you mean 'latency'? Known: latency, short-read, short-write, coalesce, spurious-wake, spurious-readiness, reset, early-eof, tie.]`,
+      `[OptionError: invalid option 'faults': unknown fault kind 'latncy' — did you mean 'latency'? Known: latency, short-read, short-write, coalesce, spurious-wake, spurious-readiness, reset, early-eof, tie, cancel.]`,
     );
     expect(() => new Sim().run({ maxSteps: 0 })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'maxSteps': must be ≥ 1, got 0]`);
     expect(() => new Sim().spawn((() => 1) as never)).toThrowErrorMatchingInlineSnapshot(

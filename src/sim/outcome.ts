@@ -3,6 +3,7 @@
  * ("completed"), because nothing could happen any more ("quiescent"), at the step bound, or
  * because an oracle reported a violation ("stopped").
  */
+import type { FaultKind } from "../chooser/chooser.js";
 import type { Task } from "../task/task.js";
 import type { TraceEvent } from "../trace/event.js";
 import { formatToken, optionsFingerprint } from "../trace/token.js";
@@ -33,7 +34,7 @@ export interface Outcome {
   /** The chooser (generator or strategy) that made the choices. */
   readonly chooser: string;
   /** The fault kinds that were switched on (a lost wakeup found with "spurious-wake" off may hide under spurious wakeups). */
-  readonly faults: readonly string[];
+  readonly faults: readonly FaultKind[];
   /** Every choice made, in order: feed them to a ReplayChooser to rerun exactly this run. */
   readonly choices: readonly number[];
   readonly tasks: readonly TaskSummary[];
@@ -64,7 +65,7 @@ export class RunOutcome implements Outcome {
     return this.opts.seed;
   }
 
-  get faults(): readonly string[] {
+  get faults(): readonly FaultKind[] {
     return [...this.opts.faults].sort();
   }
 

@@ -1,0 +1,167 @@
+/**
+ * explore(scenario, options): runs a scenario under a strategy until a run fails or the budget
+ * (runs, time) is spent; shrinks the first failure to a minimal schedule and replays it with a
+ * full trace for the report.
+ *
+ * The time budget is the only place wakesim reads real time, and it does so between runs, never
+ * during one (a run is a pure function of its choices).
+ */
+import { performance } from "node:perf_hooks";
+import { ReplayChooser } from "../chooser/replay.js";
+import type { FaultKind } from "../chooser/chooser.js";
+import { holdEscapeTraps } from "../oracles/escape-traps.js";
+import { checkInt, resolveOptions, type SimOptions } from "../sim/config.js";
+import { OptionError } from "../sim/errors.js";
+import type { Outcome } from "../sim/outcome.js";
+import { replay, runScenario, type Scenario } from "../sim/scenario.js";
+import type { Violation } from "../sim/violation.js";
+import { formatReport } from "../trace/report.js";
+import { fnv1a } from "../trace/token.js";
+import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
+import { shrink } from "./shrink.js";
+import type { Strategy } from "./strategy.js";
+
+export interface ExploreOptions extends SimOptions {
+  /** Most runs to make (default 10 000). */
+  runs?: number;
+  /** Stop after this much wall time, in milliseconds (checked between runs). */
+  timeLimitMs?: number;
+  /** "portfolio" (default), "random", "pct", "swarm", "exhaustive", or a Strategy object. */
+  strategy?: StrategyName | Strategy;
+  /** PCT depth d (default 3). */
+  pctDepth?: number;
+  /** Shrink the first failure (default true). */
+  shrink?: boolean;
+  /** Most reruns spent shrinking (default 2000). */
+  maxShrinkRuns?: number;
+  /** For the report: the scenario file and how the user runs wakesim. */
+  file?: string;
+  command?: string;
+}
+
+export interface Failure {
+  /** The first violation of the shrunk run. */
+  readonly violation: Violation;
+  /** Which run (0-based) failed first. */
+  readonly run: number;
+  /** Replays the shrunk run: `replay(scenario, token)`. */
+  readonly token: string;
+  /** Replays the run as found, before shrinking. */
+  readonly originalToken: string;
+  readonly choices: readonly number[];
+  readonly originalChoices: readonly number[];
+  readonly faults: readonly FaultKind[];
+  readonly shrinkSteps: number;
+  readonly shrinkRuns: number;
+  /** The shrunk run, replayed with its full trace. */
+  readonly outcome: Outcome;
+  /** The text report (what, why, how to reproduce, timeline). */
+  readonly report: string;
+}
+
+export interface ExploreResult {
+  readonly ok: boolean;
+  readonly scenario: string;
+  readonly strategy: string;
+  readonly seed: number | string;
+  readonly runs: number;
+  readonly steps: number;
+  /** Distinct choice lists among the runs made. */
+  readonly distinctSchedules: number;
+  /** True when an exhaustive strategy explored its whole bounded space. */
+  readonly exhausted: boolean;
+  readonly failure: Failure | null;
+  readonly stats: Readonly<Record<string, number | string | boolean>>;
+}
+
+export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
+  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, file, command, ...simOptions } = options;
+  const maxRuns = checkInt("runs", runsOpt ?? 10_000, 1);
+  const timeLimit = timeLimitMs === undefined ? Infinity : checkInt("timeLimitMs", timeLimitMs, 1);
+  const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
+  const seed = simOptions.seed ?? 0;
+  const base: SimOptions = { ...scenario.options, ...simOptions };
+  resolveOptions({ ...base, scenario: scenario.name }); // bad options fail before the first run
+  const strategy = typeof strategyOpt === "object" ? strategyOpt : makeStrategy(strategyOpt ?? "portfolio", seed, base, pctDepth ?? 3);
+  if (typeof strategyOpt === "string" && !(STRATEGY_NAMES as readonly string[]).includes(strategyOpt)) {
+    throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
+  }
+
+  const schedules = new Set<number>();
+  let steps = 0;
+  let run = 0;
+  let found: Outcome | null = null;
+  let foundOptions: SimOptions = base;
+  const start = performance.now();
+  const release = holdEscapeTraps(); // once for the batch: per-run installs cost more than small runs
+  try {
+    for (; run < maxRuns; run++) {
+      if (timeLimit !== Infinity && (run & 63) === 0 && performance.now() - start > timeLimit) break;
+      const plan = strategy.nextRun(run);
+      if (plan === null) break;
+      const runOptions: SimOptions = { ...base, ...plan.options, chooser: plan.chooser };
+      const out = runScenario(scenario, runOptions);
+      strategy.runDone?.(out);
+      steps += out.steps;
+      schedules.add(hashChoices(out.choices));
+      if (!out.ok) {
+        found = out;
+        foundOptions = { ...base, ...plan.options };
+        run++;
+        break;
+      }
+    }
+
+    const result = {
+      scenario: scenario.name,
+      strategy: strategy.name,
+      seed,
+      runs: run,
+      steps,
+      distinctSchedules: schedules.size,
+      exhausted: strategy.exhausted === true,
+      stats: strategy.stats?.() ?? {},
+    };
+    if (found === null) return { ok: true, ...result, failure: null };
+
+    const generator = found.chooser;
+    const rerun = (choices: readonly number[], faults: readonly FaultKind[]) =>
+      runScenario(scenario, { ...foundOptions, faults, chooser: new ReplayChooser(choices, generator) });
+    const shrunk = doShrink === false || shrinkBudget === 0 ? null : shrink(found, rerun, shrinkBudget);
+    const finalOutcome = shrunk?.outcome ?? found;
+    const token = finalOutcome.token;
+    const traced = replay(scenario, token, foundOptions);
+    const report = formatReport(traced, {
+      scenario: scenario.name,
+      strategy: strategy.name,
+      seed,
+      runs: run,
+      ...(file === undefined ? {} : { file }),
+      ...(command === undefined ? {} : { command }),
+    });
+    return {
+      ok: false,
+      ...result,
+      failure: {
+        violation: traced.violations[0]!,
+        run: run - 1,
+        token,
+        originalToken: found.token,
+        choices: traced.choices,
+        originalChoices: found.choices,
+        faults: traced.faults,
+        shrinkSteps: shrunk?.steps ?? 0,
+        shrinkRuns: shrunk?.runs ?? 0,
+        outcome: traced,
+        report,
+      },
+    };
+  } finally {
+    release();
+  }
+}
+
+function hashChoices(c: readonly number[]): number {
+  // Cheap and stable: FNV-1a over the decimal list (collisions only undercount).
+  return fnv1a(c.join(","));
+}

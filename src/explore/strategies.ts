@@ -1,0 +1,34 @@
+/**
+ * Builds a strategy from its name: the choices offered by `explore({ strategy })`.
+ */
+import { ExhaustiveStrategy } from "../chooser/exhaustive.js";
+import { PctStrategy } from "../chooser/pct.js";
+import type { SimOptions } from "../sim/config.js";
+import { PortfolioStrategy } from "./portfolio.js";
+import { RandomStrategy } from "./random.js";
+import type { Strategy } from "./strategy.js";
+import { SwarmStrategy } from "./swarm.js";
+
+export const STRATEGY_NAMES = ["portfolio", "random", "pct", "swarm", "exhaustive"] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export function makeStrategy(name: StrategyName, seed: number | string, base: SimOptions, pctDepth: number): Strategy {
+  const fp = base.faultProbability;
+  switch (name) {
+    case "random":
+      return new RandomStrategy(seed, fp);
+    case "pct":
+      return new PctStrategy(seed, { depth: pctDepth, ...(fp === undefined ? {} : { faultProbability: fp }) });
+    case "swarm":
+      return new SwarmStrategy(seed);
+    case "exhaustive":
+      return new ExhaustiveStrategy({});
+    case "portfolio":
+      // Random and PCT alternate; swarm gets every third run when the scenario allows faults.
+      return new PortfolioStrategy([
+        new RandomStrategy(`${seed}:r`, fp),
+        new PctStrategy(`${seed}:p`, { depth: pctDepth, ...(fp === undefined ? {} : { faultProbability: fp }) }),
+        new SwarmStrategy(`${seed}:s`),
+      ]);
+  }
+}
