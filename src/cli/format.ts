@@ -23,7 +23,7 @@ export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): st
   // Only the options a replay token is checked against need repeating on the command line.
   const flags = [
     o.executor !== undefined && typeof o.executor === "string" ? ` --executor ${o.executor}` : "",
-    o.faults !== undefined ? ` --faults ${Array.isArray(o.faults) ? o.faults.join(",") : String(o.faults)}` : "",
+    // Fault kinds are carried by the token itself.
   ].join("");
   const rc: ReportContext = {
     scenario: s.name,

@@ -147,7 +147,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
         run: run - 1,
         token,
         originalToken: found.token,
-        choices: traced.choices,
+        choices: trimZeros(traced.choices),
         originalChoices: found.choices,
         faults: traced.faults,
         shrinkSteps: shrunk?.steps ?? 0,
@@ -159,6 +159,13 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
   } finally {
     release();
   }
+}
+
+/** Trailing zeros are what an exhausted list answers anyway: the short form of a schedule. */
+function trimZeros(c: readonly number[]): number[] {
+  let n = c.length;
+  while (n > 0 && c[n - 1] === 0) n--;
+  return c.slice(0, n);
 }
 
 function hashChoices(c: readonly number[]): number {

@@ -50,8 +50,9 @@ export interface SpawnOptions {
   /** A daemon task is not expected to finish: it is never reported as stuck. */
   daemon?: boolean;
   /**
-   * The "cancel" fault may drop this task's future at any await point (after a pending poll),
-   * as a losing select branch or an abort would; the run then checks that nothing leaked.
+   * The "cancel" fault may drop this task's future at any await point (between steps, once it
+   * has been polled), as an abort or a losing select branch would; the run then checks that
+   * nothing it registered leaked.
    */
   cancellable?: boolean;
 }
@@ -90,6 +91,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   polls = 0;
   /** Non-daemon tasks not yet finished. */
   private unfinished = 0;
+  /** Tasks spawned `cancellable` (the "cancel" fault looks for one only when there are any). */
+  private cancellable = 0;
 
   constructor(options: SimOptions = {}) {
     const o = (this.options = resolveOptions(options));
@@ -248,6 +251,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     const daemon = opts.daemon ?? false;
     const t = new Task<T>(id, name, future, this, daemon);
     t.cancellable = opts.cancellable === true;
+    if (t.cancellable) this.cancellable++;
     this.tasks.push(t as Task);
     if (!daemon) this.unfinished++;
     const by = this.current;
@@ -334,6 +338,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
    */
   tick(): boolean {
     if (this.spuriousWakes) this.maybeSpuriousWake();
+    if (this.cancellable > 0 && this.faults.has("cancel")) this.maybeCancel();
     const cands = this.executor.candidates();
     const n = cands.length;
     if (this.reactor.hasDue() && (n === 0 || this.decide(2, "deliver") === 0)) {
@@ -394,8 +399,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       this.finish(t, { kind: "completed", value });
     } else if (result === "panicked") {
       this.panic(t, thrown);
-    } else if (t.abortRequested || (t.cancellable && this.faults.has("cancel") && this.decide(2, "cancel") === 1)) {
-      this.cancel(t); // an abort, or the "cancel" fault: dropped at this await point
+    } else if (t.abortRequested) {
+      this.cancel(t);
     } else if (transitionToIdle(t) === "notified") {
       t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);
@@ -439,6 +444,19 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       if (e instanceof WakerMisuseError) return;
       this.report(panicViolation(t.name, e, `dropping the future of task '${t.name}' threw`, this.steps, this.clock.now));
     }
+  }
+
+  /**
+   * The "cancel" fault: between two steps, drop the future of one `cancellable` task that is
+   * parked at an await point or queued to run — as an abort from elsewhere, or a select whose
+   * other branch won, would — even right after it was woken.
+   */
+  private maybeCancel(): void {
+    if (this.decide(2, "cancel") === 0) return;
+    const live: Task[] = [];
+    for (const t of this.tasks) if (t.cancellable && t.outcome === null && t.generation > 0) live.push(t);
+    if (live.length === 0) return;
+    this.cancel(live[this.decide(live.length, "cancel")]!);
   }
 
   private maybeSpuriousWake(): void {

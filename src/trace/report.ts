@@ -28,7 +28,7 @@ export interface ReportContext {
   readonly strategy?: string;
   /** How many runs it took to find. */
   readonly runs?: number;
-  /** Extra CLI flags the replay needs, e.g. "--faults all". */
+  /** Extra CLI flags the replay needs, e.g. "--executor fifo" (fault kinds travel in the token). */
   readonly flags?: string;
   /** Timeline rows kept before the end of the run (default 60). */
   readonly maxTimelineRows?: number;
@@ -226,7 +226,7 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
   if (o.faults.length > 0) row("faults", o.faults.join(", "));
   if (ctx.file !== undefined) {
     // The token is checked against the run's options: the command must repeat them.
-    const given = ctx.flags ?? (o.faults.length > 0 ? `--faults ${o.faults.join(",")}` : "");
+    const given = ctx.flags ?? "";
     const flags = given === "" || given.startsWith(" ") ? given : ` ${given}`;
     row("command", `${ctx.command ?? "npx wakesim"} replay ${shellQuote(ctx.file)} ${o.token}${flags}`);
   } else {
