@@ -48,7 +48,7 @@ export { defineScenario, runScenario, replay, traceText } from "./sim/scenario.j
 export type { Scenario } from "./sim/scenario.js";
 
 export { explore } from "./explore/explore.js";
-export type { ExploreOptions, ExploreResult, Failure } from "./explore/explore.js";
+export type { ExploreOptions, ExploreResult, Failure, ResidualMissBound } from "./explore/explore.js";
 export type { Strategy, RunPlan } from "./explore/strategy.js";
 export { STRATEGY_NAMES, makeStrategy } from "./explore/strategies.js";
 export type { StrategyName } from "./explore/strategies.js";

@@ -10,7 +10,7 @@
  *   same test filter — the message prints that command.
  */
 import { test } from "vitest";
-import { explore, type ExploreOptions } from "./explore/explore.js";
+import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
 import { replay, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./trace/report.js";
 
@@ -34,7 +34,7 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;
       if (token !== undefined && token !== "") {
-        const out = replay(scenario, token, exploreOpts);
+        const out = replay(scenario, token, simOptionsOf(exploreOpts));
         if (!out.ok) throw failure(`${formatReport(out, { scenario: scenario.name })}`, site);
         return;
       }

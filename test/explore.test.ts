@@ -90,6 +90,19 @@ describe("explore", () => {
     }
   });
 
+  it("reports the residual-miss bound after clean PCT runs, from the observed n and k", () => {
+    const clean = defineScenario({ name: "clean-3", setup(sim) {
+      for (const n of ["a", "b", "c"]) sim.spawn(spin(3, 0), { name: n });
+    } });
+    const r = explore(clean, { runs: 200, seed: 2, strategy: "pct", pctDepth: 2 });
+    const b = r.residualMissBound!;
+    expect(b).toMatchObject({ runs: 200, n: 3, d: 2 });
+    expect(b.k).toBeGreaterThan(3);
+    expect(b.bound).toBeCloseTo((1 - 1 / (b.n * b.k ** (b.d - 1))) ** 200, 12);
+    const viaPortfolio = explore(clean, { runs: 300, seed: 2 }).residualMissBound!;
+    expect(viaPortfolio.runs).toBe(100); // one run in three is PCT's
+  });
+
   it("stops at the time limit", () => {
     const busy = defineScenario({ name: "busy", setup(sim) {
       sim.spawn(spin(50, 0), { name: "a" });

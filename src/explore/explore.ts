@@ -9,6 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { ReplayChooser } from "../chooser/replay.js";
 import type { FaultKind } from "../chooser/chooser.js";
+import { pctMissBound } from "../chooser/pct.js";
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
 import { checkInt, resolveOptions, type SimOptions } from "../sim/config.js";
 import { OptionError } from "../sim/errors.js";
@@ -72,6 +73,26 @@ export interface ExploreResult {
   readonly exhausted: boolean;
   readonly failure: Failure | null;
   readonly stats: Readonly<Record<string, number | string | boolean>>;
+  /**
+   * The statistical CI gate, when PCT ran (alone or in the portfolio) and found nothing: the
+   * probability that a bug of depth d is still there after `runs` clean PCT runs,
+   * (1 − 1/(n·k^(d−1)))^runs, with the observed task count n and step count k. null otherwise.
+   */
+  readonly residualMissBound: ResidualMissBound | null;
+}
+
+export interface ResidualMissBound {
+  readonly runs: number;
+  readonly n: number;
+  readonly k: number;
+  readonly d: number;
+  readonly bound: number;
+}
+
+/** The simulation options inside explore options (what a replay of one of its runs needs). */
+export function simOptionsOf(options: ExploreOptions): SimOptions {
+  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, file: _f, command: _c, ...sim } = options;
+  return sim;
 }
 
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
@@ -122,7 +143,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       exhausted: strategy.exhausted === true,
       stats: strategy.stats?.() ?? {},
     };
-    if (found === null) return { ok: true, ...result, failure: null };
+    if (found === null) return { ok: true, ...result, failure: null, residualMissBound: residualMissBound(strategy, run, result.stats) };
 
     const generator = found.chooser;
     const rerun = (choices: readonly number[], faults: readonly FaultKind[]) =>
@@ -142,6 +163,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     return {
       ok: false,
       ...result,
+      residualMissBound: null,
       failure: {
         violation: traced.violations[0]!,
         run: run - 1,
@@ -166,6 +188,19 @@ function trimZeros(c: readonly number[]): number[] {
   let n = c.length;
   while (n > 0 && c[n - 1] === 0) n--;
   return c.slice(0, n);
+}
+
+/** Reads PCT's observed n, k, d from a strategy's stats (plain, or prefixed inside a portfolio). */
+function residualMissBound(strategy: Strategy, runs: number, stats: Readonly<Record<string, unknown>>): ResidualMissBound | null {
+  const prefix = strategy.name === "pct" ? "" : "pct.";
+  const n = stats[`${prefix}maxTasks`];
+  const k = stats[`${prefix}maxSteps`];
+  const d = stats[`${prefix}depth`];
+  const pctRuns = strategy.name === "pct" ? runs : stats["runs.pct"];
+  if (typeof n !== "number" || typeof k !== "number" || typeof d !== "number" || typeof pctRuns !== "number" || pctRuns === 0) return null;
+  const nn = Math.max(1, n);
+  const kk = Math.max(1, k);
+  return { runs: pctRuns, n: nn, k: kk, d, bound: pctMissBound(nn, kk, d, pctRuns) };
 }
 
 function hashChoices(c: readonly number[]): number {

@@ -1,0 +1,114 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { asyncBlock, defineScenario, FutureBase, PENDING, ready, simProperty, SimPropertyError, WakerSlot, type Context, type Poll } from "wakesim";
+import { simTest } from "wakesim/vitest";
+import { spin } from "./helpers.js";
+
+// A passing simTest registers an ordinary vitest test.
+simTest("two spinners never fail", defineScenario({ name: "spinners", setup(sim) {
+  sim.spawn(spin(3, 0), { name: "a" });
+  sim.spawn(spin(3, 0), { name: "b" });
+} }), { runs: 300 });
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function runFixture(env: Record<string, string> = {}): { code: number; out: string } {
+  try {
+    const out = execFileSync(process.execPath, [fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url)), "run", "--config", "test/simtest-fixtures/vitest.config.ts"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, CI: "true", NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return { code: 0, out };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, out: err.stdout + err.stderr };
+  }
+}
+
+describe("simTest", () => {
+  it("fails with the report, points at the user's simTest line, prints the seed and the replay command", () => {
+    const { code, out } = runFixture();
+    expect(code).toBe(1);
+    expect(out).toContain("FAILED — lost wakeup");
+    expect(out).toContain("wakesim: 'the buggy notify never loses a wakeup' (scenario example-buggy-notify) seed=0");
+    expect(out).toMatch(/failing\.simtest\.ts:5:1/); // the simTest(...) call
+    const token = /WAKESIM_REPLAY=(ws1\.[A-Za-z0-9_-]+)/.exec(out)?.[1];
+    expect(token).toBeDefined();
+    // The printed command reruns exactly that schedule, with the full trace.
+    const again = runFixture({ WAKESIM_REPLAY: token! });
+    expect(again.code).toBe(1);
+    expect(again.out).toContain("Timeline");
+    expect(again.out).toContain(token!);
+  }, 60_000);
+});
+
+/**
+ * A bounded channel whose senders share ONE waker slot (the bug): a second blocked sender
+ * overwrites the first one's waker, which is then never woken.
+ */
+function channel(w: { producers: number; capacity: number }) {
+  return defineScenario({
+    name: `chan-${w.producers}x${w.capacity}`,
+    setup(sim) {
+      const queue: number[] = [];
+      const senders = new WakerSlot();
+      const receiver = new WakerSlot();
+      const send = (v: number) => new (class extends FutureBase<void> {
+        poll(cx: Context): Poll<void> {
+          if (queue.length < w.capacity) {
+            queue.push(v);
+            receiver.wake();
+            return ready();
+          }
+          senders.register(cx); // BUG: one slot for every blocked sender
+          return PENDING;
+        }
+      })();
+      const recv = () => new (class extends FutureBase<number> {
+        poll(cx: Context): Poll<number> {
+          const v = queue.shift();
+          if (v !== undefined) {
+            senders.wake();
+            return ready(v);
+          }
+          receiver.register(cx);
+          return PENDING;
+        }
+      })();
+      for (let p = 0; p < w.producers; p++) {
+        sim.spawn(asyncBlock(function* () {
+          yield* send(p * 10);
+          yield* send(p * 10 + 1);
+        }), { name: `producer${p}` });
+      }
+      sim.spawn(asyncBlock(function* () {
+        for (let i = 0; i < w.producers * 2; i++) yield* recv();
+      }), { name: "consumer" });
+    },
+  });
+}
+
+describe("simProperty", () => {
+  it("shrinks the workload and the schedule together to the minimal failing pair", () => {
+    const workload = fc.record({ producers: fc.integer({ min: 1, max: 6 }), capacity: fc.integer({ min: 1, max: 4 }) });
+    const r = fc.check(simProperty(channel, { inputs: workload }), { seed: 42, numRuns: 1000 });
+    expect(r.failed).toBe(true);
+    const [w, schedule] = r.counterexample!;
+    expect(w).toEqual({ producers: 2, capacity: 1 }); // the smallest workload that can lose a wake
+    expect(schedule.filter((c) => c !== 0).length).toBeLessThanOrEqual(2);
+    expect(r.errorInstance).toBeInstanceOf(SimPropertyError);
+    expect((r.errorInstance as Error).message).toContain("lost wakeup");
+  });
+
+  it("passes a correct scenario for every generated schedule", () => {
+    const ok = fc.check(simProperty(defineScenario({ name: "ok", setup(sim) {
+      sim.spawn(spin(2, 0));
+      sim.spawn(spin(2, 0));
+    } }), { faults: "generated" }), { seed: 1, numRuns: 300 });
+    expect(ok.failed).toBe(false);
+  });
+});
