@@ -2,8 +2,9 @@
 /**
  * The `wakesim` command (a first form; `fuzz` and CI gating come later):
  *
- *   wakesim run <scenario-file> [--runs N] [--seed S] [--executor NAME] [--faults all|k1,k2]
+ *   wakesim fuzz <scenario-file> [--runs N] [--seed S] [--strategy NAME] [--executor NAME] [--faults all|k1,k2]
  *   wakesim replay <scenario-file> <token>
+ * (`run` is an alias of `fuzz`.)
  *
  * A scenario file's default export is a scenario (defineScenario). `.ts` files load through tsx.
  * Exit code: 0 when every run passed, 1 when a run failed, 2 on bad usage.
@@ -11,13 +12,14 @@
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import { holdEscapeTraps, runScenario, replay, type Scenario } from "../index.js";
+import { explore, replay, STRATEGY_NAMES, type Scenario, type StrategyName } from "../index.js";
 import type { SimOptions } from "../sim/config.js";
 import { formatOutcome } from "./format.js";
 
 const USAGE = `usage:
-  wakesim run <scenario-file> [--runs N] [--seed S] [--executor fifo|permissive|lifo-slot|work-stealing] [--faults all|kind,kind]
-  wakesim replay <scenario-file> <token>`;
+  wakesim fuzz <scenario-file> [--runs N] [--seed S] [--strategy portfolio|random|pct|swarm|exhaustive]
+                               [--executor fifo|permissive|lifo-slot|work-stealing] [--faults all|kind,kind]
+  wakesim replay <scenario-file> <token> [--executor …]`;
 
 async function loadScenario(file: string): Promise<Scenario> {
   if (/\.[cm]?ts$/.test(file)) {
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: "string", default: "0" },
       executor: { type: "string" },
       faults: { type: "string" },
+      strategy: { type: "string", default: "portfolio" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -66,26 +69,33 @@ async function main(argv: string[]): Promise<number> {
     console.log(formatOutcome(scenario, out, { command: COMMAND, file, options: opts }));
     return out.ok ? 0 : 1;
   }
-  if (cmd !== "run") throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);
+  if (cmd !== "fuzz" && cmd !== "run") throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);
   const runs = Number(values.runs);
-  const first = Number(values.seed);
+  const seed = Number(values.seed);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got '${values.runs}'`);
-  if (!Number.isInteger(first)) throw new UsageError(`--seed must be an integer, got '${values.seed}'`);
-  const release = holdEscapeTraps(); // once for the whole batch, not once per run
-  for (let i = 0; i < runs; i++) {
-    const out = runScenario(scenario, { ...opts, seed: first + i });
-    if (!out.ok) {
-      release();
-      // Re-run the failing schedule with full tracing for the report.
-      const traced = replay(scenario, out.token, opts);
-      console.log(formatOutcome(scenario, traced, { command: COMMAND, file, options: opts, seed: first + i, runs: i + 1 }));
-      return 1;
-    }
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${values.seed}'`);
+  const strategy = values.strategy as StrategyName;
+  if (!(STRATEGY_NAMES as readonly string[]).includes(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(", ")}, got '${strategy}'`);
+  const r = explore(scenario, { ...opts, runs, seed, strategy, file, command: COMMAND });
+  if (r.failure !== null) {
+    const f = r.failure;
+    console.log(f.report);
+    console.log(
+      `\nfound by ${r.strategy} (seed ${seed}) on run ${f.run + 1}; schedule shrunk from ${nonZero(f.originalChoices)} to ${nonZero(f.choices)} ` +
+        `deviation${nonZero(f.choices) === 1 ? "" : "s"} from the default in ${f.shrinkSteps} step${f.shrinkSteps === 1 ? "" : "s"} (${f.shrinkRuns} reruns)`,
+    );
+    return 1;
   }
-  release();
-  console.log(`${scenario.name}: ${runs} runs (seeds ${first}..${first + runs - 1}) passed`);
+  const gate = r.residualMissBound;
+  console.log(
+    `${scenario.name}: ok — ${r.runs} runs (${r.strategy}, seed ${seed}), ${r.distinctSchedules} distinct schedules, ${r.steps} steps` +
+      (r.exhausted ? ", bounded space exhausted" : "") +
+      (gate === null ? "" : `\n  PCT residual-miss bound for depth-${gate.d} bugs after ${gate.runs} clean PCT runs (n=${gate.n}, k=${gate.k}): ${gate.bound.toPrecision(3)}`),
+  );
   return 0;
 }
+
+const nonZero = (c: readonly number[]) => c.filter((x) => x !== 0).length;
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
