@@ -2,7 +2,7 @@
  * Small correct primitives used by the harness's own tests (written against the public API,
  * as a user would).
  */
-import { FutureBase, PENDING, ready, WakerSlot, type Context, type Future, type Poll } from "wakesim";
+import { FutureBase, holdEscapeTraps, PENDING, ready, runScenario, WakerSlot, type Context, type Future, type Outcome, type Poll, type Scenario, type SimOptions } from "wakesim";
 
 /** A one-way flag: `wait()` completes once `set()` was called. Keeps the latest waker. */
 export class Flag {
@@ -55,4 +55,18 @@ export function droppable<T>(inner: Future<T>, dropped: string[], name: string):
       inner.drop?.();
     },
   };
+}
+
+/** Runs seeds [0, n) of a scenario and returns the first failing run (and its seed), or null. */
+export function firstFailure(s: Scenario, n: number, opts: SimOptions = {}): { seed: number; out: Outcome } | null {
+  const release = holdEscapeTraps(); // once for the batch
+  try {
+    for (let seed = 0; seed < n; seed++) {
+      const out = runScenario(s, { seed, ...opts });
+      if (!out.ok) return { seed, out };
+    }
+    return null;
+  } finally {
+    release();
+  }
 }

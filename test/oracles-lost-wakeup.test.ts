@@ -5,10 +5,8 @@ import {
   EOF,
   RESET,
   FutureBase,
-  holdEscapeTraps,
   PENDING,
   ready,
-  runScenario,
   Sim,
   sleep,
   WakerSlot,
@@ -16,26 +14,11 @@ import {
   yieldNow,
   select,
   type Context,
-  type Outcome,
   type Poll,
-  type Scenario,
   type Waker,
 } from "wakesim";
-import { Flag } from "./helpers.js";
+import { firstFailure, Flag } from "./helpers.js";
 
-/** Runs seeds [0, n) and returns the first failing outcome (and its seed), or null. */
-function firstFailure(s: Scenario, n: number, opts = {}): { seed: number; out: Outcome } | null {
-  const release = holdEscapeTraps();
-  try {
-    for (let seed = 0; seed < n; seed++) {
-      const out = runScenario(s, { seed, ...opts });
-      if (!out.ok) return { seed, out };
-    }
-    return null;
-  } finally {
-    release();
-  }
-}
 
 /** A notifier. The buggy one drops a notify() that finds no waiter; the correct one stores a permit. */
 class Notify {

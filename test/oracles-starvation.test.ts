@@ -4,11 +4,9 @@ import {
   countInnerPoll,
   defineScenario,
   FutureBase,
-  holdEscapeTraps,
   PENDING,
   ready,
   readyFuture,
-  runScenario,
   select,
   Sim,
   sleep,
@@ -16,26 +14,11 @@ import {
   yieldNow,
   type Context,
   type Future,
-  type Outcome,
   type Poll,
-  type Scenario,
-  type SimOptions,
   wait,
 } from "wakesim";
-import { Flag } from "./helpers.js";
+import { firstFailure, Flag } from "./helpers.js";
 
-function firstFailure(s: Scenario, n: number, opts: SimOptions = {}): { seed: number; out: Outcome } | null {
-  const release = holdEscapeTraps();
-  try {
-    for (let seed = 0; seed < n; seed++) {
-      const out = runScenario(s, { seed, ...opts });
-      if (!out.ok) return { seed, out };
-    }
-    return null;
-  } finally {
-    release();
-  }
-}
 
 describe("reactor starvation", () => {
   /** A task waits for a flag that a timer task sets; the buggy one busy-waits by waking itself. */
