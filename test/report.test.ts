@@ -123,6 +123,11 @@ describe("formatReport", () => {
           drop, wake every waiter.
         - In the Timeline, find the task's last poll and what the other tasks did after it.
 
+      Masking
+        Found with spurious-wake and spurious-readiness off. Spurious wakeups, and combinators that
+        re-poll every child on any wake (join), can mask a lost wakeup by polling the stranded future
+        anyway: on a runtime that wakes spuriously this bug shows rarely, not never — it is still a bug.
+
       Reproduce
         token:    <token>
         seed:     0 (found on run 1)
@@ -325,6 +330,11 @@ describe("formatReport", () => {
         - With oracles: { staleWakers: "inert" } the stale wake is ignored, so the run shows what it would
           cost.
 
+      Masking
+        Found with spurious-wake and spurious-readiness off. Spurious wakeups, and combinators that
+        re-poll every child on any wake (join), can mask a lost wakeup by polling the stranded future
+        anyway: on a runtime that wakes spuriously this bug shows rarely, not never — it is still a bug.
+
       Reproduce
         token:    <token>
         strategy: alea
@@ -441,6 +451,11 @@ describe("formatReport", () => {
           drop, wake every waiter.
         - In the Timeline, find the task's last poll and what the other tasks did after it.
 
+      Masking
+        Found with spurious-wake and spurious-readiness off. Spurious wakeups, and combinators that
+        re-poll every child on any wake (join), can mask a lost wakeup by polling the stranded future
+        anyway: on a runtime that wakes spuriously this bug shows rarely, not never — it is still a bug.
+
       Reproduce
         token:    <token>
         seed:     0
@@ -501,6 +516,11 @@ describe("formatReport", () => {
           - Keep one waker per waiter (a queue), not one slot shared by several waiters; on close and on
             drop, wake every waiter.
           - In the Timeline, find the task's last poll and what the other tasks did after it.
+
+      Masking
+        Found with spurious-wake and spurious-readiness off. Spurious wakeups, and combinators that
+        re-poll every child on any wake (join), can mask a lost wakeup by polling the stranded future
+        anyway: on a runtime that wakes spuriously this bug shows rarely, not never — it is still a bug.
 
       Reproduce
         token:    ws1.hand-made-token
@@ -656,6 +676,11 @@ describe("formatTimeline", () => {
           drop, wake every waiter.
         - In the Timeline, find the task's last poll and what the other tasks did after it.
 
+      Masking
+        Found with spurious-wake and spurious-readiness off. Spurious wakeups, and combinators that
+        re-poll every child on any wake (join), can mask a lost wakeup by polling the stranded future
+        anyway: on a runtime that wakes spuriously this bug shows rarely, not never — it is still a bug.
+
       Reproduce
         token:    ws1.hand-made-token
         strategy: alea
@@ -701,5 +726,14 @@ describe("formatTimeline", () => {
          0  0 │                                  │ → PANIC
          1  0 │ note: spurious readiness on pip… │"
     `);
+  });
+});
+
+describe("masking note", () => {
+  it("says when a lost wakeup was found with spurious wakeups on, so nothing could have hidden it", () => {
+    const sim = new Sim({ seed: 1, faults: ["spurious-wake", "spurious-readiness"] });
+    sim.spawn({ label: "forgetful", poll: () => PENDING }, { name: "lost" });
+    const report = formatReport(sim.run(), { scenario: "masked" });
+    expect(report).toContain("Masking\n  Found with spurious wakeups on");
   });
 });

@@ -59,6 +59,8 @@ export function formatReport(outcome: Outcome, ctx: ReportContext): string {
       const pad = group ? I2 : I1;
       sections.push([title("Hints"), ...ex.flatMap((e) => [...(group ? [`${I1}${e.title}:`] : []), ...e.hints.flatMap((h) => wrap(`- ${h}`, pad, `${pad}  `))])]);
     }
+    const kind = maskingNote(outcome);
+    if (kind !== null) sections.push([title("Masking"), ...wrap(kind, I1, I1)]);
   }
   sections.push([title("Reproduce"), ...reproduce(outcome, ctx)]);
 
@@ -69,6 +71,23 @@ export function formatReport(outcome: Outcome, ctx: ReportContext): string {
     sections.push([title(`Timeline (${outcome.trace.length} trace events; step, virtual time t, one lane per task)`), timeline]);
   }
   return sections.map((s) => s.join("\n")).join("\n\n");
+}
+
+/**
+ * The "too kind" switches: a lost wakeup found with spurious wakeups off may hide under them (a
+ * spurious wakeup, or a combinator that re-polls every child on any wake, polls the stranded
+ * future anyway), so a runtime that wakes spuriously would show it rarely, not never.
+ */
+function maskingNote(o: Outcome): string | null {
+  if (!o.violations.some((v) => v.kind === "lost-wakeup" || v.kind === "stale-waker")) return null;
+  const off = (["spurious-wake", "spurious-readiness"] as const).filter((f) => !o.faults.includes(f));
+  if (off.length === 0) {
+    return "Found with spurious wakeups on: this lost wakeup shows even though spurious wakeups could have re-polled the stranded task.";
+  }
+  return (
+    `Found with ${off.join(" and ")} off. Spurious wakeups, and combinators that re-poll every child on any wake (join), ` +
+    `can mask a lost wakeup by polling the stranded future anyway: on a runtime that wakes spuriously this bug shows rarely, not never — it is still a bug.`
+  );
 }
 
 function headline(o: Outcome, scenario: string, color: boolean): string {

@@ -1,0 +1,189 @@
+/**
+ * npm run bench:find — runs-to-first-failure on planted bugs of known depth (bench/planted.ts),
+ * per strategy, measured side by side in one process (never asserted in a test).
+ *
+ * For every planted bug and every strategy (random = the uniform baseline, pct, swarm,
+ * portfolio = explore's default) it runs `explore(bug, { runs: CAP, seed, strategy, shrink:
+ * false })` for BENCH_SEEDS seeds (default 30) and records the runs to the first failure
+ * (`result.runs` of a failing exploration) and the wall time of the exploration. An
+ * exploration that finds nothing within CAP runs counts as CAP (a censored value: medians at the
+ * cap are printed "≥CAP"). Exhaustive search is deterministic (no seed), so it runs once per bug;
+ * if it exhausts its bounded space without a failure it is a miss, whatever its run count.
+ *
+ * fast-check's own scheduler (`fc.scheduler()` + `s.waitIdle()`) runs the promise versions of
+ * the same bugs (bench/planted-promises.ts) through `fc.check(..., { numRuns: CAP, seed,
+ * endOnFailure: true })`; a failing check's `numRuns` is the run that failed (counted from 1,
+ * as explore's `runs`).
+ *
+ * Seeds are the outer loop and strategies the inner one, so machine noise hits all alike.
+ * The wall time of a failing exploration includes the traced replay and report explore builds
+ * for the failure (shrinking is off); fast-check's includes its own reporting.
+ *
+ * Targets (issue 4; reported, not asserted): the portfolio needs ≥ 10× fewer runs than the
+ * random walk on the starvation-shaped bug, and at most 2× as many on every other bug.
+ *
+ * The last line is one JSON object with the figures.
+ */
+import fc from "fast-check";
+import { performance } from "node:perf_hooks";
+import { explore, type StrategyName } from "wakesim";
+import { PLANTED, type PlantedBug } from "./planted.js";
+import { PLANTED_PROMISES } from "./planted-promises.js";
+
+const SEEDS = Number(process.env.BENCH_SEEDS ?? 30);
+const CAP = Number(process.env.BENCH_CAP ?? 20_000);
+const SEEDED: readonly StrategyName[] = ["random", "pct", "swarm", "portfolio"];
+const COLUMNS = [...SEEDED, "exhaustive", "fast-check"] as const;
+type Column = (typeof COLUMNS)[number];
+const STARVATION = "starvation-8";
+
+interface Sample {
+  /** Runs to the first failure, or CAP (or the runs made, for exhaustive) on a miss. */
+  runs: number;
+  found: boolean;
+  ms: number;
+  /** The oracle that fired (violation kind, or the fast-check error's first words). */
+  oracle: string | null;
+}
+
+function exploreOnce(bug: PlantedBug, strategy: StrategyName, seed: number): Sample {
+  const t0 = performance.now();
+  const r = explore(bug.scenario, { runs: CAP, seed, strategy, shrink: false });
+  const ms = performance.now() - t0;
+  if (r.ok) return { runs: strategy === "exhaustive" ? r.runs : CAP, found: false, ms, oracle: null };
+  return { runs: r.runs, found: true, ms, oracle: r.failure!.violation.kind };
+}
+
+async function fastCheckOnce(id: string, seed: number): Promise<Sample> {
+  const bug = PLANTED_PROMISES.find((b) => b.id === id);
+  if (bug === undefined) throw new Error(`no promise version of planted bug '${id}'`);
+  const t0 = performance.now();
+  const r = await fc.check(fc.asyncProperty(fc.scheduler(), (s) => bug.run(s)), { numRuns: CAP, seed, endOnFailure: true });
+  const ms = performance.now() - t0;
+  if (!r.failed) return { runs: CAP, found: false, ms, oracle: null };
+  const msg = r.errorInstance instanceof Error ? r.errorInstance.message : String(r.errorInstance);
+  return { runs: r.numRuns, found: true, ms, oracle: msg.startsWith("lost wakeup") ? "lost-wakeup" : "panic" };
+}
+
+const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+function median(xs: readonly number[]): number {
+  const s = sorted(xs);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+/** Nearest-rank percentile. */
+function pct(xs: readonly number[], p: number): number {
+  const s = sorted(xs);
+  return s[Math.max(0, Math.ceil(p * s.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const benchStart = performance.now();
+  // Warm up every path (explore per strategy, fast-check's scheduler) before anything is timed.
+  for (const bug of PLANTED) {
+    for (const s of SEEDED) for (let seed = 1000; seed < 1010; seed++) explore(bug.scenario, { runs: 300, seed, strategy: s, shrink: false });
+    for (let seed = 1000; seed < 1005; seed++) await fastCheckOnce(bug.id, seed);
+  }
+
+  const samples = new Map<string, Map<Column, Sample[]>>();
+  for (const bug of PLANTED) samples.set(bug.id, new Map(COLUMNS.map((c) => [c, [] as Sample[]])));
+  const add = (id: string, c: Column, s: Sample) => samples.get(id)!.get(c)!.push(s);
+
+  for (const bug of PLANTED) add(bug.id, "exhaustive", exploreOnce(bug, "exhaustive", 0));
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    for (const bug of PLANTED) {
+      for (const s of SEEDED) add(bug.id, s, exploreOnce(bug, s, seed));
+      add(bug.id, "fast-check", await fastCheckOnce(bug.id, seed));
+    }
+  }
+
+  // ---- table --------------------------------------------------------------------------------
+  const medians: Record<string, Record<string, number | null>> = {};
+  const p90s: Record<string, Record<string, number | null>> = {};
+  const found: Record<string, Record<string, string>> = {};
+  const wallMs: Record<string, Record<string, number>> = {};
+  const oddOracles: string[] = [];
+  const fmtRuns = (v: number, censored: boolean) => (censored ? `≥${v.toLocaleString("en-US")}` : v.toLocaleString("en-US"));
+
+  console.log(`wakesim bench:find — runs to first failure over ${SEEDS} seeds (cap ${CAP.toLocaleString("en-US")} runs; a miss counts as the cap), node ${process.version}`);
+  console.log("(exhaustive: one deterministic exploration, delay bound ≤ 2; fast-check: fc.scheduler() on the promise versions)");
+  const header = ["bug", "strategy", "found", "median runs", "p90 runs", "× random", "median ms", "p90 ms"];
+  const widths = [20, 12, 7, 12, 12, 9, 10, 10];
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" "));
+  line(header);
+  line(widths.map((w) => "-".repeat(w)));
+  for (const bug of PLANTED) {
+    const cols = samples.get(bug.id)!;
+    medians[bug.id] = {};
+    p90s[bug.id] = {};
+    found[bug.id] = {};
+    wallMs[bug.id] = {};
+    const randomMedian = median(cols.get("random")!.map((s) => s.runs));
+    const expected = bug.id.startsWith("depth2") ? "lost-wakeup" : "panic";
+    for (const c of COLUMNS) {
+      const ss = cols.get(c)!;
+      const runs = ss.map((s) => s.runs);
+      const nFound = ss.filter((s) => s.found).length;
+      for (const s of ss) if (s.oracle !== null && s.oracle !== expected) oddOracles.push(`${bug.id}/${c}: ${s.oracle}`);
+      const med = median(runs);
+      const p90 = pct(runs, 0.9);
+      const allMissed = nFound === 0;
+      // A statistic that lands on the cap while some seeds missed is censored: the truth is ≥ it.
+      const censored = (v: number) => c !== "exhaustive" && nFound < ss.length && v >= CAP;
+      const medCensored = censored(med);
+      const p90Censored = censored(p90);
+      medians[bug.id]![c] = allMissed ? null : med;
+      p90s[bug.id]![c] = allMissed ? null : p90;
+      found[bug.id]![c] = `${nFound}/${ss.length}`;
+      wallMs[bug.id]![c] = Number(median(ss.map((s) => s.ms)).toFixed(2));
+      line([
+        bug.id,
+        c,
+        `${nFound}/${ss.length}`,
+        c === "exhaustive" && allMissed ? `miss@${med}` : fmtRuns(med, medCensored),
+        c === "exhaustive" ? "—" : fmtRuns(p90, p90Censored),
+        c === "exhaustive" && allMissed ? "—" : `${(med / randomMedian).toFixed(2)}`,
+        median(ss.map((s) => s.ms)).toFixed(2),
+        c === "exhaustive" ? "—" : pct(ss.map((s) => s.ms), 0.9).toFixed(2),
+      ]);
+    }
+    console.log(`${"".padEnd(20)} (random's odds per run, by hand: 1/${Math.round(1 / bug.randomOdds)} → expected median ≈ ${Math.ceil(Math.log(0.5) / Math.log(1 - bug.randomOdds))} runs)`);
+  }
+
+  const starvSpeedup = medians[STARVATION]!.random! / medians[STARVATION]!.portfolio!;
+  let worst = 0;
+  let worstBug = "";
+  for (const bug of PLANTED) {
+    if (bug.id === STARVATION) continue;
+    const r = medians[bug.id]!.portfolio! / medians[bug.id]!.random!;
+    if (r > worst) {
+      worst = r;
+      worstBug = bug.id;
+    }
+  }
+  const starvOk = starvSpeedup >= 10;
+  const othersOk = worst <= 2;
+  console.log("");
+  console.log(`starvation-8: random median / portfolio median = ${starvSpeedup.toFixed(2)}× (target ≥ 10×: ${starvOk ? "met" : "MISSED"})`);
+  console.log(`other bugs: worst portfolio median / random median = ${worst.toFixed(2)}× on ${worstBug} (target ≤ 2×: ${othersOk ? "met" : "MISSED"})`);
+  if (oddOracles.length > 0) console.log(`note: an unexpected oracle fired in ${oddOracles.length} exploration(s): ${[...new Set(oddOracles)].join("; ")}`);
+  const totalS = (performance.now() - benchStart) / 1000;
+  console.log(`total bench time ${totalS.toFixed(1)} s`);
+
+  const result = {
+    seeds: SEEDS,
+    cap: CAP,
+    starvation_speedup_vs_random: Number(starvSpeedup.toFixed(2)),
+    worst_slowdown_vs_random: Number(worst.toFixed(2)),
+    worst_slowdown_bug: worstBug,
+    targets_met: { starvation_10x: starvOk, others_within_2x: othersOk },
+    median_runs: medians,
+    p90_runs: p90s,
+    found,
+    median_wall_ms: wallMs,
+    total_s: Number(totalS.toFixed(1)),
+  };
+  console.log(JSON.stringify(result));
+}
+
+await main();
