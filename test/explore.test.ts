@@ -100,7 +100,7 @@ describe("explore", () => {
     expect(b.k).toBeGreaterThan(3);
     expect(b.bound).toBeCloseTo((1 - 1 / (b.n * b.k ** (b.d - 1))) ** 200, 12);
     const viaPortfolio = explore(clean, { runs: 300, seed: 2 }).residualMissBound!;
-    expect(viaPortfolio.runs).toBe(100); // one run in three is PCT's
+    expect(viaPortfolio.runs).toBe(75); // one run in four is PCT's (weights 2 : 1 : 1)
   });
 
   it("stops at the time limit", () => {

@@ -1,5 +1,5 @@
 /**
- * PortfolioStrategy: rotates among strategies run by run (the default for `explore`). No single
+ * PortfolioStrategy: rotates among strategies run by run, by weight (the default for `explore`). No single
  * strategy wins everywhere — the random walk is best on shallow ordering bugs, PCT on bugs that
  * need one task to lose many decisions in a row, swarm on bugs that a fault exposes — so a
  * portfolio pays at most a small constant factor on each while never being stuck with the wrong
