@@ -14,8 +14,6 @@ export interface SeededChooserOptions {
   faultProbability?: number;
 }
 
-const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "deliver", "executor", "select"]);
-
 export class SeededChooser implements Chooser {
   readonly name = "alea";
   readonly fair = true;
@@ -32,7 +30,7 @@ export class SeededChooser implements Chooser {
 
   choose(n: number, kind: ChoiceKind): number {
     const r = this.next();
-    if (kind === "task" || SCHEDULING.has(kind)) return Math.floor(r * n);
+    if (kind === "task" || kind === "deliver" || kind === "select" || kind === "executor") return Math.floor(r * n);
     // Faults (and tie reordering): mostly the plain option, sometimes a uniform deviation.
     if (r >= this.faultProbability) return 0;
     return 1 + Math.floor((r / this.faultProbability) * (n - 1));

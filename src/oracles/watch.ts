@@ -33,7 +33,8 @@ export interface Watched {
 
 export class Watch {
   readonly monitors: Monitors;
-  private readonly bypass = new Map<string, BypassMonitor>();
+  // Created on first use: a fresh Sim per run must stay cheap to build.
+  private bypass: Map<string, BypassMonitor> | null = null;
   private nextScan = 64;
   /** Progress epoch: bumped by any progress; tasks compare it to reset their counters. */
   epoch = 0;
@@ -41,8 +42,8 @@ export class Watch {
   private reactorMark = 0;
   private reactorReported = false;
   /** Resource → step at which its waiter was first seen parked while ready. */
-  private parkedSince = new Map<string, number>();
-  private readonly reported = new Set<string>();
+  private parkedSince: Map<string, number> | null = null;
+  private reported: Set<string> | null = null;
 
   constructor(
     private readonly w: Watched,
@@ -93,6 +94,7 @@ export class Watch {
 
   /** A bypass monitor for a resource with waiters (a lock, a semaphore, a queue). */
   bypassMonitor(resource: string): BypassMonitor {
+    this.bypass ??= new Map();
     let m = this.bypass.get(resource);
     if (m === undefined) {
       m = new BypassMonitor(resource, this.o.bypassLimit, this.w, () => this.w.currentTask);
@@ -105,14 +107,14 @@ export class Watch {
     const w = this.w;
     if (this.fair) this.scanFairness();
     const parked = w.parkedWhileReady();
-    if (parked.length === 0 && this.parkedSince.size === 0) return;
+    if (parked.length === 0 && this.parkedSince === null) return;
     const still = new Map<string, number>();
     for (const p of parked) {
-      const since = this.parkedSince.get(p.resource) ?? w.steps;
+      const since = this.parkedSince?.get(p.resource) ?? w.steps;
       still.set(p.resource, since);
       if (w.steps - since >= this.o.parkedWhileReadySteps) this.reportParked(p.resource, p.task, since);
     }
-    this.parkedSince = still;
+    this.parkedSince = still.size === 0 ? null : still;
   }
 
   private scanFairness(): void {
@@ -206,6 +208,7 @@ export class Watch {
   }
 
   private once(key: string): boolean {
+    this.reported ??= new Set();
     if (this.reported.has(key)) return false;
     this.reported.add(key);
     return true;

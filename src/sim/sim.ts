@@ -80,13 +80,16 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   private readonly spuriousWakes: boolean;
   private readonly watch: Watch;
   private readonly watching: boolean;
+  // Hot-path copies of options read on every poll.
+  private readonly pendingWithoutWaker: boolean;
+  private readonly pollCostTicks: number;
   private current: Task | null = null;
   /** The task polled last (strategies count a switch away from it as a preemption). */
   private lastPolled: TaskId | null = null;
   private stopRequested = false;
   private innerPolls = 0;
   private escapeRng: (() => number) | null = null;
-  private readonly escapesSeen = new Set<string>();
+  private escapesSeen: Set<string> | null = null;
   steps = 0;
   polls = 0;
   /** Non-daemon tasks not yet finished. */
@@ -105,6 +108,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     this.executor.attach?.({ choose: (n, kind) => this.decide(n, kind) });
     this.io = new SimIo(this);
     this.watching = o.oracles.enabled;
+    this.pendingWithoutWaker = o.oracles.pendingWithoutWaker;
+    this.pollCostTicks = o.pollCostTicks;
     this.watch = new Watch(this, o.oracles, this.chooser.fair !== false);
   }
 
@@ -224,6 +229,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 
   escapeCalled(api: string, callSite: string | null): void {
+    this.escapesSeen ??= new Set();
     if (this.escapesSeen.has(api)) return;
     this.escapesSeen.add(api);
     this.report(escapeViolation(api, callSite, this.current?.name ?? null, this.steps, this.clock.now));
@@ -404,7 +410,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     } else if (transitionToIdle(t) === "notified") {
       t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);
-    } else if (!t.clonedThisPoll && this.options.oracles.pendingWithoutWaker) {
+    } else if (!t.clonedThisPoll && this.pendingWithoutWaker) {
       t.reportedStuck = true;
       this.report(pendingWithoutWakerViolation(t, this.steps, this.clock.now));
     }
@@ -412,7 +418,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     // drops on panic or abort) are attributed to this task, as a runtime would run them on its worker.
     this.current = null;
     this.executor.pollDone?.(t.id);
-    if (this.options.pollCostTicks > 0) this.reactor.elapse(this.options.pollCostTicks);
+    if (this.pollCostTicks > 0) this.reactor.elapse(this.pollCostTicks);
   }
 
   private finish(t: Task, outcome: JoinOutcome<unknown>): void {
