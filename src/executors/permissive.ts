@@ -25,11 +25,8 @@ export class PermissiveExecutor implements Executor {
     const r = this.runnable;
     const t = r[index]!;
     if (index === 0) r.shift();
-    else {
-      // In place (splice would allocate the removed-items array on every poll).
-      for (let i = index + 1; i < r.length; i++) r[i - 1] = r[i]!;
-      r.length--;
-    }
+    // splice is a native memmove; measured faster than a JS loop or copyWithin on plain arrays.
+    else r.splice(index, 1);
     return t;
   }
 
