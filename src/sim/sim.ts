@@ -11,6 +11,11 @@
  *  4. With nothing at all left, the world is quiescent: tasks still pending are stuck.
  * A run stops at the first violation (unless `stopOnViolation: false`), except a task panic,
  * after which the run goes on: a panic is a value on the task's join handle.
+ *
+ * Why this file is long (~550 lines): it is the one seam where the model's parts meet — the
+ * run loop, the waker hook, the runtime the futures see and the hooks the oracles watch — and
+ * these share the task bookkeeping on the hot path. What each oracle *means* (detection rules,
+ * messages) lives in src/oracles/; what stays here is only when to ask them.
  */
 import seedrandom from "seedrandom";
 import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
