@@ -130,7 +130,33 @@ describe("swarm", () => {
   });
 });
 
+describe("swarm honours the faults option", () => {
+  it("switches on only the kinds the options allow", () => {
+    const seen = new Set<string>();
+    const s = defineScenario({ name: "allowed", setup(sim) {
+      for (const f of sim.options.faults) seen.add(f);
+      sim.spawn(spin(1, 0));
+    } });
+    explore(s, { runs: 60, seed: 2, strategy: "swarm", faults: ["latency", "tie"] });
+    expect([...seen].sort()).toEqual(["latency", "tie"]);
+    seen.clear();
+    explore(s, { runs: 60, seed: 2, strategy: "swarm", faults: "none" });
+    expect(seen.size).toBe(0);
+  });
+});
+
 describe("cancellation exploration", () => {
+  it("completes when the cancel fault drops the last unfinished task", () => {
+    const s = defineScenario({ name: "last-one", setup(sim) {
+      sim.spawn(asyncBlock(function* () {
+        yield* yieldNow();
+        yield* yieldNow();
+      }), { name: "only", cancellable: true });
+    } });
+    const r = explore(s, { runs: 500, seed: 1, faults: ["cancel"], strategy: "random" });
+    expect(r.failure?.report ?? "").toBe("");
+  });
+
   /** A notify-one whose waiter, cancelled after being notified, swallows the notification. */
   const make = (passesOn: boolean) =>
     defineScenario({

@@ -242,3 +242,27 @@ describe("stale-waker oracle", () => {
     expect(firstFailure(make(true), 300, { faults: "all" })).toBeNull();
   });
 });
+
+describe("waker dropped without a wake", () => {
+  it("names who dropped the waker a waiting task registered (a shared slot overwritten)", () => {
+    const sim = new Sim({ seed: 1, executor: "fifo" });
+    const shared = new WakerSlot(); // BUG: one slot for two waiters
+    for (const n of ["first", "second"]) {
+      sim.spawn({ label: "wait", poll(cx: Context): Poll<void> {
+        shared.register(cx);
+        return PENDING;
+      } }, { name: n });
+    }
+    sim.spawn(asyncBlock(function* () {
+      yield* yieldNow();
+      shared.wake(); // wakes only 'second'
+    }), { name: "waker" });
+    const out = sim.run();
+    const v = out.violations[0]!;
+    expect(v.kind === "lost-wakeup" && v.stuck.map((s) => [s.task, s.diagnosis])).toEqual([
+      ["first", "waker-dropped-unwoken"],
+      ["second", "waker-held-never-woken"],
+    ]);
+    expect(v.message).toContain("task 'second' dropped it at step 1 without waking it");
+  });
+});

@@ -148,7 +148,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     const generator = found.chooser;
     const rerun = (choices: readonly number[], faults: readonly FaultKind[]) =>
       runScenario(scenario, { ...foundOptions, faults, chooser: new ReplayChooser(choices, generator) });
-    const shrunk = doShrink === false || shrinkBudget === 0 ? null : shrink(found, rerun, shrinkBudget);
+    const shrunk = doShrink === false || shrinkBudget === 0 || found.violations.length === 0 ? null : shrink(found, rerun, shrinkBudget);
     const finalOutcome = shrunk?.outcome ?? found;
     const token = finalOutcome.token;
     const traced = replay(scenario, token, foundOptions);
@@ -165,7 +165,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       ...result,
       residualMissBound: null,
       failure: {
-        violation: traced.violations[0]!,
+        violation: traced.violations[0] ?? failedWithout(traced),
         run: run - 1,
         token,
         originalToken: found.token,
@@ -206,4 +206,16 @@ function residualMissBound(strategy: Strategy, runs: number, stats: Readonly<Rec
 function hashChoices(c: readonly number[]): number {
   // Cheap and stable: FNV-1a over the decimal list (collisions only undercount).
   return fnv1a(c.join(","));
+}
+
+/** A run that did not complete yet named no violation (should not happen): say so plainly. */
+function failedWithout(o: Outcome): Violation {
+  return {
+    kind: "step-limit",
+    maxSteps: o.steps,
+    tasks: o.tasks.filter((t) => t.state === "pending").map((t) => t.name),
+    step: o.steps,
+    time: o.time,
+    message: `the run ended '${o.status}' without completing and without a violation (an internal inconsistency; please report it with this token)`,
+  };
 }

@@ -3,7 +3,8 @@
  */
 import { ExhaustiveStrategy } from "../chooser/exhaustive.js";
 import { PctStrategy } from "../chooser/pct.js";
-import type { SimOptions } from "../sim/config.js";
+import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
+import { resolveOptions, type SimOptions } from "../sim/config.js";
 import { PortfolioStrategy } from "./portfolio.js";
 import { RandomStrategy } from "./random.js";
 import type { Strategy } from "./strategy.js";
@@ -20,7 +21,7 @@ export function makeStrategy(name: StrategyName, seed: number | string, base: Si
     case "pct":
       return new PctStrategy(seed, { depth: pctDepth, ...(fp === undefined ? {} : { faultProbability: fp }) });
     case "swarm":
-      return new SwarmStrategy(seed);
+      return new SwarmStrategy(seed, swarmKinds(base));
     case "exhaustive":
       return new ExhaustiveStrategy({});
     case "portfolio":
@@ -31,9 +32,14 @@ export function makeStrategy(name: StrategyName, seed: number | string, base: Si
         [
           new RandomStrategy(`${seed}:r`, fp),
           new PctStrategy(`${seed}:p`, { depth: pctDepth, ...(fp === undefined ? {} : { faultProbability: fp }) }),
-          new SwarmStrategy(`${seed}:s`),
+          new SwarmStrategy(`${seed}:s`, swarmKinds(base)),
         ],
         [2, 1, 1],
       );
   }
+}
+
+/** The fault kinds swarm may switch on: those the options allow (all when they name none). */
+function swarmKinds(base: SimOptions): readonly FaultKind[] {
+  return base.faults === undefined ? FAULT_KINDS : [...resolveOptions({ faults: base.faults }).faults];
 }

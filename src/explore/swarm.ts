@@ -17,7 +17,7 @@ export class SwarmStrategy implements Strategy {
 
   constructor(
     private readonly seed: number | string,
-    /** The fault kinds swarm may switch on (default: all). */
+    /** The fault kinds swarm may switch on (default: all; explore passes those the options allow). */
     private readonly kinds: readonly FaultKind[] = FAULT_KINDS,
     private readonly faultProbability = 0.2,
   ) {

@@ -41,6 +41,14 @@ export function diagnoseStuck(tasks: readonly Task[], holders: HolderLookup, ski
           `pending since step ${t.lastPolledStep}${on}; ${t.wakersHeld} clone${t.wakersHeld === 1 ? "" : "s"} of its waker ${t.wakersHeld === 1 ? "is" : "are"} held${who}${rest}, ` +
           `but nobody woke it (a lost notification, or a wait cycle)`,
       });
+    } else if (t.lastWakerDroppedBy !== null && t.lastWakerDroppedStep >= t.lastPolledStep) {
+      out.push({
+        ...base,
+        diagnosis: "waker-dropped-unwoken",
+        explanation:
+          `pending since step ${t.lastPolledStep}${on}; its last poll registered a waker clone, but ${t.lastWakerDroppedBy} dropped it at step ${t.lastWakerDroppedStep} ` +
+          `without waking it (a second waiter overwrote a shared waker slot, or a close or cancel path released it silently)`,
+      });
     } else {
       out.push({
         ...base,

@@ -349,7 +349,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
    */
   tick(): boolean {
     if (this.spuriousWakes) this.maybeSpuriousWake();
-    if (this.cancellable > 0 && this.faults.has("cancel")) this.maybeCancel();
+    if (this.cancellable > 0 && this.faults.has("cancel") && this.maybeCancel()) return this.stepDone();
     const cands = this.executor.candidates();
     const n = cands.length;
     if (this.reactor.hasDue() && (n === 0 || this.decide(2, "deliver") === 0)) {
@@ -370,6 +370,11 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       if (this.trace !== null) this.trace.push({ type: "ClockAdvanced", step: this.steps, from, to: this.clock.now });
       return true;
     }
+    return this.stepDone();
+  }
+
+  /** Counts a step and runs the per-step oracles. */
+  private stepDone(): true {
     this.steps++;
     if (this.watching) this.watch.afterStep();
     else if (this.watch.monitors.active) this.watch.monitors.check();
@@ -462,12 +467,12 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
    * parked at an await point or queued to run — as an abort from elsewhere, or a select whose
    * other branch won, would — even right after it was woken.
    */
-  private maybeCancel(): void {
-    if (this.decide(2, "cancel") === 0) return;
+  private maybeCancel(): boolean {
     const live: Task[] = [];
     for (const t of this.tasks) if (t.cancellable && t.outcome === null && t.generation > 0) live.push(t);
-    if (live.length === 0) return;
+    if (live.length === 0 || this.decide(2, "cancel") === 0) return false;
     this.cancel(live[this.decide(live.length, "cancel")]!);
+    return true; // a step: the loop must see that the cancelled task may have been the last one
   }
 
   private maybeSpuriousWake(): void {
@@ -526,8 +531,15 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (waker.generation === t.generation) t.clonedThisPoll = true;
   }
 
-  wakerReleased(target: WakeTarget): void {
-    (target as Task).wakersHeld--;
+  wakerReleased(target: WakeTarget, waker: Waker, woken: boolean): void {
+    const t = target as Task;
+    t.wakersHeld--;
+    // A clone of the latest poll dropped without a wake while the task waits: remember who, so
+    // a later hang is diagnosed as "dropped unwoken" (an overwritten slot, a silent close).
+    if (!woken && waker.generation === t.generation && t.state === TaskState.Idle) {
+      t.lastWakerDroppedBy = this.current === null ? "outside any task" : `task '${this.current.name}'`;
+      t.lastWakerDroppedStep = this.steps;
+    }
   }
 
   wakerMisused(target: WakeTarget, _waker: Waker, misuse: WakerMisuse, message: string): void {

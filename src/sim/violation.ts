@@ -10,6 +10,8 @@ export type StuckDiagnosis =
   | "executor-lost-wake"
   /** someone holds a clone of its waker but nobody woke it (lost notification or wait cycle) */
   | "waker-held-never-woken"
+  /** its last poll registered a waker clone, but someone dropped it without waking (an overwritten slot, a silent close) */
+  | "waker-dropped-unwoken"
   /** it returned pending with no clone of its waker held anywhere and nothing registered */
   | "no-wake-source";
 

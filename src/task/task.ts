@@ -40,6 +40,9 @@ export class Task<T = unknown> implements WakeTarget {
   /** Already reported as stuck or stale (each task is reported once per oracle). */
   reportedStuck = false;
   reportedStale = false;
+  /** Who dropped, unwoken, a clone of its latest poll's waker while it waited (and when), if anyone. */
+  lastWakerDroppedBy: string | null = null;
+  lastWakerDroppedStep = -1;
   /** The "cancel" fault may drop it at an await point. */
   cancellable = false;
   /** An abort was requested while the task was being polled; honoured when the poll returns. */

@@ -50,6 +50,17 @@ const LOST_WAKEUP: Record<StuckDiagnosis | "parked-while-ready", Entry> = {
       "In the Timeline, find the task's last poll and what the other tasks did after it.",
     ],
   },
+  "waker-dropped-unwoken": {
+    title: "Waker dropped without a wake",
+    why:
+      "The task's last poll did register a clone of its Waker, but another piece of code later dropped that clone without " +
+      "waking it. Typical causes: a single waker slot shared by several waiters, where a second waiter's register() " +
+      "replaced (and dropped) the first one's waker; or a close, cancel or reset path that clears waiters without waking them.",
+    hints: [
+      "Give each waiter its own slot (a queue of waiters), so registering one never drops another's waker.",
+      "Wherever waiters are cleared (close, cancel, reset), wake them instead of dropping their wakers.",
+    ],
+  },
   "executor-lost-wake": {
     title: "Executor lost the wake",
     why:
@@ -313,6 +324,7 @@ export const DIAGNOSIS_LABEL: Record<StuckDiagnosis, string> = {
   "no-wake-source": "no wake source",
   "waker-held-never-woken": "waker held, never woken",
   "executor-lost-wake": "woken, but the executor lost the wake",
+  "waker-dropped-unwoken": "waker dropped without a wake",
 };
 
 /** The title of a contract rule, for one-line summaries. */

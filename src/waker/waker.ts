@@ -33,7 +33,8 @@ export interface WakeTarget {
 export interface WakeHook {
   wake(target: WakeTarget, waker: Waker): void;
   wakerCloned(target: WakeTarget, waker: Waker): void;
-  wakerReleased(target: WakeTarget, waker: Waker): void;
+  /** An owned clone was consumed by wake() (`woken`) or dropped without waking. */
+  wakerReleased(target: WakeTarget, waker: Waker, woken: boolean): void;
   wakerMisused(target: WakeTarget, waker: Waker, misuse: WakerMisuse, message: string): void;
 }
 
@@ -88,7 +89,7 @@ export class Waker {
     this._target.hook.wake(this._target, this);
     if (this._state === OWNED) {
       this._state = DEAD;
-      this._target.hook.wakerReleased(this._target, this);
+      this._target.hook.wakerReleased(this._target, this, true);
     }
   }
 
@@ -115,7 +116,7 @@ export class Waker {
   drop(): void {
     if (this._state === OWNED) {
       this._state = DEAD;
-      this._target.hook.wakerReleased(this._target, this);
+      this._target.hook.wakerReleased(this._target, this, false);
     } else if (this._state === DEAD) {
       this.misuse("used-after-consume", "drop");
     }
