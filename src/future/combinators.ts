@@ -192,12 +192,18 @@ export function yieldNow(): YieldNow {
   return new YieldNow();
 }
 
+/** A future that is ready at once with its value. */
+export class ReadyFuture<T> extends FutureBase<T> {
+  readonly label = "ready";
+  constructor(private readonly value: T) {
+    super();
+  }
+  poll(): Poll<T> {
+    return ready(this.value);
+  }
+}
+
 /** A future that is ready at once with `value` (useful in tests and combinators). */
-export function readyFuture<T>(value: T): Future<T> & FutureBase<T> {
-  return new (class extends FutureBase<T> {
-    readonly label = "ready";
-    poll(): Poll<T> {
-      return ready(value);
-    }
-  })();
+export function readyFuture<T>(value: T): ReadyFuture<T> {
+  return new ReadyFuture(value);
 }
