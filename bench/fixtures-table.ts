@@ -25,7 +25,7 @@ const median = (xs: number[]) => {
 function oracle(v: Violation): string {
   switch (v.kind) {
     case "lost-wakeup":
-      return `lost-wakeup (${v.detection}${v.stuck[0] ? `, ${v.stuck[0].diagnosis}` : ""})`;
+      return `lost-wakeup (${[v.detection, ...new Set(v.stuck.map((x) => x.diagnosis))].join(", ")})`;
     case "starvation":
       return `starvation (${v.cause})`;
     case "contract":
