@@ -86,3 +86,7 @@ export { PipeReader, PipeWriter } from "./io/pipe.js";
 export { ReadFuture, ReadToEndFuture, WriteFuture } from "./io/io-futures.js";
 export { WOULD_BLOCK, EOF, RESET, describeIo } from "./io/io-result.js";
 export type { IoMarker } from "./io/io-result.js";
+export { toChromeTrace } from "./trace/chrome-export.js";
+export type { ChromeTrace, ChromeTraceEvent, ChromeTraceMeta, ChromePhase } from "./trace/chrome-export.js";
+export { toHtmlReport } from "./trace/html-report.js";
+export type { HtmlReportMeta } from "./trace/html-report.js";
