@@ -1,6 +1,6 @@
 /**
  * The CLI's report of one outcome: the full failure report (src/trace/report.ts) with the
- * replay command filled in from how the CLI was invoked.
+ * replay command filled in from how the CLI was invoked, and that command on its own.
  */
 import type { Scenario } from "../sim/scenario.js";
 import type { Outcome } from "../sim/outcome.js";
@@ -12,27 +12,42 @@ export interface FormatContext {
   command: string;
   file: string;
   options: SimOptions;
-  seed?: number;
+  seed?: number | string;
   runs?: number;
+  strategy?: string;
   /** ANSI colour (default false). */
   color?: boolean;
 }
 
+/** The flags a replay must repeat: only options the token is checked against (fault kinds travel in the token). */
+export function replayFlags(o: SimOptions): string {
+  return o.executor !== undefined && typeof o.executor === "string" ? ` --executor ${o.executor}` : "";
+}
+
+/** The exact command that replays `token` (the same line the report prints). */
+export function replayCommand(command: string, file: string, token: string, options: SimOptions): string {
+  return `${command} replay ${shellQuote(file)} ${token}${replayFlags(options)}`;
+}
+
 export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): string {
-  const o = ctx.options;
-  // Only the options a replay token is checked against need repeating on the command line.
-  const flags = [
-    o.executor !== undefined && typeof o.executor === "string" ? ` --executor ${o.executor}` : "",
-    // Fault kinds are carried by the token itself.
-  ].join("");
   const rc: ReportContext = {
     scenario: s.name,
     command: ctx.command,
     file: ctx.file,
-    flags,
+    flags: replayFlags(ctx.options),
     ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}),
     ...(ctx.runs !== undefined ? { runs: ctx.runs } : {}),
+    ...(ctx.strategy !== undefined ? { strategy: ctx.strategy } : {}),
     ...(ctx.color !== undefined ? { color: ctx.color } : {}),
   };
   return formatReport(out, rc);
 }
+
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export const firstLine = (s: string): string => s.split("\n", 1)[0] ?? "";
+
+/** Drops ANSI colour codes (for text kept in files and JSON). */
+export const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "");

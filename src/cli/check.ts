@@ -1,0 +1,225 @@
+/**
+ * `wakesim check [DIR]`: the CI gate.
+ *  1. Replays every entry of the regression corpus (default DIR/corpus). Each must now pass; one
+ *     that still fails fails the gate, by name. A damaged entry (not JSON, fields missing, a
+ *     token that no longer fits its scenario) is named in an error and the others still run.
+ *  2. Fuzzes every scenario file under DIR (default ./wakesim) for the budget, adding new
+ *     failures to the corpus.
+ *  3. Prints a summary table, or with --json one document.
+ * Exit 1 when a corpus entry still fails or fuzzing found a failure; otherwise 2 when an entry or
+ * a scenario file could not be used; otherwise 130 after Ctrl-C; otherwise 0.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Outcome } from "../sim/outcome.js";
+import { replay as replayRun, type Scenario } from "../sim/scenario.js";
+import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS } from "./args.js";
+import { COMMAND, VERSION } from "./context.js";
+import { fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
+import { CliError, describeError, EXIT } from "./errors.js";
+import { firstLine, formatOutcome, plain, replayCommand } from "./format.js";
+import { onInterrupt } from "./interrupt.js";
+import { findScenarioFiles, importScenario } from "./load.js";
+import { oracleLabel, type OracleName } from "./oracle.js";
+import { count, duration, makeProgress } from "./progress.js";
+import { budgetJson, type ScenarioResult } from "./results.js";
+import { exploreAll, type Loaded } from "./session.js";
+import { table, type Row } from "./table.js";
+import { colorFor, liveProgress, painter } from "./term.js";
+import { HELP } from "./usage.js";
+
+export const DEFAULT_DIR = "wakesim";
+
+export interface CorpusRow {
+  readonly path: string;
+  readonly status: "pass" | "fail" | "error";
+  readonly scenario?: string;
+  readonly file?: string;
+  readonly oracle?: OracleName;
+  readonly token?: string;
+  /** The error, or the report's first line for a failing entry. */
+  readonly message?: string;
+  readonly replay?: string;
+  readonly report?: string;
+}
+
+export interface FileRow {
+  readonly file: string;
+  readonly status: "explored" | "skipped" | "error";
+  readonly scenario?: string;
+  readonly message?: string;
+}
+
+export async function check(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommand("check", argv, EXPLORE_OPTIONS);
+  if (values.help === true) {
+    process.stdout.write(`${HELP.check}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new CliError(`check: takes one directory, got ${positionals.length} arguments (to explore several files: wakesim fuzz <file…>)`);
+  const dir = positionals[0] ?? DEFAULT_DIR;
+  if (positionals[0] === undefined && !existsSync(dir)) {
+    throw new CliError(`check: no ./${DEFAULT_DIR} directory here: name the directory of your scenario files (wakesim check fixtures), or create ./${DEFAULT_DIR} (see: wakesim check --help)`);
+  }
+  const budget = budgetFrom(values);
+  const strategy = typeof values.strategy === "string" ? parseStrategy(values.strategy) : "portfolio";
+  const seed = typeof values.seed === "string" ? parseSeed(values.seed) : 0;
+  const sim = simOptionsFrom(values);
+  const corpusDir = typeof values.corpus === "string" && values.corpus !== "" ? values.corpus : join(dir, "corpus");
+  const json = values.json === true;
+  const files = findScenarioFiles(dir);
+
+  const color = !json && colorFor(process.stdout);
+  const p = painter(color);
+  const print = json ? null : (text: string) => process.stdout.write(`${text}\n`);
+
+  // 1. The corpus.
+  const scenarios = new Map<string, Promise<Scenario | string>>();
+  const load = (file: string): Promise<Scenario | string> => {
+    let s = scenarios.get(file);
+    if (s === undefined) {
+      s = importScenario(file).then(
+        (r) => ("scenario" in r ? r.scenario : r.noScenario),
+        (e: unknown) => describeError(e),
+      );
+      scenarios.set(file, s);
+    }
+    return s;
+  };
+  const corpusRows: CorpusRow[] = [];
+  const read = readCorpus(corpusDir);
+  print?.(`corpus ${corpusDir}: ${read.length === 0 ? (existsSync(corpusDir) ? "empty" : "none yet") : `${read.length} entr${read.length === 1 ? "y" : "ies"}, replaying`}`);
+  for (const r of read) {
+    const row = "error" in r ? { path: r.path, status: "error" as const, message: r.error } : await replayEntry(r.path, r.entry, corpusDir, load, color);
+    corpusRows.push(row);
+    if (row.status === "fail" && row.report !== undefined) print?.(`\n${row.report}\n`);
+  }
+
+  // 2. The scenarios under DIR.
+  const fileRows: FileRow[] = [];
+  const loaded: Loaded[] = [];
+  for (const file of files) {
+    const s = await load(file);
+    if (typeof s === "string") {
+      const skipped = /default export/.test(s);
+      fileRows.push({ file, status: skipped ? "skipped" : "error", message: skipped ? "no default-exported scenario" : s });
+    } else {
+      fileRows.push({ file, status: "explored", scenario: s.name });
+      loaded.push({ file, scenario: s });
+    }
+  }
+  print?.(`\nscenarios under ${dir}: ${loaded.length} of ${files.length} file${files.length === 1 ? "" : "s"}`);
+  const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
+  let results: ScenarioResult[];
+  let interrupted: boolean;
+  try {
+    const session = await exploreAll(loaded, {
+      strategy,
+      seed,
+      budget,
+      shard: { index: 0, count: 1 },
+      sim,
+      corpus: corpusDir,
+      command: COMMAND,
+      color,
+      paint: p,
+      progress: makeProgress(process.stderr, liveProgress(process.stderr)),
+      interrupt,
+      print,
+    });
+    results = session.results;
+    interrupted = session.interrupted;
+  } finally {
+    interrupt.dispose();
+  }
+
+  // 3. The verdict.
+  const stillFailing = corpusRows.filter((r) => r.status === "fail");
+  const errors = [...corpusRows.filter((r) => r.status === "error"), ...fileRows.filter((r) => r.status === "error")];
+  const found = results.filter((r) => !r.ok);
+  const code =
+    stillFailing.length > 0 || found.length > 0 ? EXIT.violation : errors.length > 0 ? EXIT.usage : interrupted ? EXIT.interrupted : EXIT.ok;
+
+  if (json) {
+    const doc = {
+      wakesim: VERSION,
+      command: "check",
+      ok: code === EXIT.ok,
+      exitCode: code,
+      interrupted,
+      dir,
+      seed,
+      strategy,
+      budget: budgetJson(budget),
+      corpus: { dir: corpusDir, entries: corpusRows },
+      files: fileRows,
+      results,
+    };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return code;
+  }
+
+  const out: string[] = ["", "summary"];
+  const rows: Row[] = [["", "what", "scenario", "result"]];
+  for (const r of corpusRows) {
+    const bad = r.status !== "pass";
+    rows.push([
+      { text: r.status === "pass" ? "pass" : r.status === "fail" ? "FAIL" : "ERROR", paint: (s) => p(bad ? "red" : "green", s) },
+      `corpus ${r.path}`,
+      r.scenario ?? "-",
+      r.status === "pass" ? `passes now (was: ${r.oracle === undefined ? "a failure" : oracleLabel(r.oracle)})` : (r.message ?? ""),
+    ]);
+  }
+  const byFile = new Map(results.map((r) => [r.file, r]));
+  for (const f of fileRows) {
+    const r = byFile.get(f.file);
+    if (f.status !== "explored") {
+      rows.push([{ text: f.status === "skipped" ? "skip" : "ERROR", paint: (s) => (f.status === "skipped" ? s : p("red", s)) }, f.file, "-", f.message ?? ""]);
+    } else if (r === undefined) {
+      rows.push([{ text: "skip", paint: (s) => p("yellow", s) }, f.file, f.scenario ?? "-", "not explored (interrupted)"]);
+    } else if (r.failure !== null) {
+      rows.push([{ text: "FAIL", paint: (s) => p("red", s) }, f.file, r.scenario, `${r.failure.message.replace(/^[^:]*: FAILED — /, "")} (run ${count(r.failure.run)})`]);
+    } else {
+      const what = `${count(r.runs)} runs, ${count(r.distinctSchedules)} distinct schedules, ${duration(r.elapsedMs / 1000)}${r.interrupted ? " (interrupted)" : ""}`;
+      rows.push([{ text: r.interrupted ? "stop" : "ok", paint: (s) => p(r.interrupted ? "yellow" : "green", s) }, f.file, r.scenario, what]);
+    }
+  }
+  out.push(table(rows));
+  const verdict: string[] = [];
+  if (stillFailing.length > 0) verdict.push(`${stillFailing.length} corpus entr${stillFailing.length === 1 ? "y still fails" : "ies still fail"} (${stillFailing.map((r) => r.path).join(", ")})`);
+  if (found.length > 0) verdict.push(`${found.length} scenario${found.length === 1 ? "" : "s"} failed (${found.map((r) => r.scenario).join(", ")})`);
+  if (errors.length > 0) verdict.push(`${errors.length} could not be used (${errors.map((r) => ("path" in r ? r.path : r.file)).join(", ")})`);
+  if (interrupted) verdict.push("interrupted by Ctrl-C before the budget was spent");
+  out.push(
+    "",
+    code === EXIT.ok
+      ? `check: ${p("green", "ok")} — ${corpusRows.length} corpus entr${corpusRows.length === 1 ? "y passes" : "ies pass"}, ${results.length} scenario${results.length === 1 ? "" : "s"} explored without a failure`
+      : `check: ${p("red", "FAILED")} — ${verdict.join("; ")}`,
+  );
+  process.stdout.write(`${out.join("\n")}\n`);
+  return code;
+}
+
+async function replayEntry(path: string, e: CorpusEntry, dir: string, load: (file: string) => Promise<Scenario | string>, color: boolean): Promise<CorpusRow> {
+  const file = fileFromCorpus(dir, e.file);
+  const base = { path, scenario: e.scenario, file, oracle: e.oracle, token: e.token };
+  const s = await load(file);
+  if (typeof s === "string") return { ...base, status: "error", message: `${path}: its scenario file cannot be used: ${s}` };
+  let sim;
+  let out: Outcome;
+  try {
+    sim = e.executor === undefined ? {} : { executor: parseExecutor(e.executor) };
+    out = replayRun(s, e.token, sim);
+  } catch (err) {
+    return { ...base, status: "error", message: `${path}: cannot be replayed — ${describeError(err).replace(/^CliError: /, "")}` };
+  }
+  if (out.ok) return { ...base, status: "pass" };
+  const report = formatOutcome(s, out, { command: COMMAND, file, options: sim, color });
+  return {
+    ...base,
+    status: "fail",
+    message: `still fails: ${firstLine(plain(report)).replace(/^[^:]*: FAILED — /, "")}`,
+    replay: replayCommand(COMMAND, file, e.token, sim),
+    report,
+  };
+}

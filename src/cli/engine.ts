@@ -1,0 +1,258 @@
+/**
+ * The exploration loop behind `fuzz` and `check`: explore() in seed blocks and time slices.
+ *
+ * Seed blocks (what --shard splits). A scenario's exploration is a sequence of blocks of
+ * BLOCK_RUNS runs; block k is an independent exploration seeded `blockSeed(seed, k)`: the seed
+ * itself for block 0 (so an unsharded `fuzz --runs 1000 --seed S` makes exactly the runs of
+ * `explore(scenario, { seed: S, runs: 1000 })`), `${S}:b${k}` after. Shard i of n takes blocks
+ * i, i+n, i+2n, … — the shards never share a block, and n shards with --runs N (N a multiple of
+ * BLOCK_RUNS) make exactly the runs of one unsharded fuzz with n·N runs. The exhaustive strategy
+ * is one deterministic walk, not seeded: it is a single unbounded block and cannot be sharded.
+ *
+ * Slices (what progress and Ctrl-C need). explore() is synchronous, so each block is explored
+ * in slices of about 100 ms, yielding to the event loop in between (a progress update, a
+ * Ctrl-C). Slicing does not change the result: every slice of a block drives the same strategy
+ * object through a wrapper that offsets the run index, so a block explored in ten slices makes
+ * the same runs as one explore() call. Distinct schedules are counted across slices and blocks.
+ */
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { pctMissBound } from "../chooser/pct.js";
+import { explore, type Failure, type ResidualMissBound } from "../explore/explore.js";
+import { makeStrategy, type StrategyName } from "../explore/strategies.js";
+import type { RunPlan, Strategy } from "../explore/strategy.js";
+import type { SimOptions } from "../sim/config.js";
+import type { Outcome } from "../sim/outcome.js";
+import type { Scenario } from "../sim/scenario.js";
+import { fnv1a } from "../trace/token.js";
+import type { Shard } from "./args.js";
+import { formatOutcome, plain, replayCommand } from "./format.js";
+import type { ProgressSample } from "./progress.js";
+
+/** Runs per seed block (the unit --shard hands out). */
+export const BLOCK_RUNS = 1000;
+/** PCT depth, as explore's default. */
+const PCT_DEPTH = 3;
+/** Aim for slices of about this many milliseconds. */
+const SLICE_MS = 100;
+/** Distinct schedules are counted exactly up to here (then reported as "at least"). */
+const DISTINCT_CAP = 1 << 22;
+
+export function blockSeed(seed: number | string, block: number): number | string {
+  return block === 0 ? seed : `${seed}:b${block}`;
+}
+
+/** The block indices shard i/n explores, in order. */
+export function* shardBlocks(shard: Shard): Generator<number> {
+  for (let k = shard.index; ; k += shard.count) yield k;
+}
+
+export interface EngineSettings {
+  readonly strategy: StrategyName;
+  readonly seed: number | string;
+  /** Most runs (null: until the deadline). */
+  readonly maxRuns: number | null;
+  /** performance.now() at which to stop (null: no time limit). */
+  readonly deadline: number | null;
+  readonly shard: Shard;
+  /** --executor, --faults. */
+  readonly sim: SimOptions;
+  /** The file as the user named it (for the report's replay command). */
+  readonly file: string;
+  readonly command: string;
+  readonly color: boolean;
+  readonly stopRequested: () => boolean;
+  readonly onProgress: (s: ProgressSample) => void;
+}
+
+export interface BlockRecord {
+  readonly index: number;
+  readonly seed: number | string;
+  runs: number;
+}
+
+export interface FoundFailure {
+  readonly failure: Failure;
+  /** 1-based: the run of this scenario's exploration that failed first. */
+  readonly run: number;
+  /** The seed of the block it was found in. */
+  readonly seed: number | string;
+  /** The report, without colour (for files and JSON). */
+  readonly report: string;
+  /** The report for the terminal (coloured when asked). */
+  readonly display: string;
+  readonly replay: string;
+}
+
+export interface EngineResult {
+  readonly scenario: string;
+  readonly file: string;
+  readonly strategy: string;
+  readonly runs: number;
+  readonly steps: number;
+  readonly distinctSchedules: number;
+  /** True when distinct schedules stopped being counted at DISTINCT_CAP. */
+  readonly distinctCapped: boolean;
+  readonly blocks: readonly BlockRecord[];
+  readonly exhausted: boolean;
+  readonly interrupted: boolean;
+  readonly elapsedMs: number;
+  readonly failure: FoundFailure | null;
+  readonly residualMissBound: ResidualMissBound | null;
+}
+
+/** A slice's view of a block's strategy: run r of the slice is run offset + r of the block. */
+class Slice implements Strategy {
+  constructor(
+    private readonly inner: Strategy,
+    private readonly offset: number,
+    private readonly seen: Set<number>,
+  ) {}
+  get name(): string {
+    return this.inner.name;
+  }
+  get exhausted(): boolean {
+    return this.inner.exhausted === true;
+  }
+  nextRun(run: number): RunPlan | null {
+    return this.inner.nextRun(this.offset + run);
+  }
+  runDone(o: Outcome): void {
+    if (this.seen.size < DISTINCT_CAP) this.seen.add(fnv1a(o.choices.join(",")));
+    this.inner.runDone?.(o);
+  }
+  stats(): Record<string, number | string | boolean> {
+    return this.inner.stats?.() ?? {};
+  }
+}
+
+/** PCT's observations over the blocks, for the residual-miss bound of the whole exploration. */
+interface PctTally {
+  runs: number;
+  n: number;
+  k: number;
+  d: number;
+}
+
+function tallyPct(t: PctTally, strategy: Strategy, blockRuns: number): void {
+  const stats: Record<string, unknown> = strategy.stats?.() ?? {};
+  const prefix = strategy.name === "pct" ? "" : "pct.";
+  const n = stats[`${prefix}maxTasks`];
+  const k = stats[`${prefix}maxSteps`];
+  const d = stats[`${prefix}depth`];
+  const runs = strategy.name === "pct" ? blockRuns : stats["runs.pct"];
+  if (typeof n !== "number" || typeof k !== "number" || typeof d !== "number" || typeof runs !== "number") return;
+  t.runs += runs;
+  t.n = Math.max(t.n, n);
+  t.k = Math.max(t.k, k);
+  t.d = d;
+}
+
+/** (1 − 1/(n·k^(d−1)))^runs over every clean PCT run (the most conservative n and k seen). */
+export function boundOf(t: { runs: number; n: number; k: number; d: number }): ResidualMissBound | null {
+  if (t.runs === 0 || t.d === 0) return null;
+  const n = Math.max(1, t.n);
+  const k = Math.max(1, t.k);
+  return { runs: t.runs, n, k, d: t.d, bound: pctMissBound(n, k, t.d, t.runs) };
+}
+
+export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
+  const start = performance.now();
+  const exhaustive = s.strategy === "exhaustive";
+  const blockSize = exhaustive ? Infinity : BLOCK_RUNS;
+  const base: SimOptions = { ...scenario.options, ...s.sim };
+  const seen = new Set<number>();
+  const blocks: BlockRecord[] = [];
+  const pct: PctTally = { runs: 0, n: 0, k: 0, d: 0 };
+  let runs = 0;
+  let steps = 0;
+  let sliceRuns = 32;
+  let interrupted = false;
+  let exhausted = false;
+  let found: FoundFailure | null = null;
+  let strategyName: string = s.strategy;
+
+  const sample = (): ProgressSample => {
+    const now = performance.now();
+    return {
+      scenario: scenario.name,
+      runs,
+      distinctSchedules: seen.size,
+      elapsedMs: now - start,
+      runsLeft: s.maxRuns === null ? null : s.maxRuns - runs,
+      timeLeftMs: s.deadline === null ? null : Math.max(0, s.deadline - now),
+    };
+  };
+
+  outer: for (const k of shardBlocks(exhaustive ? { index: 0, count: 1 } : s.shard)) {
+    const seed = blockSeed(s.seed, k);
+    const inner = makeStrategy(s.strategy, seed, base, PCT_DEPTH);
+    strategyName = inner.name;
+    const block: BlockRecord = { index: k, seed, runs: 0 };
+    blocks.push(block);
+    try {
+      while (block.runs < blockSize) {
+        if (s.stopRequested()) {
+          interrupted = true;
+          break outer;
+        }
+        const runsLeft = s.maxRuns === null ? Infinity : s.maxRuns - runs;
+        const t0 = performance.now();
+        if (runsLeft <= 0 || (s.deadline !== null && t0 >= s.deadline)) break outer;
+        const n = Math.min(sliceRuns, blockSize - block.runs, runsLeft);
+        const r = explore(scenario, {
+          ...s.sim,
+          seed,
+          runs: n,
+          strategy: new Slice(inner, block.runs, seen),
+          ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
+        });
+        const dt = performance.now() - t0;
+        const before = runs;
+        runs += r.runs;
+        block.runs += r.runs;
+        steps += r.steps;
+        if (r.failure !== null) {
+          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, r.strategy);
+          break outer;
+        }
+        if (r.runs < n) {
+          exhausted = inner.exhausted === true;
+          break outer; // the strategy ran out, or the time did
+        }
+        // Size the next slice for about SLICE_MS from this one's pace.
+        sliceRuns = Math.max(8, Math.min(100_000, Math.round((r.runs / Math.max(dt, 0.5)) * SLICE_MS)));
+        s.onProgress(sample());
+        await nextTurn();
+      }
+    } finally {
+      tallyPct(pct, inner, block.runs);
+    }
+    if (exhaustive) break;
+  }
+
+  return {
+    scenario: scenario.name,
+    file: s.file,
+    strategy: strategyName,
+    runs,
+    steps,
+    distinctSchedules: seen.size,
+    distinctCapped: seen.size >= DISTINCT_CAP,
+    blocks: blocks.filter((b) => b.runs > 0 || b === blocks[0]),
+    exhausted,
+    interrupted,
+    elapsedMs: performance.now() - start,
+    failure: found,
+    residualMissBound: found === null ? boundOf(pct) : null,
+  };
+}
+
+function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
+  // explore() wrote a report with slice-relative run numbers and no --executor on the replay
+  // line; the CLI's own report has both right.
+  const ctx = { command: s.command, file: s.file, options: s.sim, seed, runs: run, strategy };
+  const report = formatOutcome(scenario, f.outcome, ctx);
+  const display = s.color ? formatOutcome(scenario, f.outcome, { ...ctx, color: true }) : report;
+  return { failure: f, run, seed, report: plain(report), display, replay: replayCommand(s.command, s.file, f.token, s.sim) };
+}

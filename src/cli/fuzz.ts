@@ -1,0 +1,97 @@
+/**
+ * `wakesim fuzz <file…>`: explore scenario files, print each failure's report (or one JSON
+ * document with --json), add failures to the corpus. Exit 0 clean, 1 a violation, 2 a usage or
+ * configuration error, 130 Ctrl-C before the budget was spent with nothing found.
+ */
+import { budgetFrom, parseCommand, parseSeed, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, type Shard } from "./args.js";
+import { COMMAND, VERSION } from "./context.js";
+import { BLOCK_RUNS } from "./engine.js";
+import { CliError, EXIT } from "./errors.js";
+import { onInterrupt } from "./interrupt.js";
+import { loadScenario } from "./load.js";
+import { makeProgress } from "./progress.js";
+import { budgetJson, type FuzzDocument } from "./results.js";
+import { exploreAll, type Loaded } from "./session.js";
+import { colorFor, liveProgress, painter } from "./term.js";
+import { HELP } from "./usage.js";
+
+const OPTIONS = { ...EXPLORE_OPTIONS, shard: { type: "string" } } as const;
+
+export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<number> {
+  const { values, positionals } = parseCommand(name, argv, OPTIONS);
+  if (values.help === true) {
+    process.stdout.write(`${HELP.fuzz}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new CliError(`${name}: name at least one scenario file, e.g. wakesim ${name} fixtures/example.ts (see: wakesim ${name} --help)`);
+  // Every argument is checked before the first run.
+  const budget = budgetFrom(values);
+  const strategy = typeof values.strategy === "string" ? parseStrategy(values.strategy) : "portfolio";
+  const seed = typeof values.seed === "string" ? parseSeed(values.seed) : 0;
+  const shard: Shard = typeof values.shard === "string" ? parseShard(values.shard) : { index: 0, count: 1 };
+  if (strategy === "exhaustive" && shard.count > 1) {
+    throw new CliError("--shard cannot split --strategy exhaustive: it is one deterministic walk, not seeded — run it on one machine, or shard a seeded strategy");
+  }
+  const sim = simOptionsFrom(values);
+  const corpus = typeof values.corpus === "string" ? values.corpus : null;
+  if (corpus === "") throw new CliError("--corpus needs a directory, e.g. --corpus wakesim/corpus");
+  const json = values.json === true;
+
+  const items: Loaded[] = [];
+  for (const file of positionals) items.push({ file, scenario: await loadScenario(file) });
+
+  const color = !json && colorFor(process.stdout);
+  const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
+  try {
+    const session = await exploreAll(items, {
+      strategy,
+      seed,
+      budget,
+      shard,
+      sim,
+      corpus,
+      command: COMMAND,
+      color,
+      paint: painter(color),
+      progress: makeProgress(process.stderr, liveProgress(process.stderr)),
+      interrupt,
+      print: json ? null : (text) => process.stdout.write(`${text}\n`),
+    });
+    const failed = session.results.filter((r) => !r.ok);
+    const code = failed.length > 0 ? EXIT.violation : session.interrupted ? EXIT.interrupted : EXIT.ok;
+    if (json) {
+      const doc: FuzzDocument = {
+        wakesim: VERSION,
+        command: "fuzz",
+        ok: failed.length === 0 && !session.interrupted,
+        exitCode: code,
+        interrupted: session.interrupted,
+        seed,
+        strategy,
+        budget: budgetJson(budget),
+        shard,
+        blockRuns: strategy === "exhaustive" ? 0 : BLOCK_RUNS,
+        results: session.results,
+      };
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      const p = painter(color);
+      if (session.interrupted) {
+        const skipped = session.skipped.map((l) => l.scenario.name);
+        process.stdout.write(
+          `${p("yellow", "interrupted")} by Ctrl-C: ${session.results.length} of ${items.length} scenario${items.length === 1 ? "" : "s"} explored` +
+            `${skipped.length > 0 ? ` (not explored: ${skipped.join(", ")})` : ""}; ${failed.length} failed\n`,
+        );
+      } else if (items.length > 1) {
+        process.stdout.write(
+          failed.length === 0
+            ? `${p("green", "all ok")}: ${items.length} scenarios\n`
+            : `${p("red", `${failed.length} of ${items.length} scenarios failed`)}: ${failed.map((r) => r.scenario).join(", ")}\n`,
+        );
+      }
+    }
+    return code;
+  } finally {
+    interrupt.dispose();
+  }
+}

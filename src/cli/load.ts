@@ -1,0 +1,87 @@
+/**
+ * Loading scenario files: a file's default export is a scenario (defineScenario). TypeScript
+ * files load through tsx (a maintained loader: `tsx/esm/api`), registered once on first need.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Scenario } from "../sim/scenario.js";
+import { CliError } from "./errors.js";
+
+const TS = /\.[cm]?tsx?$/;
+/** Files `check DIR` imports: TypeScript or JavaScript modules, not declarations or tests. */
+const SCENARIO_FILE = /\.(?:[cm]?ts|[cm]?js|tsx|jsx)$/;
+const NOT_SCENARIO = /(?:\.d\.[cm]?ts|\.(?:test|spec)\.[cm]?[jt]sx?)$/;
+
+let tsxRegistered = false;
+
+async function registerTsx(): Promise<void> {
+  if (tsxRegistered) return;
+  const { register } = await import("tsx/esm/api");
+  register();
+  tsxRegistered = true;
+}
+
+export type LoadResult = { readonly scenario: Scenario } | { readonly noScenario: string };
+
+/**
+ * Imports `file` (relative to the current directory) and returns its default-exported
+ * scenario, or why it has none. A missing file or one that throws while loading is a CliError.
+ */
+export async function importScenario(file: string): Promise<LoadResult> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new CliError(`${file}: no such file (paths are relative to the current directory, ${process.cwd()})`);
+  if (statSync(path).isDirectory()) throw new CliError(`${file} is a directory: fuzz takes scenario files (wakesim fuzz ${file}/*.ts), check takes a directory (wakesim check ${file})`);
+  if (TS.test(path)) await registerTsx();
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (e) {
+    const why = e instanceof Error ? `${e.name}: ${e.message.split("\n", 1)[0]}` : String(e);
+    throw new CliError(`${file}: could not be loaded — ${why}`);
+  }
+  const s = mod.default;
+  if (s === undefined) {
+    return { noScenario: `${file} has no default export: end it with \`export default defineScenario({ name, setup(sim) { ... } })\`` };
+  }
+  if (typeof s !== "object" || s === null || typeof (s as Scenario).setup !== "function" || typeof (s as Scenario).name !== "string") {
+    return { noScenario: `${file}: its default export is not a scenario (expected defineScenario({ name, setup(sim) { ... } }), got ${describe(s)})` };
+  }
+  return { scenario: s as Scenario };
+}
+
+/** Like importScenario, but a file without a scenario is an error (for files named on the command line). */
+export async function loadScenario(file: string): Promise<Scenario> {
+  const r = await importScenario(file);
+  if ("noScenario" in r) throw new CliError(r.noScenario);
+  return r.scenario;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "function") return `a function${v.name ? ` '${v.name}'` : ""} (call it, or export its result)`;
+  if (typeof v === "object") return `an object with keys ${Object.keys(v).join(", ") || "(none)"}`;
+  return `a ${typeof v}`;
+}
+
+/**
+ * The candidate scenario files under `dir`, sorted, as paths relative to the current directory:
+ * .ts/.js modules (and their .mts/.cts/.mjs/.cjs forms), not declarations, not *.test.* or
+ * *.spec.* files, not inside node_modules or dot-directories.
+ */
+export function findScenarioFiles(dir: string): string[] {
+  const root = resolve(dir);
+  if (!existsSync(root)) throw new CliError(`check: ${dir}: no such directory (check takes the directory of your scenario files; paths are relative to ${process.cwd()})`);
+  if (!statSync(root).isDirectory()) throw new CliError(`${dir} is a file: check takes a directory of scenario files (to explore one file: wakesim fuzz ${dir})`);
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith(".") || e.name === "node_modules") continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && SCENARIO_FILE.test(e.name) && !NOT_SCENARIO.test(e.name)) out.push(p);
+    }
+  };
+  walk(root);
+  return out.map((p) => relative(process.cwd(), p).split(sep).join("/") || p).sort();
+}

@@ -1,0 +1,115 @@
+/**
+ * The machine-readable results: the document `fuzz --json` prints (and `merge` reads), and the
+ * per-scenario result `check --json` embeds.
+ *
+ * fuzz --json, one document on stdout:
+ *   { "wakesim": "0.1.0", "command": "fuzz", "ok": false, "exitCode": 1, "interrupted": false,
+ *     "seed": 0, "strategy": "portfolio", "budget": { "runs": 1000, "timeMs": null },
+ *     "shard": { "index": 0, "count": 1 }, "blockRuns": 1000,
+ *     "results": [ScenarioResult, …] }
+ * ScenarioResult:
+ *   { "scenario", "file", "ok", "interrupted", "runs", "steps", "distinctSchedules",
+ *     "distinctCapped", "strategy", "seed", "blocks": [{ "index", "seed", "runs" }], "exhausted",
+ *     "elapsedMs", "failure": null | { "kind", "oracle": { kind, sub, diagnosis }, "message",
+ *     "token", "replay", "run", "seed", "shrinkSteps", "report" },
+ *     "residualMissBound": null | { runs, n, k, d, bound },
+ *     "corpus"?: { "written" | "duplicate": path } }
+ */
+import type { ResidualMissBound } from "../explore/explore.js";
+import type { Budget, Shard } from "./args.js";
+import type { AddResult } from "./corpus.js";
+import type { EngineResult } from "./engine.js";
+import { firstLine } from "./format.js";
+import { oracleOf, type OracleName } from "./oracle.js";
+
+export interface FailureJson {
+  readonly kind: string;
+  readonly oracle: OracleName;
+  /** The report's first line. */
+  readonly message: string;
+  readonly token: string;
+  /** The exact command that replays it. */
+  readonly replay: string;
+  readonly run: number;
+  readonly seed: number | string;
+  readonly shrinkSteps: number;
+  readonly report: string;
+}
+
+export interface BlockJson {
+  readonly index: number;
+  readonly seed: number | string;
+  readonly runs: number;
+}
+
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly file: string;
+  readonly ok: boolean;
+  readonly interrupted: boolean;
+  readonly runs: number;
+  readonly steps: number;
+  readonly distinctSchedules: number;
+  readonly distinctCapped: boolean;
+  readonly strategy: string;
+  readonly seed: number | string;
+  readonly blocks: readonly BlockJson[];
+  readonly exhausted: boolean;
+  readonly elapsedMs: number;
+  readonly failure: FailureJson | null;
+  readonly residualMissBound: ResidualMissBound | null;
+  readonly corpus?: { readonly written: string } | { readonly duplicate: string };
+}
+
+export interface FuzzDocument {
+  readonly wakesim: string;
+  readonly command: "fuzz";
+  readonly ok: boolean;
+  readonly exitCode: number;
+  readonly interrupted: boolean;
+  readonly seed: number | string;
+  readonly strategy: string;
+  readonly budget: { readonly runs: number | null; readonly timeMs: number | null };
+  readonly shard: Shard;
+  readonly blockRuns: number;
+  readonly results: readonly ScenarioResult[];
+}
+
+export function scenarioResult(r: EngineResult, seed: number | string, corpus: AddResult | null): ScenarioResult {
+  const f = r.failure;
+  return {
+    scenario: r.scenario,
+    file: r.file,
+    ok: f === null,
+    interrupted: r.interrupted,
+    runs: r.runs,
+    steps: r.steps,
+    distinctSchedules: r.distinctSchedules,
+    distinctCapped: r.distinctCapped,
+    strategy: r.strategy,
+    seed,
+    blocks: r.blocks.map((b) => ({ index: b.index, seed: b.seed, runs: b.runs })),
+    exhausted: r.exhausted,
+    elapsedMs: Math.round(r.elapsedMs),
+    failure:
+      f === null
+        ? null
+        : {
+            kind: f.failure.violation.kind,
+            oracle: oracleOf(f.failure.violation),
+            message: firstLine(f.report),
+            token: f.failure.token,
+            replay: f.replay,
+            run: f.run,
+            seed: f.seed,
+            shrinkSteps: f.failure.shrinkSteps,
+            report: f.report,
+          },
+    residualMissBound: r.residualMissBound,
+    ...(corpus === null ? {} : { corpus }),
+  };
+}
+
+export function budgetJson(b: Budget): FuzzDocument["budget"] {
+  return { runs: b.runs, timeMs: b.timeMs };
+}

@@ -1,0 +1,80 @@
+/**
+ * Help texts: `wakesim --help` (all commands) and `wakesim <command> --help`.
+ */
+import { FAULT_KINDS } from "../chooser/chooser.js";
+import { STRATEGY_NAMES } from "../explore/strategies.js";
+import { EXECUTOR_NAMES } from "./args.js";
+import { BLOCK_RUNS } from "./engine.js";
+
+const STRATEGIES = STRATEGY_NAMES.join("|");
+const EXECUTORS = EXECUTOR_NAMES.join("|");
+
+export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
+  fuzz: `wakesim fuzz <file…> [--runs N] [--time 30s] [--strategy ${STRATEGIES}] [--seed S]
+             [--shard i/n] [--corpus DIR] [--json] [--executor ${EXECUTORS}] [--faults all|none|kind,…]
+  Explores each scenario file (its default export: defineScenario({ name, setup })). .ts files load
+  through tsx. A scenario stops at its first failure: the failure is shrunk, its report printed
+  with the exact replay command, and the other files still run. (\`run\` is an alias.)
+  --runs N        runs per scenario (default 1000 when --time is not given)
+  --time T        wall time for all the files together, shared out evenly (500ms, 30s, 2m, 1m30s);
+                  with --runs too, each scenario stops at whichever comes first
+  --strategy S    portfolio (default), random, pct, swarm, exhaustive
+  --seed S        an integer or any word (default 0); the same seed and --runs make the same runs
+  --shard i/n     shard i (from 0) of n: runs are made in seed blocks of ${BLOCK_RUNS}; block k is
+                  an independent exploration seeded S (k = 0) or "S:bk"; shard i takes blocks
+                  i, i+n, i+2n, … so shards never overlap, and n shards with --runs N explore
+                  what one machine would with --runs n·N. Not with --strategy exhaustive.
+  --corpus DIR    add each failure to the regression corpus DIR (one JSON file per distinct
+                  failure — scenario, oracle and diagnosis —, written atomically; see check)
+  --json          print one JSON document on stdout instead of reports (progress stays on stderr)
+  --executor E    ${EXECUTOR_NAMES.join(", ")}; a replay must repeat it (the command printed does)
+  --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}`,
+
+  replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html]
+  Reruns the run a token was printed for, with its full trace, and prints the report.
+  Exit 1 when it still fails, 0 when that schedule now passes.
+  --trace F       write the run as Chrome trace-event JSON (open in https://ui.perfetto.dev or
+                  chrome://tracing): a lane per task and one for the reactor, wakes as arrows
+  --html F        write a self-contained HTML report (no network): the report, SVG lanes with wake
+                  arrows, "never woken" markers, and a button to download the trace JSON
+  --executor E    the executor of the original run, when it was not the default`,
+
+  check: `wakesim check [DIR] [--corpus DIR] [--runs N] [--time T] [--strategy S] [--seed S] [--json]
+                [--executor E] [--faults F]
+  The CI gate. DIR is the directory of scenario files (default: ./wakesim). First replays every
+  entry of the regression corpus (default: DIR/corpus); each must now pass — one that still fails
+  fails the gate, by name; a damaged entry is named and the others still run. Then fuzzes every
+  scenario file under DIR (*.ts, *.js, … — not *.test.*, *.spec.*, *.d.ts, node_modules or dot
+  directories; files without a default-exported scenario are listed as skipped) with the budget
+  (--runs per scenario, default 1000; --time for all of them), adding new failures to the corpus.
+  Prints a summary table; --json prints one document instead. Exit 1 when an entry still fails or
+  fuzzing found a failure; otherwise 2 when an entry or a scenario file could not be used.`,
+
+  merge: `wakesim merge <results.json…> [--json]
+  Combines the \`fuzz --json\` documents of the shards of one exploration (--shard 0/n … n-1/n):
+  per scenario the runs, steps and schedules summed, every failure with its replay command, the
+  PCT residual-miss bound over all the shards' clean PCT runs; names missing and duplicate shards.
+  Exit 1 when any shard found a failure, 2 when an input cannot be used.
+  A CI matrix (GitHub Actions), 4 machines that never explore the same seed block:
+    strategy: { matrix: { shard: [0, 1, 2, 3] } }
+    run: npx wakesim fuzz wakesim/*.ts --time 10m --shard \${{ matrix.shard }}/4 --json > results/shard-\${{ matrix.shard }}.json
+    then, in a job that needs them all (with if: always(), as a shard that finds a bug exits 1)
+    and has their results/ uploaded as artifacts:
+    run: npx wakesim merge results/*.json
+  (a Kubernetes indexed job uses --shard $JOB_COMPLETION_INDEX/N, a Slurm array
+  --shard $SLURM_ARRAY_TASK_ID/N with --array=0-(N-1).)`,
+};
+
+export const USAGE = `wakesim — deterministic simulation testing for poll-based futures
+
+usage:
+  wakesim fuzz <file…> [--runs N | --time 30s] [--strategy S] [--seed S] [--shard i/n] [--corpus DIR] [--json]
+  wakesim replay <file> <token> [--trace out.json] [--html out.html]
+  wakesim check [DIR] [--corpus DIR] [--runs N | --time 5m] [--json]
+  wakesim merge <results.json…> [--json]
+  wakesim <command> --help     details of one command
+  wakesim --version
+
+exit codes: 0 clean, 1 a violation was found (or still reproduces), 2 a usage or configuration
+error (the message names the argument or file), 130 stopped by Ctrl-C before the budget was spent.
+Colour only on a terminal, never with NO_COLOR set.`;
