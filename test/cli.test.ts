@@ -194,7 +194,7 @@ describe("wakesim fuzz and replay", () => {
     expect(messages).toMatchInlineSnapshot(`
       "$ wakesim fuzz fixtures/example.ts --rnus 10
       wakesim: fuzz: unknown option '--rnus' — did you mean '--runs'? (see: wakesim fuzz --help)
-        options: --runs, --time, --strategy, --seed, --executor, --faults, --corpus, --json, --help, --shard
+        options: --runs, --time, --strategy, --seed, --executor, --faults, --corpus, --json, --help, --shard, --workers, --watchdog
       $ wakesim fuzz fixtures/example.ts --runs ten
       wakesim: --runs must be a positive whole number of runs, like --runs 10000; got 'ten'
       $ wakesim fuzz fixtures/example.ts --time 30

@@ -61,6 +61,8 @@ function example(flag: string): string {
     "--faults": "--faults all",
     "--trace": "--trace out.json",
     "--html": "--html out.html",
+    "--workers": "--workers 2",
+    "--watchdog": "--watchdog 10s",
   };
   return samples[flag] ?? `${flag} VALUE`;
 }
@@ -75,17 +77,29 @@ export function parseRuns(text: string): number {
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** --time: a duration with units — 500ms, 30s, 2m, 1h, or combined like 1m30s. Returns milliseconds. */
-export function parseDuration(text: string): number {
+/** --time (or --watchdog, named by `flag`): a duration with units — 500ms, 30s, 2m, 1h, or combined like 1m30s. Returns milliseconds. */
+export function parseDuration(text: string, flag = "--time"): number {
   const t = text.trim();
   const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   const whole = parts.map((p) => p[0]).join("");
   const bad = () =>
-    new CliError(`--time must be a duration with a unit, like --time 30s, 2m, 500ms or 1m30s; got '${text}'${/^\d+(\.\d+)?$/.test(t) ? " (add a unit: s for seconds)" : ""}`);
+    new CliError(`${flag} must be a duration with a unit, like ${flag} 30s, 2m, 500ms or 1m30s; got '${text}'${/^\d+(\.\d+)?$/.test(t) ? " (add a unit: s for seconds)" : ""}`);
   if (parts.length === 0 || whole !== t) throw bad();
   const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
-  if (!(ms >= 1) || !Number.isFinite(ms)) throw new CliError(`--time must be at least 1ms; got '${text}'`);
+  if (!(ms >= 1) || !Number.isFinite(ms)) throw new CliError(`${flag} must be at least 1ms; got '${text}'`);
   return Math.round(ms);
+}
+
+/** Most worker threads --workers takes. */
+export const MAX_WORKERS = 256;
+
+/** --workers N: a whole number of worker threads, 1 to MAX_WORKERS. */
+export function parseWorkers(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WORKERS) {
+    throw new CliError(`--workers must be a whole number of worker threads from 1 to ${MAX_WORKERS}, like --workers 2 (1, the default, explores in this process); got '${text}'`);
+  }
+  return n;
 }
 
 /** --seed: an integer (kept a number, as explore() takes it) or any other non-empty text. */

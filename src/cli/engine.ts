@@ -98,7 +98,24 @@ export interface EngineResult {
   readonly interrupted: boolean;
   readonly elapsedMs: number;
   readonly failure: FoundFailure | null;
+  /** Runs stopped by the watchdog (only with a worker pool, src/cli/pool.ts). */
+  readonly hangs: readonly Hang[];
   readonly residualMissBound: ResidualMissBound | null;
+}
+
+/** A run whose poll never returned, stopped by the watchdog. */
+export interface Hang {
+  /** 1-based, as FoundFailure.run. */
+  readonly run: number;
+  /** The seed of the block it hung in. */
+  readonly seed: number | string;
+  /** null when the run made more choices than the mirror holds. */
+  readonly token: string | null;
+  readonly replay: string | null;
+  /** The report's first line. */
+  readonly message: string;
+  readonly report: string;
+  readonly display: string;
 }
 
 /** A slice's view of a block's strategy: run r of the slice is run offset + r of the block. */
@@ -134,7 +151,7 @@ interface PctTally {
   d: number;
 }
 
-function tallyPct(t: PctTally, strategy: Strategy, blockRuns: number): void {
+export function tallyPct(t: PctTally, strategy: Strategy, blockRuns: number): void {
   const stats: Record<string, unknown> = strategy.stats?.() ?? {};
   const prefix = strategy.name === "pct" ? "" : "pct.";
   const n = stats[`${prefix}maxTasks`];
@@ -244,11 +261,12 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     interrupted,
     elapsedMs: performance.now() - start,
     failure: found,
+    hangs: [],
     residualMissBound: found === null ? boundOf(pct) : null,
   };
 }
 
-function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
+export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
   // explore() wrote a report with slice-relative run numbers and no --executor on the replay
   // line; the CLI's own report has both right.
   const ctx = { command: s.command, file: s.file, options: s.sim, seed, runs: run, strategy };

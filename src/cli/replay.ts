@@ -11,11 +11,12 @@ import { toChromeTrace } from "../trace/chrome-export.js";
 import { toHtmlReport } from "../trace/html-report.js";
 import { replay as replayRun } from "../sim/scenario.js";
 import { parseToken, TokenError } from "../trace/token.js";
-import { parseCommand, simOptionsFrom } from "./args.js";
+import { parseCommand, parseDuration, simOptionsFrom } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { CliError, describeError, EXIT } from "./errors.js";
 import { formatOutcome, plain } from "./format.js";
 import { loadScenario } from "./load.js";
+import { durationFlag, FuzzPool } from "./pool.js";
 import { colorFor, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
@@ -23,6 +24,7 @@ const OPTIONS = {
   executor: { type: "string" },
   trace: { type: "string" },
   html: { type: "string" },
+  watchdog: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -46,7 +48,16 @@ export async function replay(argv: readonly string[]): Promise<number> {
   const sim = simOptionsFrom(values);
   const tracePath = outputPath("--trace", values.trace);
   const htmlPath = outputPath("--html", values.html);
+  const watchdogMs = typeof values.watchdog === "string" ? parseDuration(values.watchdog, "--watchdog") : null;
   const scenario = await loadScenario(file);
+  if (watchdogMs !== null && (await hangs(file, token, sim, watchdogMs))) {
+    process.stdout.write(
+      `${scenario.name}: FAILED — watchdog: a poll did not return within ${durationFlag(watchdogMs)} (an infinite loop in a future's poll?)\n` +
+        `  The replay of this token was stopped by --watchdog. To see where it loops: replay it without --watchdog\n` +
+        `  under \`node --inspect\` and pause, or count iterations in the suspect poll and throw past a limit.\n`,
+    );
+    return EXIT.violation;
+  }
   let out: Outcome;
   try {
     out = replayRun(scenario, token, sim);
@@ -66,6 +77,18 @@ export async function replay(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   return EXIT.violation;
+}
+
+/** Replays the token in a worker thread first: true when it did not return within the watchdog time. */
+async function hangs(file: string, token: string, sim: ReturnType<typeof simOptionsFrom>, watchdogMs: number): Promise<boolean> {
+  const pool = new FuzzPool(1, watchdogMs);
+  try {
+    return (await pool.replayReturns({ file, token, sim })) === "hang";
+  } catch {
+    return false; // the replay threw: replaying it here reports why
+  } finally {
+    await pool.close();
+  }
 }
 
 function outputPath(flag: string, v: string | boolean | undefined): string | null {

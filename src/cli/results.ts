@@ -13,12 +13,14 @@
  *     "elapsedMs", "failure": null | { "kind", "oracle": { kind, sub, diagnosis }, "message",
  *     "token", "replay", "run", "seed", "shrinkSteps", "report" },
  *     "residualMissBound": null | { runs, n, k, d, bound },
+ *     "hangs"?: [FailureJson with kind "watchdog" …] (runs the watchdog stopped; the first is also
+ *       "failure" when no violation was found),
  *     "corpus"?: { "written" | "duplicate": path } }
  */
 import type { ResidualMissBound } from "../explore/explore.js";
 import type { Budget, Shard } from "./args.js";
 import type { AddResult } from "./corpus.js";
-import type { EngineResult } from "./engine.js";
+import type { EngineResult, Hang } from "./engine.js";
 import { firstLine } from "./format.js";
 import { oracleOf, type OracleName } from "./oracle.js";
 
@@ -58,6 +60,8 @@ export interface ScenarioResult {
   readonly elapsedMs: number;
   readonly failure: FailureJson | null;
   readonly residualMissBound: ResidualMissBound | null;
+  /** Runs the watchdog stopped (a poll that never returned), when there were any (--workers/--watchdog). */
+  readonly hangs?: readonly FailureJson[];
   readonly corpus?: { readonly written: string } | { readonly duplicate: string };
 }
 
@@ -75,12 +79,27 @@ export interface FuzzDocument {
   readonly results: readonly ScenarioResult[];
 }
 
+function hangJson(h: Hang): FailureJson {
+  return {
+    kind: "watchdog",
+    oracle: { kind: "watchdog", sub: null, diagnosis: "" },
+    message: h.message,
+    token: h.token ?? "",
+    replay: h.replay ?? "",
+    run: h.run,
+    seed: h.seed,
+    shrinkSteps: 0,
+    report: h.report,
+  };
+}
+
 export function scenarioResult(r: EngineResult, seed: number | string, corpus: AddResult | null): ScenarioResult {
   const f = r.failure;
+  const hangs = r.hangs.map(hangJson);
   return {
     scenario: r.scenario,
     file: r.file,
-    ok: f === null,
+    ok: f === null && hangs.length === 0,
     interrupted: r.interrupted,
     runs: r.runs,
     steps: r.steps,
@@ -93,7 +112,7 @@ export function scenarioResult(r: EngineResult, seed: number | string, corpus: A
     elapsedMs: Math.round(r.elapsedMs),
     failure:
       f === null
-        ? null
+        ? (hangs[0] ?? null)
         : {
             kind: f.failure.violation.kind,
             oracle: oracleOf(f.failure.violation),
@@ -106,6 +125,7 @@ export function scenarioResult(r: EngineResult, seed: number | string, corpus: A
             report: f.report,
           },
     residualMissBound: r.residualMissBound,
+    ...(hangs.length === 0 ? {} : { hangs }),
     ...(corpus === null ? {} : { corpus }),
   };
 }

@@ -14,7 +14,8 @@ import type { Scenario } from "../sim/scenario.js";
 import type { Budget, Shard } from "./args.js";
 import { addEntry, CORPUS_FORMAT, fileForCorpus, type AddResult } from "./corpus.js";
 import { VERSION } from "./context.js";
-import { exploreScenario, type EngineResult } from "./engine.js";
+import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
+import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
 import { CliError, describeError } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
 import { oracleOf } from "./oracle.js";
@@ -37,6 +38,8 @@ export interface SessionSettings {
   readonly interrupt: Interrupt;
   /** Human output (null with --json: stdout is reserved for the document). */
   readonly print: ((text: string) => void) | null;
+  /** A worker pool (fuzz --workers/--watchdog): blocks are explored there, under the watchdog. */
+  readonly pool?: FuzzPool | null;
 }
 
 export interface Loaded {
@@ -62,7 +65,7 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
     let r: EngineResult;
     try {
-      r = await exploreScenario(scenario, {
+      const settings: EngineSettings = {
         strategy: s.strategy,
         seed: s.seed,
         maxRuns: s.budget.runs,
@@ -74,7 +77,8 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
         color: s.color,
         stopRequested: () => s.interrupt.requested,
         onProgress: (p) => s.progress.update(p),
-      });
+      };
+      r = s.pool === undefined || s.pool === null ? await exploreScenario(scenario, settings) : await exploreScenarioPooled(scenario, settings, s.pool);
     } catch (e) {
       s.progress.clear();
       // A throw out of a run is the scenario's own doing (its setup threw, or its options are bad).
@@ -116,6 +120,15 @@ const nonZero = (c: readonly number[]): number => c.filter((x) => x !== 0).lengt
 const plural = (n: number, one: string): string => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 
 function humanResult(r: EngineResult, corpus: AddResult | null, s: SessionSettings): string {
+  const hangs = r.hangs.map((h) => `${h.display}\n`).join("\n");
+  if (r.failure === null && r.hangs.length > 0) {
+    const what = `${plural(r.runs, "run")} (${r.strategy}, seed ${String(s.seed)}), ${count(r.steps)} steps in completed blocks, ${duration(r.elapsedMs / 1000)}`;
+    return `${hangs}\n${r.scenario}: ${plural(r.hangs.length, "run")} stopped by the watchdog, no other failure in ${what}\n`;
+  }
+  return r.hangs.length > 0 ? `${hangs}\n${humanResult1(r, corpus, s)}` : humanResult1(r, corpus, s);
+}
+
+function humanResult1(r: EngineResult, corpus: AddResult | null, s: SessionSettings): string {
   const p = s.paint;
   const f = r.failure;
   if (f !== null) {

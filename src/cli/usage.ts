@@ -12,6 +12,7 @@ const EXECUTORS = EXECUTOR_NAMES.join("|");
 export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   fuzz: `wakesim fuzz <file…> [--runs N] [--time 30s] [--strategy ${STRATEGIES}] [--seed S]
              [--shard i/n] [--corpus DIR] [--json] [--executor ${EXECUTORS}] [--faults all|none|kind,…]
+             [--workers N] [--watchdog 10s]
   Explores each scenario file (its default export: defineScenario({ name, setup })). .ts files load
   through tsx. A scenario stops at its first failure: the failure is shrunk, its report printed
   with the exact replay command, and the other files still run. (\`run\` is an alias.)
@@ -28,16 +29,26 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
                   failure — scenario, oracle and diagnosis —, written atomically; see check)
   --json          print one JSON document on stdout instead of reports (progress stays on stderr)
   --executor E    ${EXECUTOR_NAMES.join(", ")}; a replay must repeat it (the command printed does)
-  --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}`,
+  --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}
+  --workers N     explore in N worker threads (default 1: in this process), one seed block of
+                  ${BLOCK_RUNS} runs at a time each; with --runs the same blocks make the same runs and the
+                  failure reported is the first by block order, as without workers
+  --watchdog T    with workers (default 10s there; alone it uses one worker): a run whose poll does
+                  not return — no new run, no new scheduling choice for T — is stopped, its worker
+                  replaced, and it is reported with its token; the exploration goes on. Such runs
+                  are not added to the corpus (replaying them hangs: use replay --watchdog)`,
 
-  replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html]
+  replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html] [--watchdog T]
   Reruns the run a token was printed for, with its full trace, and prints the report.
   Exit 1 when it still fails, 0 when that schedule now passes.
   --trace F       write the run as Chrome trace-event JSON (open in https://ui.perfetto.dev or
                   chrome://tracing): a lane per task and one for the reactor, wakes as arrows
   --html F        write a self-contained HTML report (no network): the report, SVG lanes with wake
                   arrows, "never woken" markers, and a button to download the trace JSON
-  --executor E    the executor of the original run, when it was not the default`,
+  --executor E    the executor of the original run, when it was not the default
+  --watchdog T    first replay in a worker thread: when the run does not return within T (a poll
+                  that never returns, as fuzz's watchdog reported), say so and exit 1 instead of
+                  hanging; otherwise replay it here as usual`,
 
   check: `wakesim check [DIR] [--corpus DIR] [--runs N] [--time T] [--strategy S] [--seed S] [--json]
                 [--executor E] [--faults F]
@@ -69,6 +80,7 @@ export const USAGE = `wakesim — deterministic simulation testing for poll-base
 
 usage:
   wakesim fuzz <file…> [--runs N | --time 30s] [--strategy S] [--seed S] [--shard i/n] [--corpus DIR] [--json]
+               [--workers N] [--watchdog 10s]
   wakesim replay <file> <token> [--trace out.json] [--html out.html]
   wakesim check [DIR] [--corpus DIR] [--runs N | --time 5m] [--json]
   wakesim merge <results.json…> [--json]

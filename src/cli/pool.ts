@@ -1,0 +1,343 @@
+/**
+ * `fuzz --workers N` and `--watchdog T`: seed blocks explored in a worker-thread pool (piscina),
+ * with a watchdog that stops a worker whose poll never returns.
+ *
+ * Work unit: one seed block (BLOCK_RUNS runs, see engine.ts), the unit --shard already hands
+ * out — large enough that handing it over costs nothing next to exploring it. Blocks are handed
+ * out in order (the shard's blocks k0, k1, …), at most N at a time; each worker loads the
+ * scenario file itself and explores its block exactly as the in-process engine does.
+ *
+ * What is guaranteed (--runs N, no --time): the same blocks make the same runs as without
+ * workers, and the failure reported is the first by block order (later blocks that were already
+ * running are discarded), so the failure, its run number, its token, the run/step counts and the
+ * distinct-schedule count equal those of the in-process path. With --time, how many blocks fit
+ * depends on the machine, as it does without workers. Progress is reported per block.
+ *
+ * Watchdog: each worker mirrors the current run's chooser answers, fault kinds and generator
+ * into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a heartbeat.
+ * When a running block's heartbeat stands still for the watchdog time, the worker is terminated
+ * (piscina starts a replacement), the token of the run that hung is built from the mirror, and it
+ * is reported as a "watchdog" failure; the exploration goes on with the next block. A hung block
+ * counts the runs it began; its steps and schedules are lost. The watchdog is armed once the
+ * block's first run began (loading the scenario file in a fresh worker is not timed).
+ */
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Piscina } from "piscina";
+import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
+import type { Failure } from "../explore/explore.js";
+import type { Strategy } from "../explore/strategy.js";
+import { resolveOptions } from "../sim/config.js";
+import { replay, type Scenario } from "../sim/scenario.js";
+import { formatToken, optionsFingerprint } from "../trace/token.js";
+import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
+import { formatOutcome, plain, replayCommand } from "./format.js";
+import type { ProgressSample } from "./progress.js";
+import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type ReplayTask } from "./worker.js";
+
+export const DEFAULT_WATCHDOG_MS = 10_000;
+
+const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
+
+/** What the mirror held when the watchdog fired. */
+export interface HangSnapshot {
+  /** Runs the block had begun (the hung one included). */
+  readonly runs: number;
+  readonly generator: string;
+  readonly faults: readonly FaultKind[];
+  readonly choices: readonly number[];
+  /** The run made more choices than the mirror holds: no token. */
+  readonly overflow: boolean;
+}
+
+export type BlockOutcome =
+  | { readonly kind: "ok"; readonly result: BlockResult }
+  | { readonly kind: "hang"; readonly hang: HangSnapshot }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "error"; readonly error: unknown };
+
+export class FuzzPool {
+  private readonly pool: Piscina;
+  private readonly mirrors: SharedArrayBuffer[] = [];
+  private readonly running = new Set<AbortController>();
+
+  constructor(
+    readonly workers: number,
+    readonly watchdogMs: number,
+  ) {
+    this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  }
+
+  /** Explores one block in a worker, under the watchdog. Never rejects. */
+  async runBlock(task: Omit<BlockTask, "kind" | "mirror">): Promise<BlockOutcome> {
+    const mirror = this.mirrors.pop() ?? new SharedArrayBuffer(MIRROR_INTS * 4);
+    const a = new Int32Array(mirror);
+    a[M.seq] = 0;
+    a[M.count] = 0;
+    a[M.nameLength] = 0;
+    const ac = new AbortController();
+    this.running.add(ac);
+    let hung = false;
+    let last = [0, 0];
+    let lastChange = performance.now();
+    const tick = setInterval(
+      () => {
+        const now = performance.now();
+        const seq = Atomics.load(a, M.seq);
+        const count = Atomics.load(a, M.count);
+        if (seq === 0 || seq !== last[0] || count !== last[1]) {
+          last = [seq, count];
+          lastChange = now;
+        } else if (now - lastChange >= this.watchdogMs) {
+          hung = true;
+          ac.abort();
+        }
+      },
+      Math.max(5, Math.min(250, this.watchdogMs / 5)),
+    );
+    try {
+      const full: BlockTask = { kind: "block", ...task, mirror };
+      const result = (await this.pool.run(full, { signal: ac.signal })) as BlockResult;
+      return { kind: "ok", result };
+    } catch (error) {
+      if (hung) return { kind: "hang", hang: snapshot(a) };
+      if (ac.signal.aborted) return { kind: "cancelled" };
+      return { kind: "error", error };
+    } finally {
+      clearInterval(tick);
+      this.running.delete(ac);
+      this.mirrors.push(mirror);
+    }
+  }
+
+  /** Replays a token in a worker: "ok" when it returned within the watchdog time. */
+  async replayReturns(task: Omit<ReplayTask, "kind">): Promise<"ok" | "hang"> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.watchdogMs);
+    try {
+      const full: ReplayTask = { kind: "replay", ...task };
+      await this.pool.run(full, { signal: ac.signal });
+      return "ok";
+    } catch (e) {
+      if (ac.signal.aborted) return "hang";
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops every running block (Ctrl-C): they resolve as "cancelled". */
+  cancelAll(): void {
+    for (const ac of this.running) ac.abort();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+function snapshot(a: Int32Array): HangSnapshot {
+  const n = Math.min(Atomics.load(a, M.count), a.length - M.choices);
+  const nameLength = a[M.nameLength]!;
+  let generator = "";
+  for (let i = 0; i < nameLength; i++) generator += String.fromCharCode(a[M.name + i]!);
+  const bits = a[M.faults]!;
+  return {
+    runs: Atomics.load(a, M.seq),
+    generator,
+    faults: FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
+    choices: Array.from(a.subarray(M.choices, M.choices + n)),
+    overflow: a[M.overflow] === 1,
+  };
+}
+
+/** "10s", "1.5s", "500ms": a watchdog time as --watchdog would take it back. */
+export function durationFlag(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+interface Planned {
+  readonly index: number;
+  readonly seed: number | string;
+  readonly runs: number;
+}
+
+/** exploreScenario (engine.ts) with the blocks explored in the pool. Not for exhaustive. */
+export async function exploreScenarioPooled(scenario: Scenario, s: EngineSettings, pool: FuzzPool): Promise<EngineResult> {
+  const start = performance.now();
+  const blockIds = shardBlocks(s.shard);
+  const planned: Planned[] = [];
+  const done: (BlockOutcome | undefined)[] = [];
+  const inflight = new Map<number, Promise<void>>();
+  let assigned = 0;
+  let finishedRuns = 0;
+  let stopAt = Infinity;
+  let dispatching = true;
+  let interrupted = false;
+
+  const sample = (): ProgressSample => {
+    const now = performance.now();
+    return {
+      scenario: scenario.name,
+      runs: finishedRuns,
+      distinctSchedules: 0,
+      elapsedMs: now - start,
+      runsLeft: s.maxRuns === null ? null : s.maxRuns - finishedRuns,
+      timeLeftMs: s.deadline === null ? null : Math.max(0, s.deadline - now),
+    };
+  };
+
+  for (;;) {
+    if (!interrupted && s.stopRequested()) {
+      interrupted = true;
+      dispatching = false;
+      pool.cancelAll();
+    }
+    while (dispatching && inflight.size < pool.workers) {
+      const left = s.maxRuns === null ? Infinity : s.maxRuns - assigned;
+      const now = performance.now();
+      if (left <= 0 || (s.deadline !== null && now >= s.deadline)) {
+        dispatching = false;
+        break;
+      }
+      const index = blockIds.next().value as number;
+      const b: Planned = { index, seed: blockSeed(s.seed, index), runs: Math.min(BLOCK_RUNS, left) };
+      const order = planned.length;
+      planned.push(b);
+      assigned += b.runs;
+      const p = pool
+        .runBlock({
+          file: s.file,
+          strategy: s.strategy,
+          seed: b.seed,
+          runs: b.runs,
+          timeLimitMs: s.deadline === null ? null : s.deadline - now,
+          sim: s.sim,
+        })
+        .then((o) => {
+          done[order] = o;
+          if (o.kind === "ok") {
+            finishedRuns += o.result.runs;
+            if (o.result.failure !== null) {
+              stopAt = Math.min(stopAt, order);
+              dispatching = false;
+            } else if (o.result.runs < b.runs) dispatching = false; // the time ran out
+          } else if (o.kind === "hang") finishedRuns += o.hang.runs;
+          else if (o.kind === "error") dispatching = false;
+          inflight.delete(order);
+        });
+      inflight.set(order, p);
+    }
+    if (inflight.size === 0) break;
+    await Promise.race([...inflight.values(), sleep(100)]);
+    s.onProgress(sample());
+  }
+
+  const error = done.find((o) => o?.kind === "error");
+  if (error !== undefined && error.kind === "error") throw error.error;
+
+  // Gather the blocks in order, up to the first failure.
+  const seen = new Set<number>();
+  const blocks: BlockRecord[] = [];
+  const hangs: Hang[] = [];
+  const pct = { runs: 0, n: 0, k: 0, d: 0 };
+  let runs = 0;
+  let steps = 0;
+  let strategyName: string = s.strategy;
+  let found: FoundFailure | null = null;
+  for (let order = 0; order < planned.length && order <= stopAt; order++) {
+    const b = planned[order]!;
+    const o = done[order];
+    if (o === undefined || o.kind === "cancelled" || o.kind === "error") continue;
+    if (o.kind === "hang") {
+      hangs.push(describeHang(scenario, s, pool, b.seed, runs + o.hang.runs, o.hang));
+      blocks.push({ index: b.index, seed: b.seed, runs: o.hang.runs });
+      runs += o.hang.runs;
+      continue;
+    }
+    const r = o.result;
+    strategyName = r.strategy;
+    blocks.push({ index: b.index, seed: b.seed, runs: r.runs });
+    for (const h of r.hashes) seen.add(h);
+    tallyPct(pct, { name: r.strategy, nextRun: () => null, stats: () => r.stats } satisfies Strategy, r.runs);
+    const before = runs;
+    runs += r.runs;
+    steps += r.steps;
+    if (r.failure !== null) {
+      found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure), before + r.failure.run + 1, b.seed, r.strategy);
+      break;
+    }
+  }
+
+  return {
+    scenario: scenario.name,
+    file: s.file,
+    strategy: strategyName,
+    runs,
+    steps,
+    distinctSchedules: seen.size,
+    distinctCapped: false,
+    blocks: blocks.length > 0 ? blocks : [{ index: planned[0]?.index ?? s.shard.index, seed: blockSeed(s.seed, s.shard.index), runs: 0 }],
+    exhausted: false,
+    interrupted,
+    elapsedMs: performance.now() - start,
+    failure: found,
+    hangs,
+    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
+  };
+}
+
+/** The Failure the in-process path would have: the worker's tokens, the traced replay from here. */
+function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure): Failure {
+  const traced = replay(scenario, f.token, s.sim);
+  const violation = traced.violations[0];
+  if (violation === undefined) throw new Error(`the failing run did not fail again when replayed in the main thread (token ${f.token})`);
+  let n = traced.choices.length;
+  while (n > 0 && traced.choices[n - 1] === 0) n--;
+  return {
+    violation,
+    run: f.run,
+    token: f.token,
+    originalToken: f.originalToken,
+    choices: traced.choices.slice(0, n),
+    originalChoices: f.originalChoices,
+    faults: traced.faults,
+    shrinkSteps: f.shrinkSteps,
+    shrinkRuns: f.shrinkRuns,
+    outcome: traced,
+    report: plain(formatOutcome(scenario, traced, { command: s.command, file: s.file, options: s.sim })),
+  };
+}
+
+function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, run: number, h: HangSnapshot): Hang {
+  const limit = durationFlag(pool.watchdogMs);
+  const headline = `watchdog: a poll did not return within ${limit} (an infinite loop in a future's poll?)`;
+  const token = h.overflow
+    ? null
+    : formatToken({
+        fingerprint: optionsFingerprint(resolveOptions({ ...scenario.options, ...s.sim, faults: h.faults, scenario: scenario.name })),
+        faults: h.faults,
+        generator: h.generator,
+        scenario: scenario.name,
+        choices: h.choices,
+      });
+  const replay = token === null ? null : `${replayCommand(s.command, s.file, token, s.sim)} --watchdog ${limit}`;
+  const lines = [
+    `${scenario.name}: FAILED — ${headline}`,
+    "",
+    "What happened",
+    `  Run ${run} (${h.generator}, block seed ${String(seed)}) made no progress — no new run, no new scheduling`,
+    `  choice — for ${limit}: a poll that never returns. The worker was terminated and replaced, and the`,
+    "  exploration went on with the next block.",
+    "",
+    "Reproduce",
+    token === null
+      ? `  (no token: the run made more than ${MIRROR_INTS - M.choices} choices before it hung)`
+      : `  token:   ${token}\n  command: ${replay!}`,
+    "  The replay runs the schedule up to the poll that hangs; with --watchdog it is stopped and reported,",
+    "  without it the replay hangs too. To see where: replay it under `node --inspect` and pause, or count",
+    "  iterations in the suspect poll and throw past a limit (a thrown panic gets a full wakesim report).",
+  ];
+  const report = lines.join("\n");
+  return { run, seed, token, replay, message: `${scenario.name}: FAILED — ${headline}`, report, display: report };
+}

@@ -1,0 +1,222 @@
+/**
+ * The worker side of `fuzz --workers N` / `--watchdog` (src/cli/pool.ts is the main side).
+ *
+ * A task is one seed block: the worker loads the scenario file itself (through the CLI's
+ * loader, cached per file), explores the block exactly as the in-process engine does (the same
+ * strategy, seeded blockSeed(seed, k), the same runs), shrinks a failure, and returns a small
+ * result: counts, the block's distinct-schedule hashes, PCT's tally, and the failure's tokens.
+ * The main thread rebuilds the report by replaying the token (a run is a pure function of it).
+ *
+ * The mirror (what the watchdog needs): every chooser answer of the current run is written into
+ * a SharedArrayBuffer as it is made, with the run's fault kinds and generator name, so that when
+ * a poll never returns and the main thread terminates this worker, it can still build the token
+ * of the run that hung. Its two counters (runs begun, choices made) are also the heartbeat.
+ */
+import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
+import { FAULT_KINDS } from "../chooser/chooser.js";
+import { ReplayChooser } from "../chooser/replay.js";
+import { explore } from "../explore/explore.js";
+import { shrink } from "../explore/shrink.js";
+import { makeStrategy, type StrategyName } from "../explore/strategies.js";
+import type { RunPlan, Strategy } from "../explore/strategy.js";
+import { resolveOptions, type SimOptions } from "../sim/config.js";
+import type { Outcome } from "../sim/outcome.js";
+import { replay, runScenario, type Scenario } from "../sim/scenario.js";
+import type { TaskId } from "../sim/ids.js";
+import { fnv1a } from "../trace/token.js";
+import { loadScenario } from "./load.js";
+
+/** Layout of the mirror (Int32Array indices). */
+export const M = {
+  /** Runs begun (heartbeat). */
+  seq: 0,
+  /** Choices of the current run written so far (heartbeat). */
+  count: 1,
+  /** Bit i: FAULT_KINDS[i] is on in the current run. */
+  faults: 2,
+  /** 1 when the current run made more choices than the mirror holds. */
+  overflow: 3,
+  nameLength: 4,
+  /** The generator name, one UTF-16 code unit per slot. */
+  name: 5,
+  nameMax: 32,
+  /** The choices start here. */
+  choices: 40,
+} as const;
+
+/** 1 Mi choices per mirror (4 MiB): well above the default maxSteps of 100 000. */
+export const MIRROR_INTS = 1 << 20;
+
+export interface BlockTask {
+  readonly kind: "block";
+  readonly file: string;
+  readonly strategy: StrategyName;
+  readonly seed: number | string;
+  readonly runs: number;
+  /** explore's timeLimitMs (null: none). */
+  readonly timeLimitMs: number | null;
+  readonly sim: SimOptions;
+  readonly mirror: SharedArrayBuffer;
+}
+
+export interface ReplayTask {
+  readonly kind: "replay";
+  readonly file: string;
+  readonly token: string;
+  readonly sim: SimOptions;
+}
+
+export interface BlockFailure {
+  /** 0-based run of the block that failed. */
+  readonly run: number;
+  readonly token: string;
+  readonly originalToken: string;
+  readonly originalChoices: readonly number[];
+  readonly shrinkSteps: number;
+  readonly shrinkRuns: number;
+}
+
+export interface BlockResult {
+  readonly runs: number;
+  readonly steps: number;
+  readonly strategy: string;
+  readonly exhausted: boolean;
+  /** fnv1a of each distinct choice list of the block. */
+  readonly hashes: readonly number[];
+  readonly stats: Record<string, number | string | boolean>;
+  readonly failure: BlockFailure | null;
+}
+
+const loaded = new Map<string, Promise<Scenario>>();
+function scenarioOf(file: string): Promise<Scenario> {
+  let p = loaded.get(file);
+  if (p === undefined) {
+    p = loadScenario(file);
+    loaded.set(file, p);
+  }
+  return p;
+}
+
+class Mirror {
+  private readonly i32: Int32Array;
+  private readonly cap: number;
+  private name = "";
+  constructor(sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab);
+    this.cap = this.i32.length - M.choices;
+  }
+  begin(generator: string, faults: Iterable<FaultKind>): void {
+    const a = this.i32;
+    let bits = 0;
+    for (const f of faults) bits |= 1 << FAULT_KINDS.indexOf(f);
+    a[M.faults] = bits;
+    if (generator !== this.name) {
+      this.name = generator;
+      const n = Math.min(generator.length, M.nameMax);
+      for (let i = 0; i < n; i++) a[M.name + i] = generator.charCodeAt(i);
+      a[M.nameLength] = n;
+    }
+    a[M.overflow] = 0;
+    Atomics.store(a, M.count, 0);
+    Atomics.add(a, M.seq, 1);
+  }
+  private record(v: number): number {
+    const a = this.i32;
+    const c = a[M.count]!;
+    if (c < this.cap) {
+      a[M.choices + c] = v;
+      Atomics.store(a, M.count, c + 1);
+    } else a[M.overflow] = 1;
+    return v;
+  }
+  /** A chooser that answers as `c` does and writes each answer into the mirror. */
+  wrap(c: Chooser): Chooser {
+    const w: { name: string; fair?: boolean; choose(n: number, k: ChoiceKind): number; chooseTask?(t: readonly TaskId[], p: TaskId | null): number } = {
+      name: c.name,
+      choose: (n, k) => this.record(c.choose(n, k)),
+    };
+    if (c.fair !== undefined) w.fair = c.fair;
+    if (c.chooseTask !== undefined) w.chooseTask = (t, p) => this.record(c.chooseTask!(t, p));
+    return w;
+  }
+}
+
+/** The block's strategy, with each run's chooser mirrored and each schedule hashed. */
+class Mirrored implements Strategy {
+  readonly seen = new Set<number>();
+  private readonly baseFaults: ReadonlySet<FaultKind>;
+  constructor(
+    private readonly inner: Strategy,
+    private readonly mirror: Mirror,
+    private readonly base: SimOptions,
+  ) {
+    this.baseFaults = resolveOptions(base).faults;
+  }
+  get name(): string {
+    return this.inner.name;
+  }
+  get exhausted(): boolean {
+    return this.inner.exhausted === true;
+  }
+  nextRun(run: number): RunPlan | null {
+    const plan = this.inner.nextRun(run);
+    if (plan === null) return null;
+    const faults = plan.options?.faults === undefined ? this.baseFaults : resolveOptions({ ...this.base, ...plan.options }).faults;
+    this.mirror.begin(plan.chooser.name, faults);
+    return { ...plan, chooser: this.mirror.wrap(plan.chooser) };
+  }
+  runDone(o: Outcome): void {
+    this.seen.add(fnv1a(o.choices.join(",")));
+    this.inner.runDone?.(o);
+  }
+  stats(): Record<string, number | string | boolean> {
+    return this.inner.stats?.() ?? {};
+  }
+}
+
+async function runBlock(t: BlockTask): Promise<BlockResult> {
+  const scenario = await scenarioOf(t.file);
+  const base: SimOptions = { ...scenario.options, ...t.sim };
+  const mirror = new Mirror(t.mirror);
+  const strategy = new Mirrored(makeStrategy(t.strategy, t.seed, base, 3), mirror, base);
+  const r = explore(scenario, {
+    ...t.sim,
+    seed: t.seed,
+    runs: t.runs,
+    strategy,
+    shrink: false,
+    ...(t.timeLimitMs === null ? {} : { timeLimitMs: Math.max(1, Math.round(t.timeLimitMs)) }),
+  });
+  const result = { runs: r.runs, steps: r.steps, strategy: r.strategy, exhausted: r.exhausted, hashes: [...strategy.seen], stats: strategy.stats() };
+  if (r.failure === null) return { ...result, failure: null };
+  // Shrink here, not in explore(), so that every rerun is mirrored too (a shrunk schedule may hang).
+  const found = r.failure.outcome;
+  const generator = found.chooser;
+  const rerun = (choices: readonly number[], faults: readonly FaultKind[]): Outcome => {
+    mirror.begin(generator, faults);
+    return runScenario(scenario, { ...base, faults, chooser: mirror.wrap(new ReplayChooser(choices, generator)) });
+  };
+  const shrunk = found.violations.length === 0 ? null : shrink(found, rerun, 2000);
+  return {
+    ...result,
+    failure: {
+      run: r.failure.run,
+      token: (shrunk?.outcome ?? found).token,
+      originalToken: r.failure.originalToken,
+      originalChoices: [...r.failure.originalChoices],
+      shrinkSteps: shrunk?.steps ?? 0,
+      shrinkRuns: shrunk?.runs ?? 0,
+    },
+  };
+}
+
+/** Replays a token only to see that it returns (the main thread then replays it for the report). */
+async function runReplay(t: ReplayTask): Promise<boolean> {
+  const scenario = await scenarioOf(t.file);
+  replay(scenario, t.token, t.sim);
+  return true;
+}
+
+export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult | boolean> {
+  return t.kind === "block" ? runBlock(t) : runReplay(t);
+}
