@@ -18,13 +18,12 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { pctMissBound } from "../chooser/pct.js";
-import { explore, type Failure, type ResidualMissBound } from "../explore/explore.js";
+import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { RunPlan, Strategy } from "../explore/strategy.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
-import { fnv1a } from "../trace/token.js";
 import type { Shard } from "./args.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
 import type { ProgressSample } from "./progress.js";
@@ -35,8 +34,6 @@ export const BLOCK_RUNS = 1000;
 const PCT_DEPTH = 3;
 /** Aim for slices of about this many milliseconds. */
 const SLICE_MS = 100;
-/** Distinct schedules are counted exactly up to here (then reported as "at least"). */
-const DISTINCT_CAP = 1 << 22;
 
 export function blockSeed(seed: number | string, block: number): number | string {
   return block === 0 ? seed : `${seed}:b${block}`;
@@ -91,7 +88,7 @@ export interface EngineResult {
   readonly runs: number;
   readonly steps: number;
   readonly distinctSchedules: number;
-  /** True when distinct schedules stopped being counted at DISTINCT_CAP. */
+  /** True when distinct schedules stopped being counted at MAX_TRACKED_SCHEDULES. */
   readonly distinctCapped: boolean;
   readonly blocks: readonly BlockRecord[];
   readonly exhausted: boolean;
@@ -123,7 +120,6 @@ class Slice implements Strategy {
   constructor(
     private readonly inner: Strategy,
     private readonly offset: number,
-    private readonly seen: Set<number>,
   ) {}
   get name(): string {
     return this.inner.name;
@@ -135,7 +131,6 @@ class Slice implements Strategy {
     return this.inner.nextRun(this.offset + run);
   }
   runDone(o: Outcome): void {
-    if (this.seen.size < DISTINCT_CAP) this.seen.add(fnv1a(o.choices.join(",")));
     this.inner.runDone?.(o);
   }
   stats(): Record<string, number | string | boolean> {
@@ -221,7 +216,8 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           ...s.sim,
           seed,
           runs: n,
-          strategy: new Slice(inner, block.runs, seen),
+          strategy: new Slice(inner, block.runs),
+          schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         });
         const dt = performance.now() - t0;
@@ -255,7 +251,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     runs,
     steps,
     distinctSchedules: seen.size,
-    distinctCapped: seen.size >= DISTINCT_CAP,
+    distinctCapped: seen.size >= MAX_TRACKED_SCHEDULES,
     blocks: blocks.filter((b) => b.runs > 0 || b === blocks[0]),
     exhausted,
     interrupted,

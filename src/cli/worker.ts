@@ -23,7 +23,6 @@ import { resolveOptions, type SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, runScenario, type Scenario } from "../sim/scenario.js";
 import type { TaskId } from "../sim/ids.js";
-import { fnv1a } from "../trace/token.js";
 import { loadScenario } from "./load.js";
 
 /** Layout of the mirror (Int32Array indices). */
@@ -81,7 +80,7 @@ export interface BlockResult {
   readonly steps: number;
   readonly strategy: string;
   readonly exhausted: boolean;
-  /** fnv1a of each distinct choice list of the block. */
+  /** hashChoices of each distinct choice list of the block (recorded by explore). */
   readonly hashes: readonly number[];
   readonly stats: Record<string, number | string | boolean>;
   readonly failure: BlockFailure | null;
@@ -166,7 +165,6 @@ class Mirrored implements Strategy {
     return { ...plan, chooser: this.mirror.wrap(plan.chooser) };
   }
   runDone(o: Outcome): void {
-    this.seen.add(fnv1a(o.choices.join(",")));
     this.inner.runDone?.(o);
   }
   stats(): Record<string, number | string | boolean> {
@@ -184,6 +182,7 @@ async function runBlock(t: BlockTask): Promise<BlockResult> {
     seed: t.seed,
     runs: t.runs,
     strategy,
+    schedules: strategy.seen,
     shrink: false,
     ...(t.timeLimitMs === null ? {} : { timeLimitMs: Math.max(1, Math.round(t.timeLimitMs)) }),
   });

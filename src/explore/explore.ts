@@ -17,7 +17,6 @@ import type { Outcome } from "../sim/outcome.js";
 import { replay, runScenario, type Scenario } from "../sim/scenario.js";
 import type { Violation } from "../sim/violation.js";
 import { formatReport } from "../trace/report.js";
-import { fnv1a } from "../trace/token.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
 import { shrink } from "./shrink.js";
 import type { Strategy } from "./strategy.js";
@@ -35,6 +34,12 @@ export interface ExploreOptions extends SimOptions {
   shrink?: boolean;
   /** Most reruns spent shrinking (default 2000). */
   maxShrinkRuns?: number;
+  /**
+   * Where to record each run's schedule hash (default: a fresh set). Pass the same set to
+   * several explore() calls to count distinct schedules across them (the CLI's blocks and
+   * slices do); `distinctSchedules` is then the set's size afterwards.
+   */
+  schedules?: Set<number>;
   /** For the report: the scenario file and how the user runs wakesim. */
   file?: string;
   command?: string;
@@ -91,12 +96,12 @@ export interface ResidualMissBound {
 
 /** The simulation options inside explore options (what a replay of one of its runs needs). */
 export function simOptionsOf(options: ExploreOptions): SimOptions {
-  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, file: _f, command: _c, ...sim } = options;
+  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, schedules: _d, file: _f, command: _c, ...sim } = options;
   return sim;
 }
 
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
-  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, file, command, ...simOptions } = options;
+  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules: shared, file, command, ...simOptions } = options;
   const maxRuns = checkInt("runs", runsOpt ?? 10_000, 1);
   const timeLimit = timeLimitMs === undefined ? Infinity : checkInt("timeLimitMs", timeLimitMs, 1);
   const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
@@ -108,7 +113,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
   }
 
-  const schedules = new Set<number>();
+  const schedules = shared ?? new Set<number>();
   let steps = 0;
   let run = 0;
   let found: Outcome | null = null;
@@ -124,7 +129,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       const out = runScenario(scenario, runOptions);
       strategy.runDone?.(out);
       steps += out.steps;
-      schedules.add(hashChoices(out.choices));
+      if (schedules.size < MAX_TRACKED_SCHEDULES) schedules.add(hashChoices(out.choices));
       if (!out.ok) {
         found = out;
         foundOptions = { ...base, ...plan.options };
@@ -203,9 +208,17 @@ function residualMissBound(strategy: Strategy, runs: number, stats: Readonly<Rec
   return { runs: pctRuns, n: nn, k: kk, d, bound: pctMissBound(nn, kk, d, pctRuns) };
 }
 
-function hashChoices(c: readonly number[]): number {
-  // Cheap and stable: FNV-1a over the decimal list (collisions only undercount).
-  return fnv1a(c.join(","));
+/** Distinct schedules are counted exactly up to here (memory stays bounded on long runs). */
+export const MAX_TRACKED_SCHEDULES = 1 << 22;
+
+/**
+ * A schedule's hash: FNV-1a over the choice values and the length, without building a string
+ * (it runs once per run). Collisions only undercount distinct schedules.
+ */
+export function hashChoices(c: readonly number[]): number {
+  let h = 0x811c9dc5 ^ c.length;
+  for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 /** A run that did not complete yet named no violation (should not happen): say so plainly. */
