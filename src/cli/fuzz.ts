@@ -11,6 +11,7 @@ import { onInterrupt } from "./interrupt.js";
 import { DEFAULT_WATCHDOG_MS, FuzzPool } from "./pool.js";
 import { loadScenario } from "./load.js";
 import { makeProgress } from "./progress.js";
+import { watchParent } from "./reexec.js";
 import { budgetJson, type FuzzDocument } from "./results.js";
 import { exploreAll, type Loaded } from "./session.js";
 import { colorFor, liveProgress, painter } from "./term.js";
@@ -46,13 +47,20 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   if (pooled && strategy === "exhaustive") {
     throw new CliError("--workers and --watchdog cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without them, or use a seeded strategy");
   }
+  watchParent(); // when main.ts started this process again with single-threaded GC (reexec.ts)
 
+  // The pool starts first: its workers start and load the files while this thread loads them.
+  const pool = pooled ? new FuzzPool(workers, watchdogMs ?? DEFAULT_WATCHDOG_MS, positionals) : null;
   const items: Loaded[] = [];
-  for (const file of positionals) items.push({ file, scenario: await loadScenario(file) });
+  try {
+    for (const file of positionals) items.push({ file, scenario: await loadScenario(file) });
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
 
   const color = !json && colorFor(process.stdout);
   const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
-  const pool = pooled ? new FuzzPool(workers, watchdogMs ?? DEFAULT_WATCHDOG_MS) : null;
   try {
     const session = await exploreAll(items, {
       strategy,

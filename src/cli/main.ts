@@ -12,20 +12,19 @@
  */
 import { closest, OptionError } from "../sim/errors.js";
 import { TokenError } from "../trace/token.js";
-import { check } from "./check.js";
 import { VERSION } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
-import { fuzz } from "./fuzz.js";
-import { merge } from "./merge.js";
-import { replay } from "./replay.js";
+import { rerunWithSingleThreadedGc, wantsSingleThreadedGc, workersFlag } from "./reexec.js";
 import { HELP, USAGE } from "./usage.js";
 
+// Commands load on demand: a `fuzz --workers N` that starts itself again (reexec.ts) decides so
+// before loading the rest of wakesim.
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
-  fuzz: (argv) => fuzz(argv, "fuzz"),
-  run: (argv) => fuzz(argv, "run"),
-  replay,
-  check,
-  merge,
+  fuzz: async (argv) => (await import("./fuzz.js")).fuzz(argv, "fuzz"),
+  run: async (argv) => (await import("./fuzz.js")).fuzz(argv, "run"),
+  replay: async (argv) => (await import("./replay.js")).replay(argv),
+  check: async (argv) => (await import("./check.js")).check(argv),
+  merge: async (argv) => (await import("./merge.js")).merge(argv),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -48,6 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const hint = closest(cmd, Object.keys(COMMANDS));
     throw new CliError(`unknown command '${cmd}'${hint === undefined ? "" : ` — did you mean '${hint}'?`}\n\n${USAGE}`);
   }
+  if ((cmd === "fuzz" || cmd === "run") && wantsSingleThreadedGc(workersFlag(rest))) return rerunWithSingleThreadedGc();
   return run(rest);
 }
 

@@ -33,9 +33,18 @@ import { formatToken, optionsFingerprint } from "../trace/token.js";
 import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
 import type { ProgressSample } from "./progress.js";
-import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type ReplayTask } from "./worker.js";
+import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type ReplayTask, type WorkerData } from "./worker.js";
 
 export const DEFAULT_WATCHDOG_MS = 10_000;
+
+/**
+ * Blocks handed to the pool per worker at a time: one running and one queued, so a worker that
+ * finishes a block starts the next at once instead of idling while the main thread hands it
+ * over (a block of a small scenario takes only ~15 ms). A queued block is not yet under the
+ * watchdog (its first run has not begun) and starts with the time left, not the time it was
+ * queued with.
+ */
+const QUEUED_PER_WORKER = 2;
 
 const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
 
@@ -61,11 +70,14 @@ export class FuzzPool {
   private readonly mirrors: SharedArrayBuffer[] = [];
   private readonly running = new Set<AbortController>();
 
+  /** `preload`: scenario files each worker starts loading as soon as it starts. */
   constructor(
     readonly workers: number,
     readonly watchdogMs: number,
+    preload: readonly string[] = [],
   ) {
-    this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const workerData: WorkerData = { preload };
+    this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData });
   }
 
   /** Explores one block in a worker, under the watchdog. Never rejects. */
@@ -193,7 +205,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       dispatching = false;
       pool.cancelAll();
     }
-    while (dispatching && inflight.size < pool.workers) {
+    while (dispatching && inflight.size < pool.workers * QUEUED_PER_WORKER) {
       const left = s.maxRuns === null ? Infinity : s.maxRuns - assigned;
       const now = performance.now();
       if (left <= 0 || (s.deadline !== null && now >= s.deadline)) {
@@ -211,7 +223,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
           strategy: s.strategy,
           seed: b.seed,
           runs: b.runs,
-          timeLimitMs: s.deadline === null ? null : s.deadline - now,
+          deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
           sim: s.sim,
         })
         .then((o) => {

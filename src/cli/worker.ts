@@ -12,6 +12,8 @@
  * a poll never returns and the main thread terminates this worker, it can still build the token
  * of the run that hung. Its two counters (runs begun, choices made) are also the heartbeat.
  */
+import { performance } from "node:perf_hooks";
+import { isWorkerThread, workerData } from "piscina";
 import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
 import { FAULT_KINDS } from "../chooser/chooser.js";
 import { ReplayChooser } from "../chooser/replay.js";
@@ -52,8 +54,11 @@ export interface BlockTask {
   readonly strategy: StrategyName;
   readonly seed: number | string;
   readonly runs: number;
-  /** explore's timeLimitMs (null: none). */
-  readonly timeLimitMs: number | null;
+  /**
+   * When to stop, as `performance.timeOrigin + performance.now()` (the same clock in every
+   * thread; null: no time limit). A block that starts after it makes no runs.
+   */
+  readonly deadline: number | null;
   readonly sim: SimOptions;
   readonly mirror: SharedArrayBuffer;
 }
@@ -86,6 +91,12 @@ export interface BlockResult {
   readonly failure: BlockFailure | null;
 }
 
+/** What the pool gives every worker when it starts. */
+export interface WorkerData {
+  /** Scenario files to start loading at once (a block task then finds them loaded or loading). */
+  readonly preload: readonly string[];
+}
+
 const loaded = new Map<string, Promise<Scenario>>();
 function scenarioOf(file: string): Promise<Scenario> {
   let p = loaded.get(file);
@@ -94,6 +105,12 @@ function scenarioOf(file: string): Promise<Scenario> {
     loaded.set(file, p);
   }
   return p;
+}
+
+// Start loading while the main thread loads the same files. A file that fails to load fails the
+// first block that needs it (the main thread has reported it by then); not an unhandled rejection.
+if (isWorkerThread) {
+  for (const file of (workerData as Partial<WorkerData> | undefined)?.preload ?? []) scenarioOf(file).catch(() => {});
 }
 
 class Mirror {
@@ -172,8 +189,15 @@ class Mirrored implements Strategy {
   }
 }
 
+/** Milliseconds since the epoch, comparable across threads (each has its own timeOrigin). */
+export function wallClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 async function runBlock(t: BlockTask): Promise<BlockResult> {
   const scenario = await scenarioOf(t.file);
+  const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
+  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null };
   const base: SimOptions = { ...scenario.options, ...t.sim };
   const mirror = new Mirror(t.mirror);
   const strategy = new Mirrored(makeStrategy(t.strategy, t.seed, base, 3), mirror, base);
@@ -184,7 +208,7 @@ async function runBlock(t: BlockTask): Promise<BlockResult> {
     strategy,
     schedules: strategy.seen,
     shrink: false,
-    ...(t.timeLimitMs === null ? {} : { timeLimitMs: Math.max(1, Math.round(t.timeLimitMs)) }),
+    ...(timeLimitMs === null ? {} : { timeLimitMs }),
   });
   const result = { runs: r.runs, steps: r.steps, strategy: r.strategy, exhausted: r.exhausted, hashes: [...strategy.seen], stats: strategy.stats() };
   if (r.failure === null) return { ...result, failure: null };
