@@ -9,18 +9,17 @@
  *     oracles on, as an exploration runs them (the escape traps installed once for the batch),
  *     and standalone (each run installs and restores the traps itself); and fast-check's own
  *     scheduler (fc.scheduler + waitIdle) on the same shape written with promises.
- *  3. workers2_speedup: `fuzz --workers` on one scenario (fixtures/mpsc.ts, portfolio, the same
- *     WORKER_BLOCKS seed blocks of 1000 runs) with a pool of 1 and of 2 worker threads, rounds
- *     alternating; the median of per-round time(1 worker) / time(2 workers). The pools are warmed
- *     first (worker start-up and loading the scenario file are not timed).
+ *  3. workers2_speedup: bench/workers.ts, run in a child process: the built CLI end to end,
+ *     `fuzz fixtures/mpsc.ts --runs N` vs the same with --workers 2 (start-up included, and with
+ *     it subtracted), and the same scenario written with closures in setup (README: "Fast
+ *     scenarios").
  *
  * The last line is one JSON object with the figures.
  */
 import fc from "fast-check";
+import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { holdEscapeTraps, PENDING, ready, Sim, type Context, type Poll } from "wakesim";
-import { loadScenario } from "../src/cli/load.js";
-import { exploreScenarioPooled, FuzzPool } from "../src/cli/pool.js";
 
 const TASKS = 1000;
 const WAKES = 50;
@@ -109,43 +108,15 @@ async function fastCheckThreeByTen(runs: number): Promise<number> {
   return runs;
 }
 
-const WORKER_FILE = "fixtures/mpsc.ts";
-const WORKER_BLOCKS = 12;
-
-/** Wall time of a pooled fuzz of WORKER_FILE, `blocks` blocks of 1000 runs. */
-async function pooledFuzzMs(pool: FuzzPool, blocks: number): Promise<number> {
-  const scenario = await loadScenario(WORKER_FILE);
-  const t0 = performance.now();
-  const r = await exploreScenarioPooled(scenario, {
-    strategy: "portfolio",
-    seed: 0,
-    maxRuns: blocks * 1000,
-    deadline: null,
-    shard: { index: 0, count: 1 },
-    sim: {},
-    file: WORKER_FILE,
-    command: "wakesim",
-    color: false,
-    stopRequested: () => false,
-    onProgress: () => {},
-  }, pool);
-  if (r.runs !== blocks * 1000 || r.failure !== null) throw new Error("bench: pooled fuzz did not make its runs");
-  return performance.now() - t0;
-}
-
-async function workerSpeedup(): Promise<number> {
-  const one = new FuzzPool(1, 600_000);
-  const two = new FuzzPool(2, 600_000);
-  try {
-    await pooledFuzzMs(one, 3);
-    await pooledFuzzMs(two, 4);
-    const ratios: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) ratios.push((await pooledFuzzMs(one, WORKER_BLOCKS)) / (await pooledFuzzMs(two, WORKER_BLOCKS)));
-    return median(ratios);
-  } finally {
-    await one.close();
-    await two.close();
-  }
+/** bench/workers.ts in a child process (it times the built CLI end to end); its JSON figures. */
+function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number }[]; closureSlowdown: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", "bench/workers.ts"], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err !== null) return reject(new Error(`bench/workers.ts failed: ${err.message}\n${stderr}`));
+      const last = stdout.trim().split("\n").pop() ?? "";
+      resolve(JSON.parse(last) as Awaited<ReturnType<typeof workerFigures>>);
+    });
+  });
 }
 
 async function main(): Promise<void> {
@@ -190,7 +161,8 @@ async function main(): Promise<void> {
     fcRates.push((n / (performance.now() - t0)) * 1000);
   }
 
-  const workers2 = await workerSpeedup();
+  const workers = await workerFigures();
+  const [moduleLevel, closures] = workers.styles as [(typeof workers.styles)[0], (typeof workers.styles)[0]];
 
   const result = {
     sim_polls_per_sec: Math.round(median(simRates)),
@@ -202,7 +174,10 @@ async function main(): Promise<void> {
     runs_per_sec_standalone: Math.round(median(standaloneRates)),
     fastcheck_runs_per_sec: Math.round(median(fcRates)),
     runs_speedup_vs_fastcheck: Number((median(runRates) / median(fcRates)).toFixed(1)),
-    workers2_speedup: Number(workers2.toFixed(2)),
+    workers2_speedup: moduleLevel.speedup,
+    workers2_speedup_exploring: moduleLevel.speedupExploring,
+    workers2_speedup_closures: closures.speedup,
+    closure_style_slowdown: workers.closureSlowdown,
     workload: { tasks: TASKS, wakes_per_task: WAKES, rounds: ROUNDS },
   };
   const row = (name: string, v: number, unit: string) => console.log(`${name.padEnd(44)} ${v.toLocaleString("en-US").padStart(14)} ${unit}`);
@@ -215,7 +190,10 @@ async function main(): Promise<void> {
   row("sim: 3 tasks × 10 polls, fresh Sim per run", result.runs_per_sec, "runs/s");
   row("  the same, each run installing its own escape traps", result.runs_per_sec_standalone, "runs/s");
   row("fast-check fc.scheduler(), same shape with promises", result.fastcheck_runs_per_sec, "runs/s");
-  row(`fuzz --workers 2 vs 1, ${WORKER_FILE}, ${WORKER_BLOCKS}×1000 runs`, result.workers2_speedup, "×");
+  row(`fuzz --workers 2 vs in-process, ${moduleLevel.file}`, result.workers2_speedup, "×");
+  row("  the exploration alone (start-up subtracted)", result.workers2_speedup_exploring, "×");
+  row(`  ${closures.file} (closures in setup)`, result.workers2_speedup_closures, "×");
+  row("module-level bodies vs closures in setup", result.closure_style_slowdown, "× runs/s");
   console.log(JSON.stringify(result));
 }
 

@@ -1,146 +1,121 @@
 /**
- * npm run bench:workers — how `fuzz --workers` scales, measured side by side in one process.
+ * npm run bench:workers — what `fuzz --workers 2` buys over `fuzz` (one worker: the main thread),
+ * measured end to end with the built CLI (dist/cli/main.js) exactly as `npx wakesim` runs it.
  *
- * Two scenarios that make exactly the same runs (their step counts are checked to agree):
- *  - fixtures/mpsc.ts, written the usual way: `asyncBlock(function* () { … })` inside setup, so
- *    every run makes fresh generator closures;
- *  - bench/mpsc-hoisted.ts, the same scenario with its generator functions made once at module
- *    level (`asyncFn`), state passed as arguments.
- * For each: the same BLOCKS seed blocks of 1000 runs (portfolio) explored in-process (the CLI's
- * engine, as `fuzz` without --workers), in a pool of 1 worker thread and in a pool of 2; rounds
- * alternate so machine noise hits all alike; pools are warmed first (worker start-up and loading
- * the scenario file are not timed). Figures are medians of per-round ratios.
- *
- * It measures the built package (dist/) as `npx wakesim` runs it. `npm run bench` runs this file
- * in a child process and reports its figures as workers2_speedup (the hoisted scenario) and
- * workers2_speedup_closures; the last line printed is the JSON.
+ * Two scenarios that make exactly the same runs (checked: the same step and schedule counts):
+ *  - fixtures/mpsc.ts — task bodies made once, at module level (asyncFn);
+ *  - bench/mpsc-closures.ts — the same scenario written with `asyncBlock(function* () { … })`
+ *    inside setup, which makes new generator functions every run (README: "Fast scenarios").
+ * For each, in alternating rounds: `fuzz FILE --runs N` and `fuzz FILE --runs N --workers 2`, and
+ * the same two with --runs 1000 (start-up: node, loading the scenario, starting the workers).
+ * Figures are medians of per-round ratios:
+ *  - speedup:            time(in-process, N runs) / time(--workers 2, N runs), start-up included;
+ *  - speedupExploring:   the same with each command's 1000-run time subtracted — the exploration
+ *                        itself, which is what a longer budget (--time 10m) approaches.
+ * `npm run bench` runs this file in a child process and reports its figures as workers2_speedup
+ * (fixtures/mpsc.ts, start-up included), workers2_speedup_exploring and workers2_speedup_closures.
+ * The last line printed is the JSON.
  */
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import type { EngineResult, EngineSettings } from "../src/cli/engine.js";
-import type { Scenario } from "../src/sim/scenario.js";
+import { fileURLToPath } from "node:url";
 
-// What users run: the built package (dist/, made by `npm ci` through the prepare script), with
-// scenario files loaded through tsx and their `import … from "wakesim"` resolving to dist/ too.
-// Run this file without the wakesim-source condition (npm run bench:workers does).
-const dist = new URL("../dist/", import.meta.url);
-if (!existsSync(new URL("cli/pool.js", dist))) throw new Error("bench:workers measures the built package: run `npm run prepare` first");
-const { exploreScenario } = (await import(new URL("cli/engine.js", dist).href)) as typeof import("../src/cli/engine.js");
-const { loadScenario } = (await import(new URL("cli/load.js", dist).href)) as typeof import("../src/cli/load.js");
-const { exploreScenarioPooled, FuzzPool } = (await import(new URL("cli/pool.js", dist).href)) as typeof import("../src/cli/pool.js");
-type FuzzPool = InstanceType<typeof FuzzPool>;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const MAIN = "dist/cli/main.js";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Runs per measurement: each takes about 8 s in-process on the 2-core machine this was written on. */
+const SCENARIOS = [
+  { file: "fixtures/mpsc.ts", runs: Number(process.env.BENCH_RUNS ?? 600_000) },
+  { file: "bench/mpsc-closures.ts", runs: Number(process.env.BENCH_CLOSURE_RUNS ?? 200_000) },
+] as const;
+const STARTUP_RUNS = 1000;
 
-export const CLOSURE_FILE = "fixtures/mpsc.ts";
-export const HOISTED_FILE = "bench/mpsc-hoisted.ts";
+interface Timed {
+  readonly ms: number;
+  readonly runs: number;
+  readonly steps: number;
+  readonly distinct: number;
+}
+
+function fuzz(file: string, runs: number, workers: number): Promise<Timed> {
+  const args = [MAIN, "fuzz", file, "--runs", String(runs), "--json", ...(workers > 1 ? ["--workers", String(workers)] : [])];
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: root, maxBuffer: 64 << 20, env: { ...process.env, CI: "1" } }, (err, stdout, stderr) => {
+      const ms = performance.now() - t0;
+      if (err !== null) return reject(new Error(`bench: wakesim ${args.slice(1).join(" ")} failed (${err.message})\n${stderr}`));
+      const doc = JSON.parse(stdout) as { results: { ok: boolean; runs: number; steps: number; distinctSchedules: number }[] };
+      const r = doc.results[0]!;
+      if (!r.ok || r.runs !== runs) return reject(new Error(`bench: ${file} did not make its ${runs} runs cleanly`));
+      resolve({ ms, runs: r.runs, steps: r.steps, distinct: r.distinctSchedules });
+    });
+  });
+}
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function settings(file: string, blocks: number): EngineSettings {
-  return {
-    strategy: "portfolio",
-    seed: 0,
-    maxRuns: blocks * 1000,
-    deadline: null,
-    shard: { index: 0, count: 1 },
-    sim: {},
-    file,
-    command: "wakesim",
-    color: false,
-    stopRequested: () => false,
-    onProgress: () => {},
-  };
-}
-
-async function timedRun(blocks: number, f: () => Promise<EngineResult>): Promise<{ ms: number; steps: number }> {
-  const t0 = performance.now();
-  const r = await f();
-  const ms = performance.now() - t0;
-  if (r.runs !== blocks * 1000 || r.failure !== null) throw new Error(`bench: ${r.file} did not make its ${blocks * 1000} runs cleanly`);
-  return { ms, steps: r.steps };
-}
+const round2 = (x: number): number => Number(x.toFixed(2));
 
 export interface StyleFigures {
   readonly file: string;
-  /** Median wall times of one round, in milliseconds. */
+  readonly runs: number;
   readonly inProcessMs: number;
-  readonly pool1Ms: number;
-  readonly pool2Ms: number;
-  /** Median per-round pool1 / pool2: what a second worker adds. */
+  readonly workers2Ms: number;
+  readonly startupInProcessMs: number;
+  readonly startupWorkers2Ms: number;
   readonly speedup: number;
-  /** Median per-round in-process / pool2: what `--workers 2` gives over no workers. */
-  readonly speedupVsInProcess: number;
+  readonly speedupExploring: number;
   readonly steps: number;
+  readonly runsPerSecInProcess: number;
 }
 
-export interface WorkerFigures {
-  readonly blocks: number;
-  readonly rounds: number;
-  readonly hoisted: StyleFigures;
-  readonly closures: StyleFigures;
-  /** Median per-round in-process time, closure style / hoisted style. */
-  readonly closureSlowdown: number;
-}
-
-async function workerSpeedups(blocks: number, rounds: number): Promise<WorkerFigures> {
-  const files = [HOISTED_FILE, CLOSURE_FILE] as const;
-  const scenarios = new Map<string, Scenario>();
-  for (const f of files) scenarios.set(f, await loadScenario(f));
-  const one = new FuzzPool(1, 600_000);
-  const two = new FuzzPool(2, 600_000);
-  const times = new Map(files.map((f) => [f, { inProcess: [] as number[], pool1: [] as number[], pool2: [] as number[], steps: new Set<number>() }]));
-  try {
-    for (const f of files) {
-      const sc = scenarios.get(f)!;
-      await exploreScenario(sc, settings(f, 2));
-      await exploreScenarioPooled(sc, settings(f, 2), one);
-      await exploreScenarioPooled(sc, settings(f, 4), two);
+async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; closureSlowdown: number }> {
+  if (!existsSync(`${root}/${MAIN}`)) throw new Error("bench:workers runs the built CLI: run `npm run prepare` first");
+  // The two styles make the same runs: the same steps and distinct schedules for the same budget.
+  const same = await Promise.all(SCENARIOS.map((sc) => fuzz(sc.file, 5000, 1)));
+  if (new Set(same.map((t) => `${t.steps}/${t.distinct}`)).size !== 1) throw new Error(`bench: ${SCENARIOS.map((s) => s.file).join(" and ")} should make the same runs`);
+  const samples = SCENARIOS.map(() => ({ in: [] as number[], w2: [] as number[], in0: [] as number[], w20: [] as number[], steps: new Set<string>() }));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, sc] of SCENARIOS.entries()) {
+      const s = samples[i]!;
+      const a = await fuzz(sc.file, sc.runs, 1);
+      const b = await fuzz(sc.file, sc.runs, 2);
+      const a0 = await fuzz(sc.file, STARTUP_RUNS, 1);
+      const b0 = await fuzz(sc.file, STARTUP_RUNS, 2);
+      s.in.push(a.ms);
+      s.w2.push(b.ms);
+      s.in0.push(a0.ms);
+      s.w20.push(b0.ms);
+      for (const t of [a, b]) s.steps.add(`${t.steps}/${t.distinct}`);
+      process.stderr.write(`round ${r + 1}/${ROUNDS} ${sc.file}: in-process ${Math.round(a.ms)} ms, --workers 2 ${Math.round(b.ms)} ms (1000 runs: ${Math.round(a0.ms)} / ${Math.round(b0.ms)} ms)\n`);
     }
-    for (let r = 0; r < rounds; r++) {
-      for (const f of files) {
-        const sc = scenarios.get(f)!;
-        const t = times.get(f)!;
-        const a = await timedRun(blocks, () => exploreScenario(sc, settings(f, blocks)));
-        const b = await timedRun(blocks, () => exploreScenarioPooled(sc, settings(f, blocks), one));
-        const c = await timedRun(blocks, () => exploreScenarioPooled(sc, settings(f, blocks), two));
-        t.inProcess.push(a.ms);
-        t.pool1.push(b.ms);
-        t.pool2.push(c.ms);
-        for (const s of [a.steps, b.steps, c.steps]) t.steps.add(s);
-      }
-    }
-  } finally {
-    await one.close();
-    await two.close();
   }
-  const figures = (f: (typeof files)[number]): StyleFigures => {
-    const t = times.get(f)!;
-    if (t.steps.size !== 1) throw new Error(`bench: ${f} made different step counts in-process and in the pools (${[...t.steps].join(", ")})`);
+  const styles = SCENARIOS.map((sc, i): StyleFigures => {
+    const s = samples[i]!;
+    if (s.steps.size !== 1) throw new Error(`bench: ${sc.file} made different steps/schedules in-process and with workers: ${[...s.steps].join(", ")}`);
+    const exploring = s.in.map((x, k) => (x - s.in0[k]!) / (s.w2[k]! - s.w20[k]!));
     return {
-      file: f,
-      inProcessMs: Math.round(median(t.inProcess)),
-      pool1Ms: Math.round(median(t.pool1)),
-      pool2Ms: Math.round(median(t.pool2)),
-      speedup: Number(median(t.pool1.map((x, i) => x / t.pool2[i]!)).toFixed(2)),
-      speedupVsInProcess: Number(median(t.inProcess.map((x, i) => x / t.pool2[i]!)).toFixed(2)),
-      steps: [...t.steps][0]!,
+      file: sc.file,
+      runs: sc.runs,
+      inProcessMs: Math.round(median(s.in)),
+      workers2Ms: Math.round(median(s.w2)),
+      startupInProcessMs: Math.round(median(s.in0)),
+      startupWorkers2Ms: Math.round(median(s.w20)),
+      speedup: round2(median(s.in.map((x, k) => x / s.w2[k]!))),
+      speedupExploring: round2(median(exploring)),
+      steps: Number([...s.steps][0]!.split("/")[0]),
+      runsPerSecInProcess: Math.round(sc.runs / ((median(s.in) - median(s.in0)) / 1000)),
     };
-  };
-  const hoisted = figures(HOISTED_FILE);
-  const closures = figures(CLOSURE_FILE);
-  if (hoisted.steps !== closures.steps) throw new Error(`bench: ${HOISTED_FILE} and ${CLOSURE_FILE} should make the same runs, but made ${hoisted.steps} and ${closures.steps} steps`);
-  const h = times.get(HOISTED_FILE)!.inProcess;
-  const closureSlowdown = Number(median(times.get(CLOSURE_FILE)!.inProcess.map((x, i) => x / h[i]!)).toFixed(2));
-  return { blocks, rounds, hoisted, closures, closureSlowdown };
+  });
+  const [fast, slow] = styles as [StyleFigures, StyleFigures];
+  return { rounds: ROUNDS, styles, closureSlowdown: round2(fast.runsPerSecInProcess / slow.runsPerSecInProcess) };
 }
 
-function print(w: WorkerFigures): void {
-  console.log(`fuzz --workers scaling (${w.blocks} seed blocks × 1000 runs, portfolio, median of ${w.rounds} alternating rounds, node ${process.version})`);
-  for (const s of [w.hoisted, w.closures]) {
-    console.log(`  ${s.file}: in-process ${s.inProcessMs} ms, 1 worker ${s.pool1Ms} ms, 2 workers ${s.pool2Ms} ms`);
-    console.log(`    2 workers vs 1: ${s.speedup}×   2 workers vs in-process: ${s.speedupVsInProcess}×`);
-  }
-  console.log(`  closure style / hoisted style, in-process: ${w.closureSlowdown}× the time for the same ${w.hoisted.steps} steps`);
-  console.log(JSON.stringify(w));
+const m = await measure();
+console.log(`fuzz --workers 2 vs in-process (the built CLI, end to end, median of ${m.rounds} alternating rounds, node ${process.version})`);
+for (const s of m.styles) {
+  console.log(`  ${s.file}, ${s.runs.toLocaleString("en-US")} runs: in-process ${s.inProcessMs} ms, --workers 2 ${s.workers2Ms} ms → ${s.speedup}×`);
+  console.log(`    start-up (1000 runs): ${s.startupInProcessMs} ms / ${s.startupWorkers2Ms} ms; the exploration alone: ${s.speedupExploring}×`);
 }
-
-print(await workerSpeedups(Number(process.env.BENCH_BLOCKS ?? 40), Number(process.env.BENCH_ROUNDS ?? 5)));
+console.log(`  module-level bodies vs asyncBlock closures in setup, in-process: ${m.closureSlowdown}× the runs per second`);
+console.log(JSON.stringify(m));

@@ -107,7 +107,7 @@ describe("formatReport", () => {
           still pending:
           - waiter: waker held, never woken (waker-held-never-woken)
               pending since: step 5 (its last poll)
-              awaiting:      async block › notified
+              awaiting:      waiter › notified
               waker clones:  1 held, by user code (not a simulation resource)
 
       Why this usually happens
@@ -435,7 +435,7 @@ describe("formatReport", () => {
           still pending:
           - waiter: waker held, never woken (waker-held-never-woken)
               pending since: step 5 (its last poll)
-              awaiting:      async block › notified
+              awaiting:      waiter › notified
               waker clones:  1 held, by user code (not a simulation resource)
 
       Why this usually happens

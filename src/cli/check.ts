@@ -126,6 +126,7 @@ export async function check(argv: readonly string[]): Promise<number> {
       progress: makeProgress(process.stderr, liveProgress(process.stderr)),
       interrupt,
       print,
+      note: (text) => process.stderr.write(`${text}\n`),
     });
     results = session.results;
     interrupted = session.interrupted;

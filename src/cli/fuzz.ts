@@ -76,6 +76,7 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
       interrupt,
       pool,
       print: json ? null : (text) => process.stdout.write(`${text}\n`),
+      note: (text) => process.stderr.write(`${text}\n`),
     });
     const failed = session.results.filter((r) => !r.ok);
     const code = failed.length > 0 ? EXIT.violation : session.interrupted ? EXIT.interrupted : EXIT.ok;

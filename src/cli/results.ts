@@ -15,7 +15,8 @@
  *     "residualMissBound": null | { runs, n, k, d, bound },
  *     "hangs"?: [FailureJson with kind "watchdog" …] (runs the watchdog stopped; the first is also
  *       "failure" when no violation was found),
- *     "corpus"?: { "written" | "duplicate": path } }
+ *     "corpus"?: { "written" | "duplicate": path },
+ *     "notes"?: [string, …] (advice about the scenario, e.g. generator functions made every run) }
  */
 import type { ResidualMissBound } from "../explore/explore.js";
 import type { Budget, Shard } from "./args.js";
@@ -63,6 +64,8 @@ export interface ScenarioResult {
   /** Runs the watchdog stopped (a poll that never returned), when there were any (--workers/--watchdog). */
   readonly hangs?: readonly FailureJson[];
   readonly corpus?: { readonly written: string } | { readonly duplicate: string };
+  /** Advice about the scenario itself (e.g. generator functions made afresh every run), when any. */
+  readonly notes?: readonly string[];
 }
 
 export interface FuzzDocument {
@@ -93,7 +96,7 @@ function hangJson(h: Hang): FailureJson {
   };
 }
 
-export function scenarioResult(r: EngineResult, seed: number | string, corpus: AddResult | null): ScenarioResult {
+export function scenarioResult(r: EngineResult, seed: number | string, corpus: AddResult | null, notes: readonly string[] = []): ScenarioResult {
   const f = r.failure;
   const hangs = r.hangs.map(hangJson);
   return {
@@ -127,6 +130,7 @@ export function scenarioResult(r: EngineResult, seed: number | string, corpus: A
     residualMissBound: r.residualMissBound,
     ...(hangs.length === 0 ? {} : { hangs }),
     ...(corpus === null ? {} : { corpus }),
+    ...(notes.length === 0 ? {} : { notes }),
   };
 }
 

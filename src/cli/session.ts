@@ -14,6 +14,7 @@ import type { Scenario } from "../sim/scenario.js";
 import type { Budget, Shard } from "./args.js";
 import { addEntry, CORPUS_FORMAT, fileForCorpus, type AddResult } from "./corpus.js";
 import { VERSION } from "./context.js";
+import { freshClosuresNote, freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
 import { CliError, describeError } from "./errors.js";
@@ -40,7 +41,12 @@ export interface SessionSettings {
   readonly print: ((text: string) => void) | null;
   /** A worker pool (fuzz --workers/--watchdog): blocks are explored there, under the watchdog. */
   readonly pool?: FuzzPool | null;
+  /** Advice about a scenario (stderr; in --json output the notes are in the document instead). */
+  readonly note: (text: string) => void;
 }
+
+/** A scenario's notes are printed when exploring it took at least this long. */
+const NOTE_AFTER_MS = 1000;
 
 export interface Loaded {
   readonly file: string;
@@ -62,8 +68,14 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     const { file, scenario } = items[i]!;
     const now = performance.now();
     const deadline = end === null ? null : now + Math.max(0, end - now) / (items.length - i);
-    s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
     let r: EngineResult;
+    let fresh: FreshClosures | null;
+    try {
+      fresh = freshGeneratorFunctions(scenario, s.sim); // two runs: a few milliseconds
+    } catch {
+      fresh = null; // a scenario whose setup throws fails in its exploration, with a report
+    }
+    s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
     try {
       const settings: EngineSettings = {
         strategy: s.strategy,
@@ -86,9 +98,14 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     }
     s.progress.clear();
     const corpus = r.failure !== null && s.corpus !== null ? record(s.corpus, file, r, s) : null;
-    const result = scenarioResult(r, s.seed, corpus);
+    const notes = fresh === null ? [] : [freshClosuresNote(scenario.name, fresh)];
+    const result = scenarioResult(r, s.seed, corpus, notes);
     results.push(result);
     s.print?.(humanResult(r, corpus, s));
+    // Speed advice matters once exploring takes a while, or when workers were asked for.
+    if (s.print !== null && notes.length > 0 && (r.elapsedMs >= NOTE_AFTER_MS || (s.pool !== undefined && s.pool !== null && s.pool.workers > 1))) {
+      s.note(notes.join("\n"));
+    }
     if (r.interrupted) return { results, interrupted: true, skipped: items.slice(i + 1) };
   }
   return { results, interrupted: false, skipped: [] };

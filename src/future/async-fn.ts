@@ -114,9 +114,21 @@ export function asyncBlock<T>(body: () => AsyncGen<T>, name?: string): AsyncFnFu
   return new AsyncFnFuture(lazy(body, []), name ?? (body.name || "async block"));
 }
 
+/** @internal See watchGeneratorFunctions. */
+let watcher: ((body: Function) => void) | null = null;
+
+/**
+ * @internal For the fresh-closure diagnosis (src/explore/churn.ts): while set, every generator
+ * function that an async fn or async block starts is passed to `f`. Null turns it off.
+ */
+export function watchGeneratorFunctions(f: ((body: Function) => void) | null): void {
+  watcher = f;
+}
+
 // Calling a generator function runs nothing until next(), so creating it eagerly is already lazy;
 // the helper exists to keep the args typed.
 function lazy<A extends unknown[], T>(body: (...args: A) => AsyncGen<T>, args: A): AsyncGen<T> {
+  if (watcher !== null) watcher(body);
   const g = body(...args);
   if (typeof g !== "object" || g === null || typeof (g as { next?: unknown }).next !== "function") {
     throw new TypeError(`asyncFn expects a generator function (function* () { ... }), but '${body.name || "anonymous"}' returned ${String(g)}`);
