@@ -6,9 +6,9 @@
  * each new generator function its own hidden class on its first call, kept in the old generation
  * and pointing back at the function, whose closure holds the run's state: every run's objects
  * then survive the young-generation collections that should have freed them, and are copied into
- * the old generation. Measured (`npm run bench:workers`): fixtures/mpsc.ts, written that way,
- * takes ~3× the time of bench/mpsc-hoisted.ts, the same scenario with its bodies made once at
- * module level with asyncFn — the same runs, the same steps — and gains little from --workers.
+ * the old generation. Measured (`npm run bench:workers`): bench/mpsc-closures.ts, fixtures/mpsc.ts
+ * written that way, takes ~3× the time of fixtures/mpsc.ts, whose bodies are made once at module
+ * level with asyncFn — the same runs, the same steps — and gains little from --workers.
  *
  * Detection: run the scenario twice on the same schedule (the default chooser, seed 0) while
  * async-fn.ts reports every generator function it starts; a function in the second run that is
@@ -67,7 +67,7 @@ export function freshClosuresNote(scenario: string, f: FreshClosures): string {
   const what = f.perRun === 1 ? "1 generator function" : `${f.perRun} generator functions`;
   return (
     `note: ${scenario} makes ${what} afresh on every run (asyncBlock(function* … ) inside setup, or a helper that makes one per call).\n` +
-    `  V8 then keeps each run's objects alive into the old generation: wakesim's own mpsc fixture, written this way, runs 3× slower\n` +
+    `  V8 then keeps each run's objects alive into the old generation: wakesim's mpsc scenario, written this way, runs 3× slower\n` +
     `  than with module-level asyncFn bodies, and gains little from --workers. Make task bodies once, at module level —\n` +
     `  const producer = asyncFn(function* (ch, n) { … }) — and pass state as arguments (README: "Fast scenarios").`
   );
