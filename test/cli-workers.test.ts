@@ -2,9 +2,11 @@
  * End-to-end tests of `fuzz --workers N` and the watchdog: the real CLI in a child process, as
  * in test/cli.test.ts. Independent processes run in parallel.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = ["--import", "tsx", "--conditions=wakesim-source", "src/cli/main.ts"];
@@ -15,11 +17,17 @@ interface Ran {
   readonly stderr: string;
 }
 
-function cli(args: readonly string[]): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true" };
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true", ...extra };
   delete env.FORCE_COLOR;
+  delete env.WAKESIM_REEXEC;
+  return env;
+}
+
+/** Runs `wakesim <args>` from source, or with `main` the given entry point (the built CLI). */
+function cli(args: readonly string[], main: readonly string[] = MAIN): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...MAIN, ...args], { cwd: root, env, maxBuffer: 64 << 20, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...main, ...args], { cwd: root, env: childEnv(), maxBuffer: 64 << 20, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : null, stdout, stderr });
     });
   });
@@ -44,7 +52,7 @@ describe("wakesim fuzz --workers", () => {
     const again = await cli(replayArgs(a.failure.replay));
     expect(again.code).toBe(1);
     expect(again.stdout.split("\n")[0]).toBe(a.failure.message);
-  });
+  }, 30_000);
 
   it("runs a correct scenario to its full run count with 2 workers and exits 0 (the same counts as in-process)", async () => {
     const [pooled, inProcess] = await Promise.all([
@@ -58,7 +66,7 @@ describe("wakesim fuzz --workers", () => {
     expect(a.runs).toBe(2500);
     expect(a.blocks.map((x: { runs: number }) => x.runs)).toEqual([1000, 1000, 500]);
     expect([a.runs, a.steps, a.distinctSchedules]).toEqual([b.runs, b.steps, b.distinctSchedules]);
-  });
+  }, 30_000);
 
   it("stops a poll that never returns with the watchdog, reports its token, goes on, and replay --watchdog reports it too", async () => {
     const start = Date.now();
@@ -92,5 +100,175 @@ describe("wakesim fuzz --workers", () => {
     });
     const replay = await cli(["replay", "fixtures/example.ts", "ws1.AAAA", "--watchdog", "soon"]);
     expect(replay.code).toBe(2);
-  });
+  }, 30_000);
+});
+
+/*
+ * `fuzz --workers 2` starts the command again in a child node (src/cli/reexec.ts). These tests
+ * find that child through /proc: every process started here carries a fresh WAKESIM_TEST_RUN tag
+ * in its environment (the re-exec'd child inherits it), so concurrent wakesim runs on the same
+ * machine are never mistaken for ours. Where there is no /proc (not Linux), they are skipped.
+ */
+const hasProc = existsSync("/proc/self/environ");
+
+interface Tagged {
+  readonly pid: number;
+  /** True for the process main.ts started again with --single-threaded-gc. */
+  readonly reexec: boolean;
+}
+
+/** The live processes whose environment holds WAKESIM_TEST_RUN=<tag>. */
+function tagged(tag: string): Tagged[] {
+  const found: Tagged[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let env: string[];
+    let state: string;
+    try {
+      env = readFileSync(`/proc/${name}/environ`, "utf8").split("\0");
+      state = readFileSync(`/proc/${name}/stat`, "utf8").replace(/^.*\) /s, "")[0]!;
+    } catch {
+      continue; // gone meanwhile, or not ours
+    }
+    if (state === "Z" || !env.includes(`WAKESIM_TEST_RUN=${tag}`)) continue; // a zombie has ended
+    found.push({ pid: Number(name), reexec: env.includes("WAKESIM_REEXEC=1") });
+  }
+  return found;
+}
+
+async function until<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Running {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly tag: string;
+  readonly out: { stdout: string; stderr: string };
+  /** The parent's exit code (its exit, not the end of the output). */
+  readonly exited: Promise<number | null>;
+  /** All output is closed: every process holding the pipes (the re-exec'd child too) is gone. */
+  readonly closed: Promise<void>;
+}
+
+const started: Running[] = [];
+
+/** Starts `wakesim <args>` from source, tagged; afterEach kills whatever of it is left. */
+function start(args: readonly string[]): Running {
+  const tag = randomUUID();
+  const child = spawn(process.execPath, [...MAIN, ...args], { cwd: root, env: childEnv({ WAKESIM_TEST_RUN: tag }) });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.on("data", (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const r = { child, tag, out, exited, closed };
+  started.push(r);
+  return r;
+}
+
+afterEach(() => {
+  // A failed test must not leave a 60-second fuzz behind.
+  for (const r of started.splice(0)) {
+    r.child.kill("SIGKILL");
+    if (hasProc) for (const p of tagged(r.tag)) process.kill(p.pid, "SIGKILL");
+  }
+});
+
+/** A plain periodic progress line (stderr, under CI: one every 10 s of exploring). */
+const PROGRESS = /^wakesim: mpsc-correct: ([\d,]+) runs, [\d,]+ runs\/s, ([\d,]+) distinct schedules, /m;
+const num = (s: string): number => Number(s.replaceAll(",", ""));
+
+describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threaded GC: signals and the parent's death", () => {
+  it("progress counts the distinct schedules of finished blocks; Ctrl-C stops the pool, prints what was explored, exits 130 and leaves no process", async () => {
+    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    const t0 = Date.now();
+    const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
+    const line = await until("a periodic progress line", 25_000, () => PROGRESS.exec(r.out.stderr) ?? undefined);
+    const [progressRuns, progressDistinct] = [num(line[1]!), num(line[2]!)];
+    expect(progressRuns).toBeGreaterThanOrEqual(1000); // a whole block finished
+    expect(progressDistinct).toBeGreaterThan(0);
+    expect(progressDistinct).toBeLessThanOrEqual(progressRuns);
+
+    const signalled = Date.now();
+    r.child.kill("SIGINT"); // the parent, as a terminal's Ctrl-C would; it forwards to the child
+    expect(await r.exited).toBe(130);
+    await r.closed;
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(Date.now() - t0).toBeLessThan(40_000); // well before the 60 s budget
+    expect(r.out.stderr).toContain("interrupted: stopping after the current slice of runs");
+    const head = /^mpsc-correct: interrupted — no failure in ([\d,]+) runs \(portfolio, seed 0\), ([\d,]+) distinct schedules/m.exec(r.out.stdout);
+    expect(head, r.out.stdout).not.toBeNull();
+    // The result counts every block that finished before Ctrl-C: at least what progress showed.
+    expect(num(head![1]!)).toBeGreaterThanOrEqual(progressRuns);
+    expect(num(head![2]!)).toBeGreaterThanOrEqual(progressDistinct);
+    expect(r.out.stdout).toContain("interrupted by Ctrl-C: 1 of 1 scenario explored; 0 failed");
+    expect(tagged(r.tag).map((p) => p.pid)).not.toContain(reexec.pid);
+    expect(tagged(r.tag)).toEqual([]);
+  }, 45_000);
+
+  it("when the parent is killed (SIGKILL) while exploring, the child stops on its own as on Ctrl-C", async () => {
+    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
+    // The child prints this once the scenario is loaded, just before the pool starts exploring.
+    await until("the exploring line", 15_000, () => (r.out.stderr.includes("wakesim: exploring mpsc-correct") ? true : undefined));
+    await new Promise((res) => setTimeout(res, 500));
+    r.child.kill("SIGKILL");
+    expect(await r.exited).toBe(null);
+    await until("the re-exec'd child to stop", 5_000, () => (tagged(r.tag).length === 0 ? true : undefined));
+    await r.closed; // its output closed too
+    expect(tagged(r.tag).map((p) => p.pid)).not.toContain(reexec.pid);
+    // It stopped cleanly (the IPC channel closed: stop as on Ctrl-C), not by dying.
+    expect(r.out.stdout).toContain("interrupted by Ctrl-C: 1 of 1 scenario explored; 0 failed");
+  }, 30_000);
+
+  it("when the parent dies while the child is still starting up, the child stops too, without an internal error", async () => {
+    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    // Killed as soon as the child exists: long before it has loaded wakesim and watches the channel.
+    const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
+    r.child.kill("SIGKILL");
+    await until("the re-exec'd child to stop", 8_000, () => (tagged(r.tag).length === 0 ? true : undefined));
+    await r.closed;
+    expect(tagged(r.tag).map((p) => p.pid)).not.toContain(reexec.pid);
+    expect(r.out.stderr).not.toContain("internal error");
+    expect(r.out.stdout).not.toContain("mpsc-correct:"); // it never explored
+  }, 30_000);
+
+  it("SIGTERM to the parent ends the command with 143, as without the second process (not 1, which means a violation)", async () => {
+    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    await until("the exploring line", 15_000, () => (r.out.stderr.includes("wakesim: exploring mpsc-correct") ? true : undefined));
+    r.child.kill("SIGTERM");
+    expect(await r.exited).toBe(143);
+    await r.closed;
+    expect(tagged(r.tag)).toEqual([]);
+  }, 30_000);
+});
+
+describe("the built CLI (dist/cli/main.js, what `npx wakesim` runs) with --workers 2", () => {
+  const DIST = ["dist/cli/main.js"];
+
+  it("finds the example's bug and prints a replay line that the built CLI reproduces; a correct scenario runs its full count", async () => {
+    expect(existsSync(`${root}dist/cli/main.js`), "dist/ is missing: npm run prepare builds it (npm test does)").toBe(true);
+    const [found, clean] = await Promise.all([
+      cli(["fuzz", "fixtures/example.ts", "--workers", "2"], DIST),
+      cli(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--runs", "3000", "--json"], DIST),
+    ]);
+    expect(found.code).toBe(1);
+    const headline = "example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)";
+    expect(found.stdout.split("\n")[0]).toBe(headline);
+    const command = /^ {2}command: +(.+)$/m.exec(found.stdout)?.[1];
+    expect(command).toMatch(/^npx wakesim replay fixtures\/example\.ts ws1\.[\w-]+$/);
+    const again = await cli(command!.replace(/^npx wakesim /, "").split(" "), DIST);
+    expect(again.code).toBe(1);
+    expect(again.stdout.split("\n")[0]).toBe(headline);
+
+    expect(clean.code, clean.stderr).toBe(0);
+    const doc = JSON.parse(clean.stdout);
+    expect(doc).toMatchObject({ ok: true, exitCode: 0, results: [{ scenario: "mpsc-correct", ok: true, runs: 3000, failure: null }] });
+  }, 30_000);
 });

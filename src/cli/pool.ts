@@ -11,7 +11,8 @@
  * workers, and the failure reported is the first by block order (later blocks that were already
  * running are discarded), so the failure, its run number, its token, the run/step counts and the
  * distinct-schedule count equal those of the in-process path. With --time, how many blocks fit
- * depends on the machine, as it does without workers. Progress is reported per block.
+ * depends on the machine, as it does without workers. Progress is reported per block: runs and
+ * distinct schedules of the blocks finished so far.
  *
  * Watchdog: each worker mirrors the current run's chooser answers, fault kinds and generator
  * into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a heartbeat.
@@ -25,7 +26,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Piscina } from "piscina";
 import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
-import type { Failure } from "../explore/explore.js";
+import { MAX_TRACKED_SCHEDULES, type Failure } from "../explore/explore.js";
 import type { Strategy } from "../explore/strategy.js";
 import { resolveOptions } from "../sim/config.js";
 import { replay, type Scenario } from "../sim/scenario.js";
@@ -186,13 +187,17 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   let stopAt = Infinity;
   let dispatching = true;
   let interrupted = false;
+  // For progress only: the schedules of every block finished so far, in whatever order they
+  // finish, capped as explore() caps its set. The result counts its own, in block order up to
+  // the first failure, so that it equals the in-process figure.
+  const liveSchedules = new Set<number>();
 
   const sample = (): ProgressSample => {
     const now = performance.now();
     return {
       scenario: scenario.name,
       runs: finishedRuns,
-      distinctSchedules: 0,
+      distinctSchedules: liveSchedules.size,
       elapsedMs: now - start,
       runsLeft: s.maxRuns === null ? null : s.maxRuns - finishedRuns,
       timeLeftMs: s.deadline === null ? null : Math.max(0, s.deadline - now),
@@ -230,6 +235,10 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
           done[order] = o;
           if (o.kind === "ok") {
             finishedRuns += o.result.runs;
+            for (const h of o.result.hashes) {
+              if (liveSchedules.size >= MAX_TRACKED_SCHEDULES) break;
+              liveSchedules.add(h);
+            }
             if (o.result.failure !== null) {
               stopAt = Math.min(stopAt, order);
               dispatching = false;

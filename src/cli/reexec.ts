@@ -13,9 +13,12 @@
  * The child runs in its own process group so that a Ctrl-C at the terminal reaches it once,
  * through this parent (which forwards SIGINT, SIGTERM and SIGHUP), not twice (a second Ctrl-C
  * means "quit at once"). It is tied to the parent by an IPC channel: if the parent dies, the child
- * stops as on Ctrl-C. Its exit code is this command's exit code.
+ * stops as on Ctrl-C. Its exit code is this command's exit code; when a signal ended it, the code a
+ * shell gives a process ended by that signal (128 + its number: SIGTERM 143), as when there is
+ * no second process — never 1, which means "a violation".
  */
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 
 const FLAG = "--single-threaded-gc";
 /** Set in the child: never start a third process. */
@@ -66,19 +69,26 @@ export function rerunWithSingleThreadedGc(): Promise<number> {
     });
     child.once("exit", (code, signal) => {
       for (const [s, h] of handlers) process.off(s, h);
-      resolve(code ?? (signal === "SIGINT" ? 130 : 1));
+      resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
     });
   });
 }
 
 /**
  * In the child: stop as on Ctrl-C when the parent goes away (its IPC channel closes), and keep
- * the channel from holding the event loop open.
+ * the channel from holding the event loop open. Before fuzz installs its Ctrl-C handler, that
+ * SIGINT ends the process, as a Ctrl-C would.
  */
 export function watchParent(): void {
+  // process.channel is undefined in a process started without an IPC channel, and null once the
+  // channel has closed.
   if (process.env[MARK] !== "1" || process.channel === undefined) return;
-  process.channel.unref();
-  process.once("disconnect", () => {
+  const stop = (): void => {
     process.kill(process.pid, "SIGINT");
-  });
+  };
+  // The parent may have died while this process was starting up (loading wakesim takes a while):
+  // "disconnect" was emitted before anyone listened, and will not be again.
+  if (process.channel === null || !process.connected) return stop();
+  process.channel.unref();
+  process.once("disconnect", stop);
 }
