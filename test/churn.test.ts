@@ -79,12 +79,23 @@ describe("the CLI's note", () => {
     });
 
   it("is in --json for a scenario with closures in setup, and absent for the same scenario written with module-level bodies", async () => {
-    const [slow, fast] = await Promise.all([run(["fuzz", "bench/mpsc-closures.ts", "--runs", "1000", "--json"]), run(["fuzz", "fixtures/mpsc.ts", "--runs", "1000", "--json"])]);
-    const slowDoc = JSON.parse(slow.stdout) as { results: { notes?: string[]; steps: number }[] };
-    const fastDoc = JSON.parse(fast.stdout) as { results: { notes?: string[]; steps: number }[] };
+    const [slow, fast, pooled, pooledHuman] = await Promise.all([
+      run(["fuzz", "bench/mpsc-closures.ts", "--runs", "1000", "--json"]),
+      run(["fuzz", "fixtures/mpsc.ts", "--runs", "1000", "--json"]),
+      // With workers the diagnosis runs in a worker, under the watchdog, and still reaches the document.
+      run(["fuzz", "bench/mpsc-closures.ts", "--runs", "2000", "--workers", "2", "--json"]),
+      run(["fuzz", "bench/mpsc-closures.ts", "--runs", "2000", "--workers", "2"]),
+    ]);
+    type Doc = { results: { notes?: string[]; steps: number }[] };
+    const [slowDoc, fastDoc, pooledDoc] = [slow, fast, pooled].map((r) => JSON.parse(r.stdout) as Doc) as [Doc, Doc, Doc];
     expect(slowDoc.results[0]!.notes).toHaveLength(1);
     expect(slowDoc.results[0]!.notes![0]).toMatch(/^note: mpsc-correct makes 6 generator functions afresh on every run/);
     expect(fastDoc.results[0]!.notes).toBeUndefined();
     expect(fastDoc.results[0]!.steps).toBe(slowDoc.results[0]!.steps); // the same runs
+    expect(pooledDoc.results[0]!.notes).toEqual(slowDoc.results[0]!.notes);
+    // Without --json the note goes to stderr: with --workers even for a short exploration.
+    expect(pooledHuman.stderr).toContain("note: mpsc-correct makes 6 generator functions afresh on every run");
+    expect(pooledHuman.stdout).toContain("mpsc-correct: ok — 2,000 runs");
+    expect(slow.stderr).not.toContain("note:"); // --json: the note is in the document only
   }, 60_000);
 });

@@ -18,6 +18,7 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { pctMissBound } from "../chooser/pct.js";
+import type { FreshClosures } from "../explore/churn.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { RunPlan, Strategy } from "../explore/strategy.js";
@@ -98,6 +99,8 @@ export interface EngineResult {
   /** Runs stopped by the watchdog (only with a worker pool, src/cli/pool.ts). */
   readonly hangs: readonly Hang[];
   readonly residualMissBound: ResidualMissBound | null;
+  /** With a worker pool: the fresh-closure diagnosis, made in a worker (under the watchdog). */
+  readonly fresh?: FreshClosures | null;
 }
 
 /** A run whose poll never returned, stopped by the watchdog. */

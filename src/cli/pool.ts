@@ -47,7 +47,7 @@ export const DEFAULT_WATCHDOG_MS = 10_000;
  */
 const QUEUED_PER_WORKER = 2;
 
-const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
+const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url);
 
 /** What the mirror held when the watchdog fired. */
 export interface HangSnapshot {
@@ -305,7 +305,13 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     failure: found,
     hangs,
     residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
+    fresh: firstOk(done)?.fresh ?? null,
   };
+}
+
+function firstOk(done: readonly (BlockOutcome | undefined)[]): BlockResult | undefined {
+  for (const o of done) if (o?.kind === "ok") return o.result;
+  return undefined;
 }
 
 /** The Failure the in-process path would have: the worker's tokens, the traced replay from here. */

@@ -68,12 +68,17 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     const { file, scenario } = items[i]!;
     const now = performance.now();
     const deadline = end === null ? null : now + Math.max(0, end - now) / (items.length - i);
+    const pooled = s.pool !== undefined && s.pool !== null;
     let r: EngineResult;
-    let fresh: FreshClosures | null;
-    try {
-      fresh = freshGeneratorFunctions(scenario, s.sim); // two runs: a few milliseconds
-    } catch {
-      fresh = null; // a scenario whose setup throws fails in its exploration, with a report
+    let fresh: FreshClosures | null = null;
+    // Two runs, a few milliseconds. With a pool, a worker makes them, under the watchdog: a poll
+    // that never returns must not hang this thread.
+    if (!pooled) {
+      try {
+        fresh = freshGeneratorFunctions(scenario, s.sim);
+      } catch {
+        // a scenario whose setup throws fails in its exploration, with a report
+      }
     }
     s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
     try {
@@ -90,7 +95,8 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
         stopRequested: () => s.interrupt.requested,
         onProgress: (p) => s.progress.update(p),
       };
-      r = s.pool === undefined || s.pool === null ? await exploreScenario(scenario, settings) : await exploreScenarioPooled(scenario, settings, s.pool);
+      r = pooled ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
+      if (pooled) fresh = r.fresh ?? null;
     } catch (e) {
       s.progress.clear();
       // A throw out of a run is the scenario's own doing (its setup threw, or its options are bad).
@@ -103,7 +109,7 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     results.push(result);
     s.print?.(humanResult(r, corpus, s));
     // Speed advice matters once exploring takes a while, or when workers were asked for.
-    if (s.print !== null && notes.length > 0 && (r.elapsedMs >= NOTE_AFTER_MS || (s.pool !== undefined && s.pool !== null && s.pool.workers > 1))) {
+    if (s.print !== null && notes.length > 0 && (r.elapsedMs >= NOTE_AFTER_MS || (pooled && s.pool!.workers > 1))) {
       s.note(notes.join("\n"));
     }
     if (r.interrupted) return { results, interrupted: true, skipped: items.slice(i + 1) };

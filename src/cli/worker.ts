@@ -17,6 +17,8 @@ import { isWorkerThread, workerData } from "piscina";
 import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
 import { FAULT_KINDS } from "../chooser/chooser.js";
 import { ReplayChooser } from "../chooser/replay.js";
+import { SeededChooser } from "../chooser/seeded.js";
+import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
 import { explore } from "../explore/explore.js";
 import { shrink } from "../explore/shrink.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
@@ -89,6 +91,8 @@ export interface BlockResult {
   readonly hashes: readonly number[];
   readonly stats: Record<string, number | string | boolean>;
   readonly failure: BlockFailure | null;
+  /** The fresh-closure diagnosis of the scenario (src/explore/churn.ts). */
+  readonly fresh: FreshClosures | null;
 }
 
 /** What the pool gives every worker when it starts. */
@@ -194,10 +198,26 @@ export function wallClock(): number {
   return performance.timeOrigin + performance.now();
 }
 
+const fresh = new Map<string, FreshClosures | null>();
+/** The fresh-closure diagnosis, once per file per worker, its two runs mirrored for the watchdog. */
+function freshOf(file: string, scenario: Scenario, base: SimOptions, mirror: Mirror): FreshClosures | null {
+  let f = fresh.get(file);
+  if (f === undefined) {
+    const faults = resolveOptions(base).faults;
+    f = freshGeneratorFunctions(scenario, base, () => {
+      const c = new SeededChooser(0);
+      mirror.begin(c.name, faults);
+      return mirror.wrap(c);
+    });
+    fresh.set(file, f);
+  }
+  return f;
+}
+
 async function runBlock(t: BlockTask): Promise<BlockResult> {
   const scenario = await scenarioOf(t.file);
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
-  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null };
+  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(t.file) ?? null };
   const base: SimOptions = { ...scenario.options, ...t.sim };
   const mirror = new Mirror(t.mirror);
   const strategy = new Mirrored(makeStrategy(t.strategy, t.seed, base, 3), mirror, base);
@@ -210,7 +230,7 @@ async function runBlock(t: BlockTask): Promise<BlockResult> {
     shrink: false,
     ...(timeLimitMs === null ? {} : { timeLimitMs }),
   });
-  const result = { runs: r.runs, steps: r.steps, strategy: r.strategy, exhausted: r.exhausted, hashes: [...strategy.seen], stats: strategy.stats() };
+  const result = { runs: r.runs, steps: r.steps, strategy: r.strategy, exhausted: r.exhausted, hashes: [...strategy.seen], stats: strategy.stats(), fresh: freshOf(t.file, scenario, base, mirror) };
   if (r.failure === null) return { ...result, failure: null };
   // Shrink here, not in explore(), so that every rerun is mirrored too (a shrunk schedule may hang).
   const found = r.failure.outcome;

@@ -10,11 +10,13 @@
  * written that way, takes ~3× the time of fixtures/mpsc.ts, whose bodies are made once at module
  * level with asyncFn — the same runs, the same steps — and gains little from --workers.
  *
- * Detection: run the scenario twice on the same schedule (the default chooser, seed 0) while
+ * Detection: run the scenario twice on the same schedule (a seeded chooser, seed 0) while
  * async-fn.ts reports every generator function it starts; a function in the second run that is
  * a different object from the first run's function at the same position, with the same source
  * text, was made afresh. Costs two runs.
  */
+import type { Chooser } from "../chooser/chooser.js";
+import { SeededChooser } from "../chooser/seeded.js";
 import { watchGeneratorFunctions } from "../future/async-fn.js";
 import type { SimOptions } from "../sim/config.js";
 import { runScenario, type Scenario } from "../sim/scenario.js";
@@ -28,17 +30,21 @@ export interface FreshClosures {
   readonly names: readonly string[];
 }
 
-/** Null when every generator function a run starts was made once (or none is started). */
-export function freshGeneratorFunctions(scenario: Scenario, options: SimOptions = {}): FreshClosures | null {
+/**
+ * Null when every generator function a run starts was made once (or none is started).
+ * `chooser` makes each of the two runs' chooser (default: the seeded chooser, seed 0); both must
+ * make the same choices. The fuzz workers pass one mirrored for the watchdog (src/cli/worker.ts):
+ * a scenario whose poll never returns hangs here as it would in its exploration.
+ */
+export function freshGeneratorFunctions(scenario: Scenario, options: SimOptions = {}, chooser: () => Chooser = () => new SeededChooser(0)): FreshClosures | null {
   const runs: Function[][] = [[], []];
-  const sim: SimOptions = { ...options, seed: 0, stopOnViolation: true };
-  delete (sim as { chooser?: unknown }).chooser;
+  const sim: SimOptions = { ...options, stopOnViolation: true };
   for (const seen of runs) {
     watchGeneratorFunctions((body) => {
       if (seen.length < 10_000) seen.push(body);
     });
     try {
-      runScenario(scenario, sim);
+      runScenario(scenario, { ...sim, chooser: chooser() });
     } catch {
       // A run that throws out of the harness is reported by the exploration itself, not here.
     } finally {
