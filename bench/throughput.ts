@@ -109,7 +109,7 @@ async function fastCheckThreeByTen(runs: number): Promise<number> {
 }
 
 /** bench/workers.ts in a child process (it times the built CLI end to end); its JSON figures. */
-function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number }[]; closureSlowdown: number }> {
+function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number; speedupVsOneWorker: number }[]; closureSlowdown: number }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", "bench/workers.ts"], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err !== null) return reject(new Error(`bench/workers.ts failed: ${err.message}\n${stderr}`));
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     runs_speedup_vs_fastcheck: Number((median(runRates) / median(fcRates)).toFixed(1)),
     workers2_speedup: moduleLevel.speedup,
     workers2_speedup_exploring: moduleLevel.speedupExploring,
+    workers2_speedup_vs_one_pooled_worker: moduleLevel.speedupVsOneWorker,
     workers2_speedup_closures: closures.speedup,
     closure_style_slowdown: workers.closureSlowdown,
     workload: { tasks: TASKS, wakes_per_task: WAKES, rounds: ROUNDS },
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
   row("fast-check fc.scheduler(), same shape with promises", result.fastcheck_runs_per_sec, "runs/s");
   row(`fuzz --workers 2 vs in-process, ${moduleLevel.file}`, result.workers2_speedup, "×");
   row("  the exploration alone (start-up subtracted)", result.workers2_speedup_exploring, "×");
+  row("  vs a pool of one worker (--watchdog alone)", result.workers2_speedup_vs_one_pooled_worker, "×");
   row(`  ${closures.file} (closures in setup)`, result.workers2_speedup_closures, "×");
   row("module-level bodies vs closures in setup", result.closure_style_slowdown, "× runs/s");
   console.log(JSON.stringify(result));

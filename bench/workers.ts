@@ -6,12 +6,14 @@
  *  - fixtures/mpsc.ts — task bodies made once, at module level (asyncFn);
  *  - bench/mpsc-closures.ts — the same scenario written with `asyncBlock(function* () { … })`
  *    inside setup, which makes new generator functions every run (README: "Fast scenarios").
- * For each, in alternating rounds: `fuzz FILE --runs N` and `fuzz FILE --runs N --workers 2`, and
- * the same two with --runs 1000 (start-up: node, loading the scenario, starting the workers).
+ * For each, in alternating rounds: `fuzz FILE --runs N` (in-process), `--watchdog 60s` (a pool of
+ * one worker thread) and `--workers 2`, and in-process and --workers 2 with --runs 1000 (start-up:
+ * node, loading the scenario, starting the workers).
  * Figures are medians of per-round ratios:
  *  - speedup:            time(in-process, N runs) / time(--workers 2, N runs), start-up included;
  *  - speedupExploring:   the same with each command's 1000-run time subtracted — the exploration
- *                        itself, which is what a longer budget (--time 10m) approaches.
+ *                        itself, which is what a longer budget (--time 10m) approaches;
+ *  - speedupVsOneWorker: time(a pool of 1 worker) / time(--workers 2), both start-up included.
  * `npm run bench` runs this file in a child process and reports its figures as workers2_speedup
  * (fixtures/mpsc.ts, start-up included), workers2_speedup_exploring and workers2_speedup_closures.
  * The last line printed is the JSON.
@@ -38,8 +40,10 @@ interface Timed {
   readonly distinct: number;
 }
 
+/** workers 0: in-process (no pool); 1: a pool of one worker (--watchdog alone); N: --workers N. */
 function fuzz(file: string, runs: number, workers: number): Promise<Timed> {
-  const args = [MAIN, "fuzz", file, "--runs", String(runs), "--json", ...(workers > 1 ? ["--workers", String(workers)] : [])];
+  const pool = workers === 0 ? [] : workers === 1 ? ["--watchdog", "60s"] : ["--workers", String(workers)];
+  const args = [MAIN, "fuzz", file, "--runs", String(runs), "--json", ...pool];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: root, maxBuffer: 64 << 20, env: { ...process.env, CI: "1" } }, (err, stdout, stderr) => {
@@ -60,11 +64,13 @@ export interface StyleFigures {
   readonly file: string;
   readonly runs: number;
   readonly inProcessMs: number;
+  readonly workers1Ms: number;
   readonly workers2Ms: number;
   readonly startupInProcessMs: number;
   readonly startupWorkers2Ms: number;
   readonly speedup: number;
   readonly speedupExploring: number;
+  readonly speedupVsOneWorker: number;
   readonly steps: number;
   readonly runsPerSecInProcess: number;
 }
@@ -72,22 +78,24 @@ export interface StyleFigures {
 async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; closureSlowdown: number }> {
   if (!existsSync(`${root}/${MAIN}`)) throw new Error("bench:workers runs the built CLI: run `npm run prepare` first");
   // The two styles make the same runs: the same steps and distinct schedules for the same budget.
-  const same = await Promise.all(SCENARIOS.map((sc) => fuzz(sc.file, 5000, 1)));
+  const same = await Promise.all(SCENARIOS.map((sc) => fuzz(sc.file, 5000, 0)));
   if (new Set(same.map((t) => `${t.steps}/${t.distinct}`)).size !== 1) throw new Error(`bench: ${SCENARIOS.map((s) => s.file).join(" and ")} should make the same runs`);
-  const samples = SCENARIOS.map(() => ({ in: [] as number[], w2: [] as number[], in0: [] as number[], w20: [] as number[], steps: new Set<string>() }));
+  const samples = SCENARIOS.map(() => ({ in: [] as number[], w1: [] as number[], w2: [] as number[], in0: [] as number[], w20: [] as number[], steps: new Set<string>() }));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, sc] of SCENARIOS.entries()) {
       const s = samples[i]!;
-      const a = await fuzz(sc.file, sc.runs, 1);
+      const a = await fuzz(sc.file, sc.runs, 0);
+      const p = await fuzz(sc.file, sc.runs, 1);
       const b = await fuzz(sc.file, sc.runs, 2);
-      const a0 = await fuzz(sc.file, STARTUP_RUNS, 1);
+      const a0 = await fuzz(sc.file, STARTUP_RUNS, 0);
       const b0 = await fuzz(sc.file, STARTUP_RUNS, 2);
       s.in.push(a.ms);
+      s.w1.push(p.ms);
       s.w2.push(b.ms);
       s.in0.push(a0.ms);
       s.w20.push(b0.ms);
-      for (const t of [a, b]) s.steps.add(`${t.steps}/${t.distinct}`);
-      process.stderr.write(`round ${r + 1}/${ROUNDS} ${sc.file}: in-process ${Math.round(a.ms)} ms, --workers 2 ${Math.round(b.ms)} ms (1000 runs: ${Math.round(a0.ms)} / ${Math.round(b0.ms)} ms)\n`);
+      for (const t of [a, p, b]) s.steps.add(`${t.steps}/${t.distinct}`);
+      process.stderr.write(`round ${r + 1}/${ROUNDS} ${sc.file}: in-process ${Math.round(a.ms)} ms, 1 pooled worker ${Math.round(p.ms)} ms, --workers 2 ${Math.round(b.ms)} ms (1000 runs: ${Math.round(a0.ms)} / ${Math.round(b0.ms)} ms)\n`);
     }
   }
   const styles = SCENARIOS.map((sc, i): StyleFigures => {
@@ -98,11 +106,13 @@ async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; clos
       file: sc.file,
       runs: sc.runs,
       inProcessMs: Math.round(median(s.in)),
+      workers1Ms: Math.round(median(s.w1)),
       workers2Ms: Math.round(median(s.w2)),
       startupInProcessMs: Math.round(median(s.in0)),
       startupWorkers2Ms: Math.round(median(s.w20)),
       speedup: round2(median(s.in.map((x, k) => x / s.w2[k]!))),
       speedupExploring: round2(median(exploring)),
+      speedupVsOneWorker: round2(median(s.w1.map((x, k) => x / s.w2[k]!))),
       steps: Number([...s.steps][0]!.split("/")[0]),
       runsPerSecInProcess: Math.round(sc.runs / ((median(s.in) - median(s.in0)) / 1000)),
     };
@@ -116,6 +126,7 @@ console.log(`fuzz --workers 2 vs in-process (the built CLI, end to end, median o
 for (const s of m.styles) {
   console.log(`  ${s.file}, ${s.runs.toLocaleString("en-US")} runs: in-process ${s.inProcessMs} ms, --workers 2 ${s.workers2Ms} ms → ${s.speedup}×`);
   console.log(`    start-up (1000 runs): ${s.startupInProcessMs} ms / ${s.startupWorkers2Ms} ms; the exploration alone: ${s.speedupExploring}×`);
+  console.log(`    a pool of one worker (--watchdog alone) ${s.workers1Ms} ms: 2 workers vs 1 pooled worker ${s.speedupVsOneWorker}×`);
 }
 console.log(`  module-level bodies vs asyncBlock closures in setup, in-process: ${m.closureSlowdown}× the runs per second`);
 console.log(JSON.stringify(m));

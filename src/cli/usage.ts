@@ -32,7 +32,9 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}
   --workers N     explore in N worker threads (default 1: in this process), one seed block of
                   ${BLOCK_RUNS} runs at a time each; with --runs the same blocks make the same runs and the
-                  failure reported is the first by block order, as without workers
+                  failure reported is the first by block order, as without workers. Starting
+                  the workers costs ~0.7 s, so use them for long budgets (--time, big --runs);
+                  scenarios with asyncBlock(function* …) in setup gain little (README: Fast scenarios)
   --watchdog T    with workers (default 10s there; alone it uses one worker): a run whose poll does
                   not return — no new run, no new scheduling choice for T — is stopped, its worker
                   replaced, and it is reported with its token; the exploration goes on. Such runs

@@ -140,12 +140,15 @@ class Mirror {
     Atomics.store(a, M.count, 0);
     Atomics.add(a, M.seq, 1);
   }
+  // Plain stores, not Atomics.store (a full memory barrier on every choice): the main thread only
+  // needs to see the count change eventually (the heartbeat), and reads the choices after the
+  // worker has stood still for the whole watchdog time, when every store is long visible.
   private record(v: number): number {
     const a = this.i32;
     const c = a[M.count]!;
     if (c < this.cap) {
       a[M.choices + c] = v;
-      Atomics.store(a, M.count, c + 1);
+      a[M.count] = c + 1;
     } else a[M.overflow] = 1;
     return v;
   }
