@@ -7,7 +7,7 @@
  * and pointing back at the function, whose closure holds the run's state: every run's objects
  * then survive the young-generation collections that should have freed them, and are copied into
  * the old generation. Measured (`npm run bench:workers`): bench/mpsc-closures.ts, fixtures/mpsc.ts
- * written that way, takes ~3× the time of fixtures/mpsc.ts, whose bodies are made once at module
+ * written that way, takes nearly 3× the time of fixtures/mpsc.ts, whose bodies are made once at module
  * level with asyncFn — the same runs, the same steps — and gains little from --workers.
  *
  * Detection: run the scenario twice on the same schedule (a seeded chooser, seed 0) while
@@ -36,7 +36,11 @@ export interface FreshClosures {
  * make the same choices. The fuzz workers pass one mirrored for the watchdog (src/cli/worker.ts):
  * a scenario whose poll never returns hangs here as it would in its exploration.
  */
-export function freshGeneratorFunctions(scenario: Scenario, options: SimOptions = {}, chooser: () => Chooser = () => new SeededChooser(0)): FreshClosures | null {
+export function freshGeneratorFunctions(
+  scenario: Scenario,
+  options: SimOptions = {},
+  chooser: () => Chooser = () => new SeededChooser(0),
+): FreshClosures | null {
   const runs: Function[][] = [[], []];
   const sim: SimOptions = { ...options, stopOnViolation: true };
   for (const seen of runs) {
@@ -72,9 +76,11 @@ export function freshGeneratorFunctions(scenario: Scenario, options: SimOptions 
 export function freshClosuresNote(scenario: string, f: FreshClosures): string {
   const what = f.perRun === 1 ? "1 generator function" : `${f.perRun} generator functions`;
   return (
-    `note: ${scenario} makes ${what} afresh on every run (asyncBlock(function* … ) inside setup, or a helper that makes one per call).\n` +
-    `  V8 then keeps each run's objects alive into the old generation: wakesim's mpsc scenario, written this way, runs 3× slower\n` +
-    `  than with module-level asyncFn bodies, and gains little from --workers. Make task bodies once, at module level —\n` +
-    `  const producer = asyncFn(function* (ch, n) { … }) — and pass state as arguments (README: "Fast scenarios").`
+    `note: ${scenario} makes ${what} afresh on every run (asyncBlock(function* …) inside\n` +
+    `  setup, or a helper that makes one per call). V8 then keeps each run's objects alive into the\n` +
+    `  old generation: wakesim's mpsc scenario written this way runs nearly 3× slower than with\n` +
+    `  module-level asyncFn bodies, and gains little from --workers. Make task bodies once, at module\n` +
+    `  level — const producer = asyncFn(function* (ch, n) { … }) — and pass state as arguments\n` +
+    `  (README: "Fast scenarios").`
   );
 }
