@@ -2,10 +2,13 @@
  * `fuzz --workers N` and `--watchdog T`: seed blocks explored in a worker-thread pool (piscina),
  * with a watchdog that stops a worker whose poll never returns.
  *
- * Work unit: one seed block (BLOCK_RUNS runs, see engine.ts), the unit --shard already hands
- * out — large enough that handing it over costs nothing next to exploring it. Blocks are handed
- * out in order (the shard's blocks k0, k1, …), at most N at a time; each worker loads the
- * scenario file itself and explores its block exactly as the in-process engine does.
+ * Work unit: a task of consecutive seed blocks (BLOCK_RUNS runs each, see engine.ts, the unit
+ * --shard hands out). The first task is one block; later ones take as many blocks as fill about
+ * TASK_MS at the speed measured so far, because handing a task over costs a round trip through
+ * the main thread, which with a worker on every core waits for a core (~3 ms: a fifth of a small
+ * scenario's block). Tasks are handed out in block order (the shard's blocks k0, k1, …), two per
+ * worker at a time; each worker loads the scenario file itself and explores each block exactly
+ * as the in-process engine does.
  *
  * What is guaranteed (--runs N, no --time): the same blocks make the same runs as without
  * workers, and the failure reported is the first by block order (later blocks that were already
@@ -18,9 +21,10 @@
  * into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a heartbeat.
  * When a running block's heartbeat stands still for the watchdog time, the worker is terminated
  * (piscina starts a replacement), the token of the run that hung is built from the mirror, and it
- * is reported as a "watchdog" failure; the exploration goes on with the next block. A hung block
- * counts the runs it began; its steps and schedules are lost. The watchdog is armed once the
- * block's first run began (loading the scenario file in a fresh worker is not timed).
+ * is reported as a "watchdog" failure; the exploration goes on. A hung block counts the runs it
+ * began; the blocks before it in its task count their runs (their steps and schedules are lost
+ * with the worker); the blocks after it are handed out again. The watchdog is armed once the
+ * task's first run began (loading the scenario file in a fresh worker is not timed).
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -47,11 +51,22 @@ export const DEFAULT_WATCHDOG_MS = 10_000;
  */
 const QUEUED_PER_WORKER = 2;
 
+/**
+ * How long a task should take. A task is a run of consecutive seed blocks, as many as take about
+ * this long (measured on the tasks done so far; the first task is one block). Handing a task
+ * over costs a round trip through the main thread, which, with a worker on every core, waits
+ * for a core: ~3 ms measured — a fifth of a 15 ms block, nothing next to 250 ms.
+ */
+const TASK_MS = 250;
+const MAX_BLOCKS_PER_TASK = 64;
+
 const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url);
 
 /** What the mirror held when the watchdog fired. */
 export interface HangSnapshot {
-  /** Runs the block had begun (the hung one included). */
+  /** The block of the task that hung (its index in the task's blocks). */
+  readonly block: number;
+  /** Runs that block had begun (the hung one included). */
   readonly runs: number;
   readonly generator: string;
   readonly faults: readonly FaultKind[];
@@ -60,8 +75,21 @@ export interface HangSnapshot {
   readonly overflow: boolean;
 }
 
+/** What became of one task (a run of consecutive blocks) in the pool. */
+export type TaskOutcome =
+  | { readonly kind: "ok"; readonly results: readonly BlockResult[] }
+  | { readonly kind: "hang"; readonly hang: HangSnapshot }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "error"; readonly error: unknown };
+
+/**
+ * What became of one block. "lost": it ran to its end without a failure, in a task whose worker
+ * was then stopped by the watchdog on a later block — its runs count, its steps and schedules
+ * are lost with the worker.
+ */
 export type BlockOutcome =
   | { readonly kind: "ok"; readonly result: BlockResult }
+  | { readonly kind: "lost"; readonly runs: number }
   | { readonly kind: "hang"; readonly hang: HangSnapshot }
   | { readonly kind: "cancelled" }
   | { readonly kind: "error"; readonly error: unknown };
@@ -81,13 +109,15 @@ export class FuzzPool {
     this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData });
   }
 
-  /** Explores one block in a worker, under the watchdog. Never rejects. */
-  async runBlock(task: Omit<BlockTask, "kind" | "mirror">): Promise<BlockOutcome> {
+  /** Explores consecutive blocks in a worker, under the watchdog. Never rejects. */
+  async runBlocks(task: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
     const mirror = this.mirrors.pop() ?? new SharedArrayBuffer(MIRROR_INTS * 4);
     const a = new Int32Array(mirror);
     a[M.seq] = 0;
     a[M.count] = 0;
     a[M.nameLength] = 0;
+    a[M.block] = 0;
+    a[M.blockStart] = 0;
     const ac = new AbortController();
     this.running.add(ac);
     let hung = false;
@@ -109,9 +139,9 @@ export class FuzzPool {
       Math.max(5, Math.min(250, this.watchdogMs / 5)),
     );
     try {
-      const full: BlockTask = { kind: "block", ...task, mirror };
-      const result = (await this.pool.run(full, { signal: ac.signal })) as BlockResult;
-      return { kind: "ok", result };
+      const full: BlockTask = { kind: "blocks", ...task, mirror };
+      const results = (await this.pool.run(full, { signal: ac.signal })) as BlockResult[];
+      return { kind: "ok", results };
     } catch (error) {
       if (hung) return { kind: "hang", hang: snapshot(a) };
       if (ac.signal.aborted) return { kind: "cancelled" };
@@ -156,7 +186,8 @@ function snapshot(a: Int32Array): HangSnapshot {
   for (let i = 0; i < nameLength; i++) generator += String.fromCharCode(a[M.name + i]!);
   const bits = a[M.faults]!;
   return {
-    runs: Atomics.load(a, M.seq),
+    block: a[M.block]!,
+    runs: Atomics.load(a, M.seq) - a[M.blockStart]!,
     generator,
     faults: FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
     choices: Array.from(a.subarray(M.choices, M.choices + n)),
@@ -186,6 +217,10 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   let finishedRuns = 0;
   let stopAt = Infinity;
   let dispatching = true;
+  /** Wall time per block of the tasks done so far (null before the first): sizes the next tasks. */
+  let msPerBlock: number | null = null;
+  /** Blocks (orders in `planned`) to explore again: those after a hang in the same task. */
+  const retry: number[] = [];
   let interrupted = false;
   // For progress only: the schedules of every block finished so far, in whatever order they
   // finish, capped as explore() caps its set. The result counts its own, in block order up to
@@ -211,43 +246,62 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       pool.cancelAll();
     }
     while (dispatching && inflight.size < pool.workers * QUEUED_PER_WORKER) {
-      const left = s.maxRuns === null ? Infinity : s.maxRuns - assigned;
+      // Plan the task: consecutive blocks of the shard, as many as take about TASK_MS.
+      const want = msPerBlock === null ? 1 : Math.max(1, Math.min(MAX_BLOCKS_PER_TASK, Math.round(TASK_MS / msPerBlock)));
+      // Blocks are named by their order in `planned`; blocks a hang cut short go first.
+      const orders: number[] = retry.splice(0, want);
       const now = performance.now();
-      if (left <= 0 || (s.deadline !== null && now >= s.deadline)) {
-        dispatching = false;
+      while (orders.length < want && !(s.deadline !== null && now >= s.deadline)) {
+        const left = s.maxRuns === null ? Infinity : s.maxRuns - assigned;
+        if (left <= 0) break;
+        const index = blockIds.next().value as number;
+        orders.push(planned.length);
+        planned.push({ index, seed: blockSeed(s.seed, index), runs: Math.min(BLOCK_RUNS, left) });
+        assigned += Math.min(BLOCK_RUNS, left);
+      }
+      if (orders.length === 0) {
+        // The budget is all handed out (a hang may still send blocks back), or the time is up.
+        if (s.deadline !== null && now >= s.deadline) dispatching = false;
         break;
       }
-      const index = blockIds.next().value as number;
-      const b: Planned = { index, seed: blockSeed(s.seed, index), runs: Math.min(BLOCK_RUNS, left) };
-      const order = planned.length;
-      planned.push(b);
-      assigned += b.runs;
+      const first = orders[0]!;
+      const mine = orders.map((o) => planned[o]!);
+      const t0 = performance.now();
       const p = pool
-        .runBlock({
+        .runBlocks({
           file: s.file,
           strategy: s.strategy,
-          seed: b.seed,
-          runs: b.runs,
+          blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
           deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
           sim: s.sim,
         })
         .then((o) => {
-          done[order] = o;
+          const outcomes = perBlock(o, mine);
+          outcomes.forEach((b, k) => (done[orders[k]!] = b));
+          // A hang stops its worker: the task's blocks after the hung one are explored again.
+          if (o.kind === "hang") retry.push(...orders.slice(o.hang.block + 1));
+          for (const [k, b] of outcomes.entries()) {
+            if (b.kind === "ok") {
+              finishedRuns += b.result.runs;
+              for (const h of b.result.hashes) {
+                if (liveSchedules.size >= MAX_TRACKED_SCHEDULES) break;
+                liveSchedules.add(h);
+              }
+              if (b.result.failure !== null) {
+                stopAt = Math.min(stopAt, orders[k]!);
+                dispatching = false;
+              } else if (b.result.runs < mine[k]!.runs) dispatching = false; // the time ran out
+            } else if (b.kind === "lost") finishedRuns += b.runs;
+            else if (b.kind === "hang") finishedRuns += b.hang.runs;
+            else if (b.kind === "error") dispatching = false;
+          }
           if (o.kind === "ok") {
-            finishedRuns += o.result.runs;
-            for (const h of o.result.hashes) {
-              if (liveSchedules.size >= MAX_TRACKED_SCHEDULES) break;
-              liveSchedules.add(h);
-            }
-            if (o.result.failure !== null) {
-              stopAt = Math.min(stopAt, order);
-              dispatching = false;
-            } else if (o.result.runs < b.runs) dispatching = false; // the time ran out
-          } else if (o.kind === "hang") finishedRuns += o.hang.runs;
-          else if (o.kind === "error") dispatching = false;
-          inflight.delete(order);
+            const explored = o.results.length;
+            if (explored > 0) msPerBlock = (performance.now() - t0) / explored;
+          }
+          inflight.delete(first);
         });
-      inflight.set(order, p);
+      inflight.set(first, p);
     }
     if (inflight.size === 0) break;
     await Promise.race([...inflight.values(), sleep(100)]);
@@ -274,6 +328,11 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       hangs.push(describeHang(scenario, s, pool, b.seed, runs + o.hang.runs, o.hang));
       blocks.push({ index: b.index, seed: b.seed, runs: o.hang.runs });
       runs += o.hang.runs;
+      continue;
+    }
+    if (o.kind === "lost") {
+      blocks.push({ index: b.index, seed: b.seed, runs: o.runs });
+      runs += o.runs;
       continue;
     }
     const r = o.result;
@@ -307,6 +366,24 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
     fresh: firstOk(done)?.fresh ?? null,
   };
+}
+
+/** A task's outcome, block by block (blocks after a failure, a time-out or a hang were not explored). */
+function perBlock(o: TaskOutcome, blocks: readonly Planned[]): BlockOutcome[] {
+  return blocks.map((b, k): BlockOutcome => {
+    switch (o.kind) {
+      case "ok": {
+        const r = o.results[k];
+        return r === undefined ? { kind: "cancelled" } : { kind: "ok", result: r };
+      }
+      case "hang":
+        return k < o.hang.block ? { kind: "lost", runs: b.runs } : k === o.hang.block ? { kind: "hang", hang: o.hang } : { kind: "cancelled" };
+      case "error":
+        return k === 0 ? o : { kind: "cancelled" };
+      case "cancelled":
+        return o;
+    }
+  });
 }
 
 function firstOk(done: readonly (BlockOutcome | undefined)[]): BlockResult | undefined {

@@ -28,6 +28,6 @@ async function load(): Promise<Worker> {
 const impl = load();
 impl.catch(() => {}); // a failure to load is reported by the first task, which awaits it
 
-export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult | boolean> {
+export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult[] | boolean> {
   return (await impl).default(t);
 }

@@ -1,16 +1,18 @@
 /**
  * The worker side of `fuzz --workers N` / `--watchdog` (src/cli/pool.ts is the main side).
  *
- * A task is one seed block: the worker loads the scenario file itself (through the CLI's
- * loader, cached per file), explores the block exactly as the in-process engine does (the same
+ * A task is consecutive seed blocks: the worker loads the scenario file itself (through the CLI's
+ * loader, cached per file), explores each block exactly as the in-process engine does (the same
  * strategy, seeded blockSeed(seed, k), the same runs), shrinks a failure, and returns a small
- * result: counts, the block's distinct-schedule hashes, PCT's tally, and the failure's tokens.
+ * result per block: counts, the block's distinct-schedule hashes, PCT's tally, and the failure's
+ * tokens; it stops after a block that failed or ran out of time.
  * The main thread rebuilds the report by replaying the token (a run is a pure function of it).
  *
  * The mirror (what the watchdog needs): every chooser answer of the current run is written into
  * a SharedArrayBuffer as it is made, with the run's fault kinds and generator name, so that when
  * a poll never returns and the main thread terminates this worker, it can still build the token
- * of the run that hung. Its two counters (runs begun, choices made) are also the heartbeat.
+ * of the run that hung. Its two counters (runs begun, choices made) are also the heartbeat; it
+ * also says which block of the task is running, and at which count of runs it began.
  */
 import { performance } from "node:perf_hooks";
 import { isWorkerThread, workerData } from "piscina";
@@ -43,6 +45,10 @@ export const M = {
   /** The generator name, one UTF-16 code unit per slot. */
   name: 5,
   nameMax: 32,
+  /** Which block of the task runs now (its index in BlockTask.blocks). */
+  block: 37,
+  /** The value of `seq` when that block began. */
+  blockStart: 38,
   /** The choices start here. */
   choices: 40,
 } as const;
@@ -50,12 +56,21 @@ export const M = {
 /** 1 Mi choices per mirror (4 MiB): well above the default maxSteps of 100 000. */
 export const MIRROR_INTS = 1 << 20;
 
-export interface BlockTask {
-  readonly kind: "block";
-  readonly file: string;
-  readonly strategy: StrategyName;
+/** One seed block: an exploration of `runs` runs seeded `seed` (engine.ts). */
+export interface BlockPlan {
   readonly seed: number | string;
   readonly runs: number;
+}
+
+/**
+ * A task: consecutive seed blocks, explored in order. It stops after a block that failed or ran
+ * out of time (the blocks after it are not explored: a failure is the first by block order).
+ */
+export interface BlockTask {
+  readonly kind: "blocks";
+  readonly file: string;
+  readonly strategy: StrategyName;
+  readonly blocks: readonly BlockPlan[];
   /**
    * When to stop, as `performance.timeOrigin + performance.now()` (the same clock in every
    * thread; null: no time limit). A block that starts after it makes no runs.
@@ -217,17 +232,30 @@ function freshOf(file: string, scenario: Scenario, base: SimOptions, mirror: Mir
   return f;
 }
 
-async function runBlock(t: BlockTask): Promise<BlockResult> {
+async function runBlocks(t: BlockTask): Promise<BlockResult[]> {
+  const a = new Int32Array(t.mirror);
+  const results: BlockResult[] = [];
+  for (const [i, b] of t.blocks.entries()) {
+    a[M.block] = i;
+    a[M.blockStart] = Atomics.load(a, M.seq);
+    const r = await runBlock(t, b);
+    results.push(r);
+    if (r.failure !== null || r.runs < b.runs) break;
+  }
+  return results;
+}
+
+async function runBlock(t: BlockTask, b: BlockPlan): Promise<BlockResult> {
   const scenario = await scenarioOf(t.file);
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
   if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(t.file) ?? null };
   const base: SimOptions = { ...scenario.options, ...t.sim };
   const mirror = new Mirror(t.mirror);
-  const strategy = new Mirrored(makeStrategy(t.strategy, t.seed, base, 3), mirror, base);
+  const strategy = new Mirrored(makeStrategy(t.strategy, b.seed, base, 3), mirror, base);
   const r = explore(scenario, {
     ...t.sim,
-    seed: t.seed,
-    runs: t.runs,
+    seed: b.seed,
+    runs: b.runs,
     strategy,
     schedules: strategy.seen,
     shrink: false,
@@ -263,6 +291,6 @@ async function runReplay(t: ReplayTask): Promise<boolean> {
   return true;
 }
 
-export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult | boolean> {
-  return t.kind === "block" ? runBlock(t) : runReplay(t);
+export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult[] | boolean> {
+  return t.kind === "blocks" ? runBlocks(t) : runReplay(t);
 }

@@ -1,0 +1,87 @@
+/**
+ * How exploreScenarioPooled (src/cli/pool.ts) hands seed blocks to the pool, with a scripted pool
+ * in place of worker threads: tasks grow from one block to as many as take about 250 ms; a
+ * failure is the first by block order; a hang keeps the runs of the blocks before it in its task
+ * and sends the blocks after it out again, so a --runs budget is still spent in full.
+ */
+import { describe, expect, it } from "vitest";
+import { defineScenario, ready } from "wakesim";
+import type { EngineSettings } from "../src/cli/engine.js";
+import { exploreScenarioPooled, type FuzzPool, type TaskOutcome } from "../src/cli/pool.js";
+import type { BlockPlan, BlockResult, BlockTask } from "../src/cli/worker.js";
+
+const scenario = defineScenario({
+  name: "scripted",
+  setup(sim) {
+    sim.spawn({ poll: () => ready(1) }, { name: "t" });
+  },
+});
+
+function settings(maxRuns: number): EngineSettings {
+  return {
+    strategy: "random",
+    seed: 0,
+    maxRuns,
+    deadline: null,
+    shard: { index: 0, count: 1 },
+    sim: {},
+    file: "scripted.ts",
+    command: "wakesim",
+    color: false,
+    stopRequested: () => false,
+    onProgress: () => {},
+  };
+}
+
+const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null });
+
+/** A pool that answers each task with `answer`, after `ms` of (fake) work per block. */
+function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOutcome, msPerBlock: number) {
+  const tasks: (number | string)[][] = [];
+  const pool = {
+    workers: 2,
+    watchdogMs: 1000,
+    cancelAll() {},
+    async runBlocks(t: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
+      const outcome = answer(t.blocks, tasks.push(t.blocks.map((b) => b.seed)) - 1); // decided when handed out
+      await new Promise((r) => setTimeout(r, msPerBlock * t.blocks.length));
+      return outcome;
+    },
+  };
+  return { pool: pool as unknown as FuzzPool, tasks };
+}
+
+describe("exploreScenarioPooled's tasks", () => {
+  it("start with one block, then take as many as fill about 250 ms, in block order, and make every run of the budget", async () => {
+    const { pool, tasks } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 25);
+    const r = await exploreScenarioPooled(scenario, settings(60_000), pool);
+    expect(r.runs).toBe(60_000);
+    expect(r.steps).toBe(120_000);
+    expect(tasks[0]).toEqual([0]);
+    expect(Math.max(...tasks.map((t) => t.length))).toBeGreaterThanOrEqual(5); // ~250 ms / 25 ms
+    expect(tasks.flat()).toEqual([0, ...Array.from({ length: 59 }, (_, k) => `0:b${k + 1}`)]);
+    expect(r.blocks.map((b) => b.index)).toEqual(Array.from({ length: 60 }, (_, k) => k));
+  });
+
+  it("after a hang, keeps the runs of the blocks before it, reports it, and explores the blocks after it again", async () => {
+    let hung = false;
+    const { pool, tasks } = scripted((blocks, call) => {
+      if (!hung && call > 0 && blocks.length >= 3) {
+        hung = true;
+        // The worker stopped in the task's second block, on its 7th run.
+        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false } };
+      }
+      return { kind: "ok", results: blocks.map(ok) };
+    }, 25);
+    const r = await exploreScenarioPooled(scenario, settings(30_000), pool);
+    expect(hung).toBe(true);
+    expect(r.hangs).toHaveLength(1);
+    expect(r.hangs[0]!.token).toMatch(/^ws1\./);
+    const hungTask = tasks.find((t) => t.length >= 3 && tasks.indexOf(t) > 0)!;
+    const again = hungTask.slice(2); // the blocks after the hung one
+    for (const seed of again) expect(tasks.flat().filter((s) => s === seed)).toHaveLength(2);
+    // Every block but the hung one made its 1000 runs; the hung one counts the 7 it began.
+    expect(r.runs).toBe(29_000 + 7);
+    expect(r.blocks).toHaveLength(30);
+  });
+});
