@@ -18,7 +18,7 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { pctMissBound } from "../chooser/pct.js";
-import type { FreshClosures } from "../explore/churn.js";
+import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { RunPlan, Strategy } from "../explore/strategy.js";
@@ -99,8 +99,12 @@ export interface EngineResult {
   /** Runs stopped by the watchdog (only with a worker pool, src/cli/pool.ts). */
   readonly hangs: readonly Hang[];
   readonly residualMissBound: ResidualMissBound | null;
-  /** With a worker pool: the fresh-closure diagnosis, made in a worker (under the watchdog). */
-  readonly fresh?: FreshClosures | null;
+  /**
+   * The fresh-closure diagnosis (src/explore/churn.ts): two runs before exploring, in this thread
+   * — or, with a worker pool, in a worker under the watchdog (a poll that never returns must not
+   * hang the main thread).
+   */
+  readonly fresh: FreshClosures | null;
 }
 
 /** A run whose poll never returned, stopped by the watchdog. */
@@ -172,6 +176,12 @@ export function boundOf(t: { runs: number; n: number; k: number; d: number }): R
 }
 
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
+  let fresh: FreshClosures | null = null;
+  try {
+    fresh = freshGeneratorFunctions(scenario, s.sim); // two runs: a few milliseconds
+  } catch {
+    // a scenario whose setup throws fails in the exploration below, with a report
+  }
   const start = performance.now();
   const exhaustive = s.strategy === "exhaustive";
   const blockSize = exhaustive ? Infinity : BLOCK_RUNS;
@@ -262,6 +272,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     failure: found,
     hangs: [],
     residualMissBound: found === null ? boundOf(pct) : null,
+    fresh,
   };
 }
 

@@ -14,7 +14,7 @@ import type { Scenario } from "../sim/scenario.js";
 import type { Budget, Shard } from "./args.js";
 import { addEntry, CORPUS_FORMAT, fileForCorpus, type AddResult } from "./corpus.js";
 import { VERSION } from "./context.js";
-import { freshClosuresNote, freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
+import { freshClosuresNote } from "../explore/churn.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
 import { CliError, describeError } from "./errors.js";
@@ -70,16 +70,6 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     const deadline = end === null ? null : now + Math.max(0, end - now) / (items.length - i);
     const pooled = s.pool !== undefined && s.pool !== null;
     let r: EngineResult;
-    let fresh: FreshClosures | null = null;
-    // Two runs, a few milliseconds. With a pool, a worker makes them, under the watchdog: a poll
-    // that never returns must not hang this thread.
-    if (!pooled) {
-      try {
-        fresh = freshGeneratorFunctions(scenario, s.sim);
-      } catch {
-        // a scenario whose setup throws fails in its exploration, with a report
-      }
-    }
     s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
     try {
       const settings: EngineSettings = {
@@ -96,7 +86,6 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
         onProgress: (p) => s.progress.update(p),
       };
       r = pooled ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
-      if (pooled) fresh = r.fresh ?? null;
     } catch (e) {
       s.progress.clear();
       // A throw out of a run is the scenario's own doing (its setup threw, or its options are bad).
@@ -104,7 +93,7 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     }
     s.progress.clear();
     const corpus = r.failure !== null && s.corpus !== null ? record(s.corpus, file, r, s) : null;
-    const notes = fresh === null ? [] : [freshClosuresNote(scenario.name, fresh)];
+    const notes = r.fresh === null ? [] : [freshClosuresNote(scenario.name, r.fresh)];
     const result = scenarioResult(r, s.seed, corpus, notes);
     results.push(result);
     s.print?.(humanResult(r, corpus, s));
