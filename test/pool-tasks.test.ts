@@ -33,7 +33,7 @@ function settings(maxRuns: number): EngineSettings {
   };
 }
 
-const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null });
+const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0 });
 
 /** A pool that answers each task with `answer`, after `ms` of (fake) work per block. */
 function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOutcome, msPerBlock: number) {
@@ -45,7 +45,7 @@ function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOu
     async runBlocks(t: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
       const outcome = answer(t.blocks, tasks.push(t.blocks.map((b) => b.seed)) - 1); // decided when handed out
       await new Promise((r) => setTimeout(r, msPerBlock * t.blocks.length));
-      return outcome;
+      return outcome.kind === "ok" ? { kind: "ok", results: outcome.results.map((r) => ({ ...r, ms: msPerBlock })) } : outcome;
     },
   };
   return { pool: pool as unknown as FuzzPool, tasks };
@@ -61,6 +61,22 @@ describe("exploreScenarioPooled's tasks", () => {
     expect(Math.max(...tasks.map((t) => t.length))).toBeGreaterThanOrEqual(5); // ~250 ms / 25 ms
     expect(tasks.flat()).toEqual([0, ...Array.from({ length: 59 }, (_, k) => `0:b${k + 1}`)]);
     expect(r.blocks.map((b) => b.index)).toEqual(Array.from({ length: 60 }, (_, k) => k));
+  });
+
+  it("shrink towards the end of a --runs budget, so that the workers finish together", async () => {
+    const { pool, tasks } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 5);
+    const r = await exploreScenarioPooled(scenario, settings(80_000), pool);
+    expect(r.runs).toBe(80_000);
+    // 250 ms / 5 ms would be 50 blocks a task; no task takes more than a quarter (2 workers,
+    // 2 tasks each) of the blocks left when it is handed out, so the last ones are single blocks.
+    let left = 80;
+    for (const t of tasks) {
+      expect(t.length).toBeLessThanOrEqual(Math.ceil(left / 4));
+      left -= t.length;
+    }
+    expect(left).toBe(0);
+    expect(Math.max(...tasks.map((t) => t.length))).toBeGreaterThan(10);
+    expect(tasks.slice(-3).map((t) => t.length)).toEqual([1, 1, 1]);
   });
 
   it("after a hang, keeps the runs of the blocks before it, reports it, and explores the blocks after it again", async () => {

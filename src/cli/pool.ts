@@ -106,7 +106,12 @@ export class FuzzPool {
     preload: readonly string[] = [],
   ) {
     const workerData: WorkerData = { preload };
-    this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData });
+    // atomics "disabled": tasks arrive as messages, and a worker's event loop runs while it waits
+    // for one. With piscina's default ("sync") an idle worker blocks in Atomics.wait, so the
+    // preload above could not progress until the first task arrived: measured, a worker was
+    // ready to explore about 1.1 s after start instead of 0.55 s. Tasks are ~250 ms, so the
+    // faster hand-over that atomics buy is worth nothing here.
+    this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData, atomics: "disabled" });
   }
 
   /** Explores consecutive blocks in a worker, under the watchdog. Never rejects. */
@@ -217,7 +222,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   let finishedRuns = 0;
   let stopAt = Infinity;
   let dispatching = true;
-  /** Wall time per block of the tasks done so far (null before the first): sizes the next tasks. */
+  /** Time per block in the worker, of the last task done (null before the first): sizes the next tasks. */
   let msPerBlock: number | null = null;
   /** Blocks (orders in `planned`) to explore again: those after a hang in the same task. */
   const retry: number[] = [];
@@ -246,8 +251,13 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       pool.cancelAll();
     }
     while (dispatching && inflight.size < pool.workers * QUEUED_PER_WORKER) {
-      // Plan the task: consecutive blocks of the shard, as many as take about TASK_MS.
-      const want = msPerBlock === null ? 1 : Math.max(1, Math.min(MAX_BLOCKS_PER_TASK, Math.round(TASK_MS / msPerBlock)));
+      // Plan the task: consecutive blocks of the shard, as many as take about TASK_MS, but no
+      // more than a share of what is left of a --runs budget (guided self-scheduling), so that
+      // the tasks shrink towards the end and the workers finish together: a worker that took a
+      // whole 250 ms task last would leave the other idle for up to that long.
+      const leftBlocks = retry.length + (s.maxRuns === null ? Infinity : Math.ceil((s.maxRuns - assigned) / BLOCK_RUNS));
+      const share = Math.ceil(leftBlocks / (pool.workers * QUEUED_PER_WORKER));
+      const want = msPerBlock === null ? 1 : Math.max(1, Math.min(MAX_BLOCKS_PER_TASK, share, Math.round(TASK_MS / msPerBlock)));
       // Blocks are named by their order in `planned`; blocks a hang cut short go first.
       const orders: number[] = retry.splice(0, want);
       const now = performance.now();
@@ -266,7 +276,6 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       }
       const first = orders[0]!;
       const mine = orders.map((o) => planned[o]!);
-      const t0 = performance.now();
       const p = pool
         .runBlocks({
           file: s.file,
@@ -295,10 +304,8 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
             else if (b.kind === "hang") finishedRuns += b.hang.runs;
             else if (b.kind === "error") dispatching = false;
           }
-          if (o.kind === "ok") {
-            const explored = o.results.length;
-            if (explored > 0) msPerBlock = (performance.now() - t0) / explored;
-          }
+          // The worker's own time per block: the time the task waited in the queue is not speed.
+          if (o.kind === "ok" && o.results.length > 0) msPerBlock = o.results.reduce((sum, r) => sum + r.ms, 0) / o.results.length;
           inflight.delete(first);
         });
       inflight.set(first, p);
@@ -313,6 +320,10 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
 
   // Gather the blocks in order, up to the first failure.
   const seen = new Set<number>();
+  // Without a failure, the blocks counted are every block that finished: the progress set holds
+  // the same schedules already (unless it reached its cap), and adding ~600k hashes again to a
+  // new set would keep one thread busy for a noticeable moment at the end.
+  const liveIsFinal = stopAt === Infinity && liveSchedules.size < MAX_TRACKED_SCHEDULES;
   const blocks: BlockRecord[] = [];
   const hangs: Hang[] = [];
   const pct = { runs: 0, n: 0, k: 0, d: 0 };
@@ -338,7 +349,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     const r = o.result;
     strategyName = r.strategy;
     blocks.push({ index: b.index, seed: b.seed, runs: r.runs });
-    for (const h of r.hashes) seen.add(h);
+    if (!liveIsFinal) for (const h of r.hashes) seen.add(h);
     tallyPct(pct, { name: r.strategy, nextRun: () => null, stats: () => r.stats } satisfies Strategy, r.runs);
     const before = runs;
     runs += r.runs;
@@ -355,7 +366,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     strategy: strategyName,
     runs,
     steps,
-    distinctSchedules: seen.size,
+    distinctSchedules: liveIsFinal ? liveSchedules.size : seen.size,
     distinctCapped: false,
     blocks: blocks.length > 0 ? blocks : [{ index: planned[0]?.index ?? s.shard.index, seed: blockSeed(s.seed, s.shard.index), runs: 0 }],
     exhausted: false,

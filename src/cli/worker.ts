@@ -108,6 +108,8 @@ export interface BlockResult {
   readonly failure: BlockFailure | null;
   /** The fresh-closure diagnosis of the scenario (src/explore/churn.ts). */
   readonly fresh: FreshClosures | null;
+  /** How long the block took in the worker, in ms (sizes the next tasks; excludes queueing). */
+  readonly ms: number;
 }
 
 /** What the pool gives every worker when it starts. */
@@ -238,14 +240,15 @@ async function runBlocks(t: BlockTask): Promise<BlockResult[]> {
   for (const [i, b] of t.blocks.entries()) {
     a[M.block] = i;
     a[M.blockStart] = Atomics.load(a, M.seq);
-    const r = await runBlock(t, b);
+    const t0 = performance.now();
+    const r = { ...(await runBlock(t, b)), ms: performance.now() - t0 };
     results.push(r);
     if (r.failure !== null || r.runs < b.runs) break;
   }
   return results;
 }
 
-async function runBlock(t: BlockTask, b: BlockPlan): Promise<BlockResult> {
+async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "ms">> {
   const scenario = await scenarioOf(t.file);
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
   if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(t.file) ?? null };
