@@ -12,7 +12,8 @@
  *  3. workers2_speedup: bench/workers.ts, run in a child process: the built CLI end to end,
  *     `fuzz fixtures/mpsc.ts --runs N` vs the same with --workers 2 (start-up included, and with
  *     it subtracted), and the same scenario written with closures in setup (README: "Fast
- *     scenarios").
+ *     scenarios"); and the machine's ceiling for it: two in-process shards run at once, sharing
+ *     nothing (workers2_ceiling_two_processes), and how much of it the pool reaches.
  *
  * The last line is one JSON object with the figures.
  */
@@ -109,7 +110,7 @@ async function fastCheckThreeByTen(runs: number): Promise<number> {
 }
 
 /** bench/workers.ts in a child process (it times the built CLI end to end); its JSON figures. */
-function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number; speedupVsOneWorker: number }[]; closureSlowdown: number }> {
+function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number; speedupVsOneWorker: number; ceiling: number; efficiency: number }[]; closureSlowdown: number }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", "bench/workers.ts"], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err !== null) return reject(new Error(`bench/workers.ts failed: ${err.message}\n${stderr}`));
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
     workers2_speedup: moduleLevel.speedup,
     workers2_speedup_exploring: moduleLevel.speedupExploring,
     workers2_speedup_vs_one_pooled_worker: moduleLevel.speedupVsOneWorker,
+    workers2_ceiling_two_processes: moduleLevel.ceiling,
+    workers2_efficiency: moduleLevel.efficiency,
     workers2_speedup_closures: closures.speedup,
     closure_style_slowdown: workers.closureSlowdown,
     workload: { tasks: TASKS, wakes_per_task: WAKES, rounds: ROUNDS },
@@ -194,6 +197,8 @@ async function main(): Promise<void> {
   row(`fuzz --workers 2 vs in-process, ${moduleLevel.file}`, result.workers2_speedup, "×");
   row("  the exploration alone (start-up subtracted)", result.workers2_speedup_exploring, "×");
   row("  vs a pool of one worker (--watchdog alone)", result.workers2_speedup_vs_one_pooled_worker, "×");
+  row("  ceiling: 2 in-process shards at once vs 1", result.workers2_ceiling_two_processes, "×");
+  row("  --workers 2 speedup / that ceiling", result.workers2_efficiency, "");
   row(`  ${closures.file} (closures in setup)`, result.workers2_speedup_closures, "×");
   row("module-level bodies vs closures in setup", result.closure_style_slowdown, "× runs/s");
   console.log(JSON.stringify(result));

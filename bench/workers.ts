@@ -13,7 +13,13 @@
  *  - speedup:            time(in-process, N runs) / time(--workers 2, N runs), start-up included;
  *  - speedupExploring:   the same with each command's 1000-run time subtracted — the exploration
  *                        itself, which is what a longer budget (--time 10m) approaches;
- *  - speedupVsOneWorker: time(a pool of 1 worker) / time(--workers 2), both start-up included.
+ *  - speedupVsOneWorker: time(a pool of 1 worker) / time(--workers 2), both start-up included;
+ *  - ceiling:            time(in-process, N runs) / time(two in-process commands at once, N/2
+ *                        runs each, --shard 0/2 and 1/2): what two processes that share nothing
+ *                        achieve on this machine — two cores' worth of start-up, no hand-over,
+ *                        no shared heap. The machine's own limit for this scenario (shared caches,
+ *                        memory bandwidth, neighbours on the host), which no pool can beat;
+ *  - efficiency:         speedup / ceiling: how much of that limit the pool reaches.
  * `npm run bench` runs this file in a child process and reports its figures as workers2_speedup
  * (fixtures/mpsc.ts, start-up included), workers2_speedup_exploring and workers2_speedup_closures.
  * The last line printed is the JSON.
@@ -42,8 +48,11 @@ interface Timed {
 
 /** workers 0: in-process (no pool); 1: a pool of one worker (--watchdog alone); N: --workers N. */
 function fuzz(file: string, runs: number, workers: number): Promise<Timed> {
-  const pool = workers === 0 ? [] : workers === 1 ? ["--watchdog", "60s"] : ["--workers", String(workers)];
-  const args = [MAIN, "fuzz", file, "--runs", String(runs), "--json", ...pool];
+  return fuzzArgs(file, runs, workers === 0 ? [] : workers === 1 ? ["--watchdog", "60s"] : ["--workers", String(workers)]);
+}
+
+function fuzzArgs(file: string, runs: number, extra: readonly string[]): Promise<Timed> {
+  const args = [MAIN, "fuzz", file, "--runs", String(runs), "--json", ...extra];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: root, maxBuffer: 64 << 20, env: { ...process.env, CI: "1" } }, (err, stdout, stderr) => {
@@ -55,6 +64,15 @@ function fuzz(file: string, runs: number, workers: number): Promise<Timed> {
       resolve({ ms, runs: r.runs, steps: r.steps, distinct: r.distinctSchedules });
     });
   });
+}
+
+/** Two in-process commands at once, N/2 runs each (--shard 0/2 and 1/2): wall time until both ended. */
+async function pairOfShards(file: string, runs: number): Promise<number> {
+  const half = Math.floor(runs / 2);
+  const t0 = performance.now();
+  const [a, b] = await Promise.all([0, 1].map((i) => fuzzArgs(file, half, ["--shard", `${i}/2`])));
+  if (a!.runs + b!.runs !== 2 * half) throw new Error(`bench: the two shards of ${file} did not make ${2 * half} runs`);
+  return performance.now() - t0;
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -71,6 +89,9 @@ export interface StyleFigures {
   readonly speedup: number;
   readonly speedupExploring: number;
   readonly speedupVsOneWorker: number;
+  readonly pairOfShardsMs: number;
+  readonly ceiling: number;
+  readonly efficiency: number;
   readonly steps: number;
   readonly runsPerSecInProcess: number;
 }
@@ -80,7 +101,7 @@ async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; clos
   // The two styles make the same runs: the same steps and distinct schedules for the same budget.
   const same = await Promise.all(SCENARIOS.map((sc) => fuzz(sc.file, 5000, 0)));
   if (new Set(same.map((t) => `${t.steps}/${t.distinct}`)).size !== 1) throw new Error(`bench: ${SCENARIOS.map((s) => s.file).join(" and ")} should make the same runs`);
-  const samples = SCENARIOS.map(() => ({ in: [] as number[], w1: [] as number[], w2: [] as number[], in0: [] as number[], w20: [] as number[], steps: new Set<string>() }));
+  const samples = SCENARIOS.map(() => ({ in: [] as number[], w1: [] as number[], w2: [] as number[], in0: [] as number[], w20: [] as number[], pair: [] as number[], steps: new Set<string>() }));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, sc] of SCENARIOS.entries()) {
       const s = samples[i]!;
@@ -89,19 +110,23 @@ async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; clos
       const b = await fuzz(sc.file, sc.runs, 2);
       const a0 = await fuzz(sc.file, STARTUP_RUNS, 0);
       const b0 = await fuzz(sc.file, STARTUP_RUNS, 2);
+      const two = await pairOfShards(sc.file, sc.runs);
       s.in.push(a.ms);
       s.w1.push(p.ms);
       s.w2.push(b.ms);
       s.in0.push(a0.ms);
       s.w20.push(b0.ms);
+      s.pair.push(two);
       for (const t of [a, p, b]) s.steps.add(`${t.steps}/${t.distinct}`);
-      process.stderr.write(`round ${r + 1}/${ROUNDS} ${sc.file}: in-process ${Math.round(a.ms)} ms, 1 pooled worker ${Math.round(p.ms)} ms, --workers 2 ${Math.round(b.ms)} ms (1000 runs: ${Math.round(a0.ms)} / ${Math.round(b0.ms)} ms)\n`);
+      process.stderr.write(`round ${r + 1}/${ROUNDS} ${sc.file}: in-process ${Math.round(a.ms)} ms, 1 pooled worker ${Math.round(p.ms)} ms, --workers 2 ${Math.round(b.ms)} ms, two shards at once ${Math.round(two)} ms (1000 runs: ${Math.round(a0.ms)} / ${Math.round(b0.ms)} ms)\n`);
     }
   }
   const styles = SCENARIOS.map((sc, i): StyleFigures => {
     const s = samples[i]!;
     if (s.steps.size !== 1) throw new Error(`bench: ${sc.file} made different steps/schedules in-process and with workers: ${[...s.steps].join(", ")}`);
     const exploring = s.in.map((x, k) => (x - s.in0[k]!) / (s.w2[k]! - s.w20[k]!));
+    const speedup = median(s.in.map((x, k) => x / s.w2[k]!));
+    const ceiling = median(s.in.map((x, k) => x / s.pair[k]!));
     return {
       file: sc.file,
       runs: sc.runs,
@@ -110,9 +135,13 @@ async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; clos
       workers2Ms: Math.round(median(s.w2)),
       startupInProcessMs: Math.round(median(s.in0)),
       startupWorkers2Ms: Math.round(median(s.w20)),
-      speedup: round2(median(s.in.map((x, k) => x / s.w2[k]!))),
+      speedup: round2(speedup),
       speedupExploring: round2(median(exploring)),
       speedupVsOneWorker: round2(median(s.w1.map((x, k) => x / s.w2[k]!))),
+      pairOfShardsMs: Math.round(median(s.pair)),
+      ceiling: round2(ceiling),
+      // Per round: both figures of a round were measured minutes apart at most.
+      efficiency: round2(median(s.pair.map((x, k) => x / s.w2[k]!))),
       steps: Number([...s.steps][0]!.split("/")[0]),
       runsPerSecInProcess: Math.round(sc.runs / ((median(s.in) - median(s.in0)) / 1000)),
     };
@@ -127,6 +156,7 @@ for (const s of m.styles) {
   console.log(`  ${s.file}, ${s.runs.toLocaleString("en-US")} runs: in-process ${s.inProcessMs} ms, --workers 2 ${s.workers2Ms} ms → ${s.speedup}×`);
   console.log(`    start-up (1000 runs): ${s.startupInProcessMs} ms / ${s.startupWorkers2Ms} ms; the exploration alone: ${s.speedupExploring}×`);
   console.log(`    a pool of one worker (--watchdog alone) ${s.workers1Ms} ms: 2 workers vs 1 pooled worker ${s.speedupVsOneWorker}×`);
+  console.log(`    two in-process shards at once (N/2 runs each) ${s.pairOfShardsMs} ms: this machine's ceiling ${s.ceiling}×; --workers 2 reaches ${s.efficiency} of it`);
 }
 console.log(`  module-level bodies vs asyncBlock closures in setup, in-process: ${m.closureSlowdown}× the runs per second`);
 console.log(JSON.stringify(m));
