@@ -110,7 +110,7 @@ async function fastCheckThreeByTen(runs: number): Promise<number> {
 }
 
 /** bench/workers.ts in a child process (it times the built CLI end to end); its JSON figures. */
-function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number; speedupVsOneWorker: number; ceiling: number; efficiency: number }[]; closureSlowdown: number }> {
+function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number; speedupVsOneWorker: number; ceiling: number; efficiency: number }[]; timed: { seconds: number; speedup: number; speedupVsOneWorker: number }; closureSlowdown: number }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", "bench/workers.ts"], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err !== null) return reject(new Error(`bench/workers.ts failed: ${err.message}\n${stderr}`));
@@ -180,6 +180,8 @@ async function main(): Promise<void> {
     workers2_speedup_vs_one_pooled_worker: moduleLevel.speedupVsOneWorker,
     workers2_ceiling_two_processes: moduleLevel.ceiling,
     workers2_efficiency: moduleLevel.efficiency,
+    workers2_runs_in_fixed_time: workers.timed.speedup,
+    workers2_runs_in_fixed_time_vs_one_pooled_worker: workers.timed.speedupVsOneWorker,
     workers2_speedup_closures: closures.speedup,
     closure_style_slowdown: workers.closureSlowdown,
     workload: { tasks: TASKS, wakes_per_task: WAKES, rounds: ROUNDS },
@@ -199,6 +201,8 @@ async function main(): Promise<void> {
   row("  vs a pool of one worker (--watchdog alone)", result.workers2_speedup_vs_one_pooled_worker, "×");
   row("  ceiling: 2 in-process shards at once vs 1", result.workers2_ceiling_two_processes, "×");
   row("  --workers 2 speedup / that ceiling", result.workers2_efficiency, "");
+  row(`  runs made in --time ${workers.timed.seconds}s, --workers 2 / in-process`, result.workers2_runs_in_fixed_time, "×");
+  row("  the same, / a pool of one worker", result.workers2_runs_in_fixed_time_vs_one_pooled_worker, "×");
   row(`  ${closures.file} (closures in setup)`, result.workers2_speedup_closures, "×");
   row("module-level bodies vs closures in setup", result.closure_style_slowdown, "× runs/s");
   console.log(JSON.stringify(result));

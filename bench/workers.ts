@@ -20,6 +20,11 @@
  *                        no shared heap. The machine's own limit for this scenario (shared caches,
  *                        memory bandwidth, neighbours on the host), which no pool can beat;
  *  - efficiency:         speedup / ceiling: how much of that limit the pool reaches.
+ * And, for fixtures/mpsc.ts, a fixed time budget as CI gives one (`--time 10s`, BENCH_TIME):
+ *  - timed.speedup:            runs made with --workers 2 / runs made in-process;
+ *  - timed.speedupVsOneWorker: runs made with --workers 2 / runs made by a pool of one worker.
+ *   The budget's clock starts once the command has loaded the scenario file, for every variant;
+ *   the workers' own start-up (they load the file too) runs on the clock.
  * `npm run bench` runs this file in a child process and reports its figures as workers2_speedup
  * (fixtures/mpsc.ts, start-up included), workers2_speedup_exploring and workers2_speedup_closures.
  * The last line printed is the JSON.
@@ -38,6 +43,8 @@ const SCENARIOS = [
   { file: "bench/mpsc-closures.ts", runs: Number(process.env.BENCH_CLOSURE_RUNS ?? 200_000) },
 ] as const;
 const STARTUP_RUNS = 1000;
+/** Seconds of the fixed-time budget (fixtures/mpsc.ts only). */
+const TIME_S = Number(process.env.BENCH_TIME ?? 10);
 
 interface Timed {
   readonly ms: number;
@@ -48,11 +55,21 @@ interface Timed {
 
 /** workers 0: in-process (no pool); 1: a pool of one worker (--watchdog alone); N: --workers N. */
 function fuzz(file: string, runs: number, workers: number): Promise<Timed> {
-  return fuzzArgs(file, runs, workers === 0 ? [] : workers === 1 ? ["--watchdog", "60s"] : ["--workers", String(workers)]);
+  return fuzzArgs(file, runs, poolFlags(workers));
 }
 
-function fuzzArgs(file: string, runs: number, extra: readonly string[]): Promise<Timed> {
-  const args = [MAIN, "fuzz", file, "--runs", String(runs), "--json", ...extra];
+function poolFlags(workers: number): string[] {
+  return workers === 0 ? [] : workers === 1 ? ["--watchdog", "60s"] : ["--workers", String(workers)];
+}
+
+/** Runs made by `fuzz FILE --time Ts` (the budget starts once the command has loaded the file). */
+async function runsIn(file: string, seconds: number, workers: number): Promise<number> {
+  return (await fuzzArgs(file, null, ["--time", `${seconds}s`, ...poolFlags(workers)])).runs;
+}
+
+/** runs null: the budget is in `extra` (--time), and any number of runs is fine. */
+function fuzzArgs(file: string, runs: number | null, extra: readonly string[]): Promise<Timed> {
+  const args = [MAIN, "fuzz", file, ...(runs === null ? [] : ["--runs", String(runs)]), "--json", ...extra];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: root, maxBuffer: 64 << 20, env: { ...process.env, CI: "1" } }, (err, stdout, stderr) => {
@@ -60,7 +77,7 @@ function fuzzArgs(file: string, runs: number, extra: readonly string[]): Promise
       if (err !== null) return reject(new Error(`bench: wakesim ${args.slice(1).join(" ")} failed (${err.message})\n${stderr}`));
       const doc = JSON.parse(stdout) as { results: { ok: boolean; runs: number; steps: number; distinctSchedules: number }[] };
       const r = doc.results[0]!;
-      if (!r.ok || r.runs !== runs) return reject(new Error(`bench: ${file} did not make its ${runs} runs cleanly`));
+      if (!r.ok || (runs !== null && r.runs !== runs)) return reject(new Error(`bench: ${file} did not make its ${runs ?? "budget's"} runs cleanly`));
       resolve({ ms, runs: r.runs, steps: r.steps, distinct: r.distinctSchedules });
     });
   });
@@ -96,13 +113,32 @@ export interface StyleFigures {
   readonly runsPerSecInProcess: number;
 }
 
-async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; closureSlowdown: number }> {
+export interface TimedFigures {
+  readonly file: string;
+  readonly seconds: number;
+  readonly inProcessRuns: number;
+  readonly workers1Runs: number;
+  readonly workers2Runs: number;
+  readonly speedup: number;
+  readonly speedupVsOneWorker: number;
+}
+
+async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; timed: TimedFigures; closureSlowdown: number }> {
   if (!existsSync(`${root}/${MAIN}`)) throw new Error("bench:workers runs the built CLI: run `npm run prepare` first");
   // The two styles make the same runs: the same steps and distinct schedules for the same budget.
   const same = await Promise.all(SCENARIOS.map((sc) => fuzz(sc.file, 5000, 0)));
   if (new Set(same.map((t) => `${t.steps}/${t.distinct}`)).size !== 1) throw new Error(`bench: ${SCENARIOS.map((s) => s.file).join(" and ")} should make the same runs`);
   const samples = SCENARIOS.map(() => ({ in: [] as number[], w1: [] as number[], w2: [] as number[], in0: [] as number[], w20: [] as number[], pair: [] as number[], steps: new Set<string>() }));
+  const timed = { in: [] as number[], w1: [] as number[], w2: [] as number[] };
+  const timedFile = SCENARIOS[0].file;
   for (let r = 0; r < ROUNDS; r++) {
+    const ti = await runsIn(timedFile, TIME_S, 0);
+    const t1 = await runsIn(timedFile, TIME_S, 1);
+    const t2 = await runsIn(timedFile, TIME_S, 2);
+    timed.in.push(ti);
+    timed.w1.push(t1);
+    timed.w2.push(t2);
+    process.stderr.write(`round ${r + 1}/${ROUNDS} ${timedFile} --time ${TIME_S}s: in-process ${ti} runs, 1 pooled worker ${t1}, --workers 2 ${t2}\n`);
     for (const [i, sc] of SCENARIOS.entries()) {
       const s = samples[i]!;
       const a = await fuzz(sc.file, sc.runs, 0);
@@ -147,7 +183,20 @@ async function measure(): Promise<{ rounds: number; styles: StyleFigures[]; clos
     };
   });
   const [fast, slow] = styles as [StyleFigures, StyleFigures];
-  return { rounds: ROUNDS, styles, closureSlowdown: round2(fast.runsPerSecInProcess / slow.runsPerSecInProcess) };
+  return {
+    rounds: ROUNDS,
+    styles,
+    timed: {
+      file: timedFile,
+      seconds: TIME_S,
+      inProcessRuns: Math.round(median(timed.in)),
+      workers1Runs: Math.round(median(timed.w1)),
+      workers2Runs: Math.round(median(timed.w2)),
+      speedup: round2(median(timed.w2.map((x, k) => x / timed.in[k]!))),
+      speedupVsOneWorker: round2(median(timed.w2.map((x, k) => x / timed.w1[k]!))),
+    },
+    closureSlowdown: round2(fast.runsPerSecInProcess / slow.runsPerSecInProcess),
+  };
 }
 
 const m = await measure();
@@ -158,5 +207,7 @@ for (const s of m.styles) {
   console.log(`    a pool of one worker (--watchdog alone) ${s.workers1Ms} ms: 2 workers vs 1 pooled worker ${s.speedupVsOneWorker}×`);
   console.log(`    two in-process shards at once (N/2 runs each) ${s.pairOfShardsMs} ms: this machine's ceiling ${s.ceiling}×; --workers 2 reaches ${s.efficiency} of it`);
 }
+const t = m.timed;
+console.log(`  ${t.file}, --time ${t.seconds}s: in-process ${t.inProcessRuns.toLocaleString("en-US")} runs, a pool of one worker ${t.workers1Runs.toLocaleString("en-US")}, --workers 2 ${t.workers2Runs.toLocaleString("en-US")} → ${t.speedup}× the runs (${t.speedupVsOneWorker}× vs the pool of one)`);
 console.log(`  module-level bodies vs asyncBlock closures in setup, in-process: ${m.closureSlowdown}× the runs per second`);
 console.log(JSON.stringify(m));
