@@ -83,6 +83,11 @@ export class PctChooser implements Chooser {
     return new Map(this.prio);
   }
 
+  /** How many tasks were seen (`priorities().size`, without copying the map: read after every run). */
+  get tasksSeen(): number {
+    return this.prio.size;
+  }
+
   chooseTask(candidates: readonly TaskId[], _previous: TaskId | null): number {
     const step = ++this.stepCount;
     for (const c of candidates) if (!this.prio.has(c)) this.admit(c);
@@ -130,13 +135,13 @@ export class PctChooser implements Chooser {
   private highest(candidates: readonly TaskId[]): number {
     let best = 0;
     let bestP = -1;
-    candidates.forEach((c, i) => {
-      const p = this.prio.get(c)!;
+    for (let i = 0; i < candidates.length; i++) {
+      const p = this.prio.get(candidates[i]!)!;
       if (p > bestP) {
         bestP = p;
         best = i;
       }
-    });
+    }
     return best;
   }
 }
@@ -214,6 +219,6 @@ export class PctStrategy implements Strategy {
     const c = this.last;
     if (c === null || c.steps === 0) return; // not run yet (or no task choice at all)
     this.maxSteps = Math.max(this.maxSteps, c.steps);
-    this.maxTasks = Math.max(this.maxTasks, c.priorities().size);
+    this.maxTasks = Math.max(this.maxTasks, c.tasksSeen);
   }
 }
