@@ -28,8 +28,46 @@ export function* wait<T>(fut: Future<T>): Generator<Future<unknown>, T, unknown>
  */
 export abstract class FutureBase<T> implements Future<T> {
   abstract poll(cx: Context): Poll<T>;
-  *[Symbol.iterator](): Generator<Future<unknown>, T, unknown> {
-    return (yield this) as T;
+  [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
+    return new Await(this);
+  }
+}
+
+const FRESH = 0;
+const SUSPENDED = 1;
+const DONE = 2;
+
+/**
+ * What `yield* fut` iterates for a FutureBase: the one-yield generator `return (yield fut) as T`
+ * written out as a small object, because every await in an async fn makes one and a generator
+ * object is several times its size. It behaves as that generator at each step, so `yield*`
+ * cannot tell them apart: the first next() yields the future, the next one returns the value it
+ * was resumed with; throw() passes the error through (the body sees it at its `yield*`) and
+ * return() finishes, both ending the iterator; a finished one answers done with undefined.
+ */
+class Await<T> implements Iterator<Future<unknown>, T, unknown> {
+  private state = FRESH;
+
+  constructor(private readonly fut: Future<T>) {}
+
+  next(value?: unknown): IteratorResult<Future<unknown>, T> {
+    const s = this.state;
+    if (s === FRESH) {
+      this.state = SUSPENDED;
+      return { value: this.fut, done: false };
+    }
+    this.state = DONE;
+    return { value: (s === SUSPENDED ? value : undefined) as T, done: true };
+  }
+
+  throw(e?: unknown): IteratorResult<Future<unknown>, T> {
+    this.state = DONE;
+    throw e;
+  }
+
+  return(value?: T): IteratorResult<Future<unknown>, T> {
+    this.state = DONE;
+    return { value: value as T, done: true };
   }
 }
 
