@@ -11,10 +11,10 @@ import { ReplayChooser } from "../chooser/replay.js";
 import type { FaultKind } from "../chooser/chooser.js";
 import { pctMissBound } from "../chooser/pct.js";
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
-import { checkInt, resolveOptions, type SimOptions } from "../sim/config.js";
+import { checkChooser, checkInt, resolveOptions, type SimOptions } from "../sim/config.js";
 import { OptionError } from "../sim/errors.js";
 import type { Outcome } from "../sim/outcome.js";
-import { replay, runScenario, type Scenario } from "../sim/scenario.js";
+import { replay, runChecked, runScenario, type Scenario } from "../sim/scenario.js";
 import type { Violation } from "../sim/violation.js";
 import { formatReport } from "../trace/report.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
@@ -107,7 +107,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
   const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
   const seed = simOptions.seed ?? 0;
   const base: SimOptions = { ...scenario.options, ...simOptions };
-  resolveOptions({ ...base, scenario: scenario.name }); // bad options fail before the first run
+  const checked = resolveOptions({ ...base, scenario: scenario.name }); // bad options fail before the first run
   const strategy = typeof strategyOpt === "object" ? strategyOpt : makeStrategy(strategyOpt ?? "portfolio", seed, base, pctDepth ?? 3);
   if (typeof strategyOpt === "string" && !(STRATEGY_NAMES as readonly string[]).includes(strategyOpt)) {
     throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
@@ -125,8 +125,12 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       if (timeLimit !== Infinity && (run & 63) === 0 && performance.now() - start > timeLimit) break;
       const plan = strategy.nextRun(run);
       if (plan === null) break;
-      const runOptions: SimOptions = { ...base, ...plan.options, chooser: plan.chooser };
-      const out = runScenario(scenario, runOptions);
+      // A plan without options of its own runs under the options checked above with its chooser:
+      // what runScenario would resolve from them, without merging and checking them again per run.
+      const out =
+        plan.options === undefined && !checked.checkDeterminism
+          ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser) })
+          : runScenario(scenario, { ...base, ...plan.options, chooser: plan.chooser });
       strategy.runDone?.(out);
       steps += out.steps;
       if (schedules.size < MAX_TRACKED_SCHEDULES) schedules.add(hashChoices(out.choices));

@@ -152,12 +152,10 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
   }
   const seed = o.seed ?? 0;
   if (!(typeof seed === "string" || Number.isFinite(seed))) throw new OptionError("seed", `expected a finite number or a string, got ${String(seed)}`);
-  if (o.chooser !== undefined && typeof o.chooser?.choose !== "function") {
-    throw new OptionError("chooser", "expected an object with choose(n, kind) and a name");
-  }
+  const chooser = checkChooser(o.chooser);
   return {
     seed,
-    chooser: o.chooser,
+    chooser,
     executor: checkExecutor(o.executor ?? "permissive"),
     faults: checkFaults(o.faults ?? "none"),
     faultProbability: checkProbability("faultProbability", o.faultProbability ?? 0.1),
@@ -171,6 +169,23 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
     stopOnViolation: checkBool("stopOnViolation", o.stopOnViolation ?? true),
     checkDeterminism: checkBool("checkDeterminism", o.checkDeterminism ?? false),
   };
+}
+
+/** Checks the `chooser` option (undefined: the Sim makes a seeded one). */
+export function checkChooser(c: Chooser | undefined): Chooser | undefined {
+  if (c !== undefined && typeof c?.choose !== "function") {
+    throw new OptionError("chooser", "expected an object with choose(n, kind) and a name");
+  }
+  return c;
+}
+
+/**
+ * @internal Options that resolveOptions already checked: `new Sim(new CheckedOptions(o))` takes
+ * them as they are. explore() resolves its options once and only swaps the chooser per run;
+ * resolving them again in every run's fresh Sim was a good part of what a short run cost.
+ */
+export class CheckedOptions {
+  constructor(readonly resolved: ResolvedOptions) {}
 }
 
 /** Checks a non-negative (or ≥ min) integer option; used for durations and bounds everywhere. */

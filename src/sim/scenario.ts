@@ -9,7 +9,7 @@ import { ReplayChooser } from "../chooser/replay.js";
 import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
-import { resolveOptions, type SimOptions } from "./config.js";
+import { CheckedOptions, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
 import { OptionError } from "./errors.js";
 import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
@@ -44,10 +44,19 @@ export function runScenario(scenario: Scenario, options: SimOptions = {}): Outco
   return v === null ? first : withViolation(first, v);
 }
 
-function runOnce(scenario: Scenario, options: SimOptions): Outcome {
+function runOnce(scenario: Scenario, options: SimOptions | CheckedOptions): Outcome {
   const sim = new Sim(options);
   scenario.setup(sim);
   return sim.run();
+}
+
+/**
+ * @internal One run with options that resolveOptions already checked, the scenario's name and
+ * defaults merged in (explore's runs: one resolve per exploration, not one per run). Without
+ * `checkDeterminism`: that check reruns under other options, which runScenario builds.
+ */
+export function runChecked(scenario: Scenario, options: ResolvedOptions): Outcome {
+  return runOnce(scenario, new CheckedOptions(options));
 }
 
 /**

@@ -40,7 +40,7 @@ import { Task, type JoinOutcome } from "../task/task.js";
 import { TaskState, transitionToDone, transitionToIdle, transitionToRunning, transitionToScheduled } from "../task/task-state.js";
 import type { TraceEvent } from "../trace/event.js";
 import { Waker, WakerMisuseError, type WakeHook, type WakerMisuse, type WakeTarget } from "../waker/waker.js";
-import { checkInt, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
+import { CheckedOptions, checkInt, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
 import { OptionError } from "./errors.js";
 import { asTaskId, type TaskId } from "./ids.js";
 import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
@@ -102,8 +102,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   /** Tasks spawned `cancellable` (the "cancel" fault looks for one only when there are any). */
   private cancellable = 0;
 
-  constructor(options: SimOptions = {}) {
-    const o = (this.options = resolveOptions(options));
+  constructor(options: SimOptions | CheckedOptions = {}) {
+    const o = (this.options = options instanceof CheckedOptions ? options.resolved : resolveOptions(options));
     this.chooser = o.chooser ?? new SeededChooser(o.seed, { faultProbability: o.faultProbability });
     this.faults = o.faults;
     this.spuriousWakes = o.faults.has("spurious-wake");
