@@ -25,8 +25,12 @@ export class PermissiveExecutor implements Executor {
     const r = this.runnable;
     const t = r[index]!;
     if (index === 0) r.shift();
-    // splice is a native memmove; measured faster than a JS loop or copyWithin on plain arrays.
-    else r.splice(index, 1);
+    else {
+      // In place: splice would allocate the array of removed items on every such poll (3% of a
+      // short run's allocation). pop(), not `length--`, which is a slow path in V8.
+      for (let i = index + 1; i < r.length; i++) r[i - 1] = r[i]!;
+      r.pop();
+    }
     return t;
   }
 
