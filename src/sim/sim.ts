@@ -438,7 +438,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (!t.daemon) this.unfinished--;
     this.watch.progress();
     if (this.trace !== null) this.trace.push({ type: "TaskFinished", step: this.steps, time: this.clock.now, task: t.name, outcome: outcome.kind });
-    t.joinWaiter.wake();
+    t.joinWaiter?.wake();
   }
 
   private panic(t: Task, e: unknown): void {

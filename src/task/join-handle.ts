@@ -8,6 +8,7 @@ import type { Context } from "../future/context.js";
 import { FutureBase } from "../future/future.js";
 import { PENDING, ready, type Poll } from "../future/poll.js";
 import type { TaskId } from "../sim/ids.js";
+import { WakerSlot } from "../waker/waker-slot.js";
 import type { JoinOutcome, Task } from "./task.js";
 
 /** What a JoinHandle needs from its simulation. */
@@ -16,15 +17,17 @@ export interface TaskAborter {
 }
 
 export class JoinHandle<T> extends FutureBase<JoinOutcome<T>> {
-  readonly label: string;
-
   /** @internal */
   constructor(
     private readonly task: Task<T>,
     private readonly owner: TaskAborter,
   ) {
     super();
-    this.label = `join(${task.name})`;
+  }
+
+  /** Built when read (reports only): every spawn makes a handle, and most are never awaited. */
+  get label(): string {
+    return `join(${this.task.name})`;
   }
 
   get id(): TaskId {
@@ -48,13 +51,13 @@ export class JoinHandle<T> extends FutureBase<JoinOutcome<T>> {
   poll(cx: Context): Poll<JoinOutcome<T>> {
     const o = this.task.outcome;
     if (o !== null) return ready(o);
-    this.task.joinWaiter.register(cx);
+    (this.task.joinWaiter ??= new WakerSlot()).register(cx);
     return PENDING;
   }
 
   /** Stops waiting (detaches); the task keeps running. */
   drop(): void {
-    this.task.joinWaiter.clear();
+    this.task.joinWaiter?.clear();
   }
 
   /** Cancels the task: its future is dropped and the outcome becomes "cancelled". */

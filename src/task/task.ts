@@ -10,7 +10,7 @@
 import type { Future } from "../future/future.js";
 import type { TaskId } from "../sim/ids.js";
 import type { WakeHook, WakeTarget } from "../waker/waker.js";
-import { WakerSlot } from "../waker/waker-slot.js";
+import type { WakerSlot } from "../waker/waker-slot.js";
 import { TaskState } from "./task-state.js";
 
 /** How a task ended: panics and cancellation are values, not exceptions. */
@@ -47,8 +47,8 @@ export class Task<T = unknown> implements WakeTarget {
   cancellable = false;
   /** An abort was requested while the task was being polled; honoured when the poll returns. */
   abortRequested = false;
-  /** The join handle's waiter (the task that awaits this one). */
-  readonly joinWaiter = new WakerSlot();
+  /** The join handle's waiter (the task that awaits this one); made when one first waits, as most tasks are never awaited. */
+  joinWaiter: WakerSlot | null = null;
 
   constructor(
     readonly id: TaskId,
