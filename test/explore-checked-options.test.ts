@@ -3,7 +3,7 @@
  * (CheckedOptions): each run must see exactly what runScenario would have resolved for it.
  */
 import { describe, expect, it } from "vitest";
-import { explore, OptionError, runScenario, SeededChooser, type Chooser, type Outcome, type RunPlan, type Strategy } from "wakesim";
+import { explore, OptionError, runScenario, SeededChooser, type Chooser, type Outcome, type RunPlan, type SimOptions, type Strategy } from "wakesim";
 import { mixedScenario } from "./mixed-scenario.js";
 
 /** Seeded runs, recording every outcome; `options` (if given) go with every plan. */
@@ -21,13 +21,15 @@ class Recording implements Strategy {
 }
 
 describe("explore's checked per-run options", () => {
-  it("give each run the options, choices and token that runScenario gives it", () => {
+  // No options of its own, only fault kinds (swarm's: the checked path), and more (the general path).
+  const plans: (SimOptions | undefined)[] = [undefined, { faults: ["coalesce", "latency"] }, { faults: undefined } as unknown as SimOptions /* as a JavaScript strategy may */, { faults: "all", maxSteps: 4000 }];
+  it.each(plans)("give each run the options, choices and token that runScenario gives it (plan options %j)", (own) => {
     const options = { executor: "fifo", faults: ["latency", "short-read"], maxSteps: 5000 } as const;
-    const s = new Recording();
+    const s = new Recording(own);
     const r = explore(mixedScenario, { ...options, runs: 20, strategy: s });
     expect(r.ok).toBe(true);
     s.outcomes.forEach((fast, run) => {
-      const slow = runScenario(mixedScenario, { ...options, chooser: new SeededChooser(`rec:${run}`) });
+      const slow = runScenario(mixedScenario, { ...options, ...own, chooser: new SeededChooser(`rec:${run}`) });
       // The token carries the scenario, the options' fingerprint, the faults and the choices.
       expect(fast.token).toBe(slow.token);
       expect([fast.seed, fast.faults, fast.chooser, fast.steps, fast.status]).toEqual([slow.seed, slow.faults, slow.chooser, slow.steps, slow.status]);

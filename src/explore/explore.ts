@@ -11,7 +11,7 @@ import { ReplayChooser } from "../chooser/replay.js";
 import type { FaultKind } from "../chooser/chooser.js";
 import { pctMissBound } from "../chooser/pct.js";
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
-import { checkChooser, checkInt, resolveOptions, type SimOptions } from "../sim/config.js";
+import { checkChooser, checkFaults, checkInt, resolveOptions, type SimOptions } from "../sim/config.js";
 import { OptionError } from "../sim/errors.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, runChecked, runScenario, type Scenario } from "../sim/scenario.js";
@@ -125,12 +125,17 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       if (timeLimit !== Infinity && (run & 63) === 0 && performance.now() - start > timeLimit) break;
       const plan = strategy.nextRun(run);
       if (plan === null) break;
-      // A plan without options of its own runs under the options checked above with its chooser:
-      // what runScenario would resolve from them, without merging and checking them again per run.
-      const out =
-        plan.options === undefined && !checked.checkDeterminism
+      // A plan without options of its own (or only fault kinds, as swarm's) runs under the options
+      // checked above with its chooser (and faults): what runScenario would resolve from them,
+      // without merging and checking them all again per run.
+      const own = plan.options;
+      const out = checked.checkDeterminism
+        ? runScenario(scenario, { ...base, ...own, chooser: plan.chooser })
+        : own === undefined
           ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser) })
-          : runScenario(scenario, { ...base, ...plan.options, chooser: plan.chooser });
+          : onlyFaults(own)
+            ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: checkFaults(own.faults ?? "none") })
+            : runScenario(scenario, { ...base, ...own, chooser: plan.chooser });
       strategy.runDone?.(out);
       steps += out.steps;
       if (schedules.size < MAX_TRACKED_SCHEDULES) schedules.add(hashChoices(out.choices));
@@ -190,6 +195,12 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
   } finally {
     release();
   }
+}
+
+/** True when a plan's options set nothing but the fault kinds. */
+function onlyFaults(o: SimOptions): boolean {
+  for (const k in o) if (k !== "faults") return false;
+  return true;
 }
 
 /** Trailing zeros are what an exhausted list answers anyway: the short form of a schedule. */

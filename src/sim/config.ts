@@ -285,7 +285,7 @@ function checkExecutor(e: ExecutorSpec): ExecutorSpec {
   throw new OptionError("executor", `expected one of ${EXECUTORS.join(", ")}, { kind: "work-stealing", ... } or a factory, got ${describe(e)}`);
 }
 
-function checkFaults(f: FaultSpec): ReadonlySet<FaultKind> {
+export function checkFaults(f: FaultSpec): ReadonlySet<FaultKind> {
   // Shared sets: they are never mutated, and a fresh Sim per run must stay cheap.
   if (f === "all") return ALL_FAULTS;
   if (f === "none") return NO_FAULTS;
