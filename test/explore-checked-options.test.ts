@@ -22,7 +22,7 @@ class Recording implements Strategy {
 
 describe("explore's checked per-run options", () => {
   // No options of its own, only fault kinds (swarm's: the checked path), and more (the general path).
-  const plans: (SimOptions | undefined)[] = [undefined, { faults: ["coalesce", "latency"] }, { faults: undefined } as unknown as SimOptions /* as a JavaScript strategy may */, { faults: "all", maxSteps: 4000 }];
+  const plans: (SimOptions | undefined)[] = [undefined, {}, { faults: ["coalesce", "latency"] }, { faults: undefined } as unknown as SimOptions /* as a JavaScript strategy may */, { faults: "all", maxSteps: 4000 }];
   it.each(plans)("give each run the options, choices and token that runScenario gives it (plan options %j)", (own) => {
     const options = { executor: "fifo", faults: ["latency", "short-read"], maxSteps: 5000 } as const;
     const s = new Recording(own);

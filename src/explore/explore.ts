@@ -134,7 +134,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
         : own === undefined
           ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser) })
           : onlyFaults(own)
-            ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: checkFaults(own.faults ?? "none") })
+            ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: ownFaults(own, checked.faults) })
             : runScenario(scenario, { ...base, ...own, chooser: plan.chooser });
       strategy.runDone?.(out);
       steps += out.steps;
@@ -201,6 +201,15 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
 function onlyFaults(o: SimOptions): boolean {
   for (const k in o) if (k !== "faults") return false;
   return true;
+}
+
+/**
+ * The faults of `{ ...base, ...own }`: the plan's own `faults` when it has that key (even set to
+ * undefined, which a spread keeps and which means none), else the exploration's — a plan of
+ * `{}` keeps them.
+ */
+function ownFaults(own: SimOptions, base: ReadonlySet<FaultKind>): ReadonlySet<FaultKind> {
+  return Object.hasOwn(own, "faults") ? checkFaults(own.faults ?? "none") : base;
 }
 
 /** Trailing zeros are what an exhausted list answers anyway: the short form of a schedule. */
