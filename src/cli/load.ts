@@ -13,10 +13,15 @@ const TS = /\.[cm]?tsx?$/;
 const SCENARIO_FILE = /\.(?:[cm]?ts|[cm]?js|tsx|jsx)$/;
 const NOT_SCENARIO = /(?:\.d\.[cm]?ts|\.(?:test|spec)\.[cm]?[jt]sx?)$/;
 
-let tsxRegistered = false;
+/** Registering tsx, once per thread: concurrent loads (a worker preloads every file at once) share it. */
+let tsx: Promise<void> | null = null;
 
-async function registerTsx(): Promise<void> {
-  if (tsxRegistered) return;
+function registerTsx(): Promise<void> {
+  tsx ??= registerTsxOnce();
+  return tsx;
+}
+
+async function registerTsxOnce(): Promise<void> {
   // Once tsx's hooks are registered, every module this thread loads is resolved and loaded
   // through them, a round trip to tsx's loader thread each. Load wakesim itself first (it is
   // JavaScript in dist/): the scenario's `import ... from "wakesim"` then costs one round trip,
@@ -26,7 +31,6 @@ async function registerTsx(): Promise<void> {
   if (import.meta.url.endsWith(".js")) await import("../index.js");
   const { register } = await import("tsx/esm/api");
   register();
-  tsxRegistered = true;
 }
 
 export type LoadResult = { readonly scenario: Scenario } | { readonly noScenario: string };
