@@ -128,14 +128,11 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       // A plan without options of its own (or only fault kinds, as swarm's) runs under the options
       // checked above with its chooser (and faults): what runScenario would resolve from them,
       // without merging and checking them all again per run.
-      const own = plan.options;
-      const out = checked.checkDeterminism
-        ? runScenario(scenario, { ...base, ...own, chooser: plan.chooser })
-        : own === undefined
-          ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser) })
-          : onlyFaults(own)
-            ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: ownFaults(own, checked.faults) })
-            : runScenario(scenario, { ...base, ...own, chooser: plan.chooser });
+      const own = plan.options ?? {};
+      const out =
+        !checked.checkDeterminism && onlyFaults(own)
+          ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: ownFaults(own, checked.faults) })
+          : runScenario(scenario, { ...base, ...own, chooser: plan.chooser });
       strategy.runDone?.(out);
       steps += out.steps;
       if (schedules.size < MAX_TRACKED_SCHEDULES) schedules.add(hashChoices(out.choices));
