@@ -10,7 +10,7 @@
  *   mpsc-close-notifies-nobody            1 / 1,   0
  *   notify-no-permit                      1 / 8,   1
  *   notify-cancel-swallows               45 / 282, 6   (needs the "cancel" fault)
- *   notify-stale-waker                    1 / 1,   0
+ *   notify-stale-waker                    1 / 7,   1   (the one stale wake made inert: a "stale-wake" choice)
  */
 import { mpscCloseNotifiesNobody, mpscCorrect, mpscSingleWakerSlot } from "../fixtures/mpsc.js";
 import { notifyCancelSwallows, notifyCorrect, notifyNoPermit, notifyStaleWaker } from "../fixtures/notify.js";
@@ -81,8 +81,8 @@ export const buggy: BuggyCase[] = [
     scenario: notifyStaleWaker,
     bugClass: "a stale waker kept from an earlier poll",
     expect: { kind: "stale-waker" },
-    budgetRuns: 10,
-    maxShrunkDeviations: 2,
+    budgetRuns: 21,
+    maxShrunkDeviations: 3,
   },
 ];
 

@@ -7,6 +7,7 @@ import {
   FutureBase,
   PENDING,
   ready,
+  runScenario,
   Sim,
   sleep,
   WakerSlot,
@@ -221,21 +222,21 @@ describe("stale-waker oracle", () => {
       },
     });
 
-  it("catches the kept-first-waker bug at the first poll that takes no fresh clone", () => {
+  it("does not flag, at the poll, a task that still holds a waker of an earlier poll: that waker reaches it in most runtimes", () => {
+    const out = runScenario(make(false), { seed: 0, oracles: { staleWakers: "off" } });
+    expect(out.ok).toBe(true);
+  });
+
+  it("reports the kept waker when, made inert, it loses the reader (stale-waker, not a lost wakeup)", () => {
     const found = firstFailure(make(false), 20);
-    expect(found?.out.violations[0]).toMatchObject({ kind: "lost-wakeup", detection: "at-poll", tasks: ["reader"] });
-    expect(found!.out.violations[0]!.message).toContain("it relies on 1 waker kept from an earlier poll");
+    expect(found?.out.violations[0]).toMatchObject({ kind: "stale-waker", task: "reader", by: "writer", wakerGeneration: 1, taskGeneration: 2 });
+    expect(found!.out.violations[0]!.message).toContain("kept the waker of poll 1 instead of the latest");
   });
 
-  it("reports the wake through the waker kept from an older poll as stale", () => {
-    const found = firstFailure(make(false), 20, { oracles: { pendingWithoutWaker: false } });
-    expect(found?.out.violations[0]).toMatchObject({ kind: "stale-waker", task: "reader", by: "writer", wakerGeneration: 1 });
-    expect(found!.out.violations[0]!.message).toMatchInlineSnapshot(`"task 'reader' was woken through a waker from its poll 1, but it has been polled since (latest: poll 2), by task 'writer': whoever holds it kept an old waker instead of the latest one, and only the latest is guaranteed to reach the task"`);
-  });
-
-  it("with stale wakers made inert, shows the consequence: the reader hangs", () => {
-    const found = firstFailure(make(false), 20, { oracles: { staleWakers: "inert", pendingWithoutWaker: false }, stopOnViolation: false });
-    expect(found!.out.violations.map((v) => v.kind)).toEqual(["stale-waker", "lost-wakeup"]);
+  it("with stale wakers made inert, every run loses the reader, reported once as the stale waker that lost it", () => {
+    const found = firstFailure(make(false), 20, { oracles: { staleWakers: "inert" }, stopOnViolation: false });
+    expect(found!.seed).toBe(0);
+    expect(found!.out.violations.map((v) => v.kind)).toEqual(["stale-waker"]);
   });
 
   it("passes the waiter that keeps the latest waker", () => {

@@ -274,8 +274,8 @@ describe("formatReport", () => {
     `);
   });
 
-  it("does report a stale waker: a wait list that wakes the entry of an older poll", () => {
-    const sim = new Sim({ seed: 1, trace: true, executor: "fifo" });
+  it("does report a stale waker: a wait list that wakes the entry of an older poll, which made inert loses the task", () => {
+    const sim = new Sim({ seed: 1, trace: true, executor: "fifo", oracles: { staleWakers: "inert" } });
     const waiters: Waker[] = [];
     let polls = 0;
     sim.spawn(
@@ -306,29 +306,35 @@ describe("formatReport", () => {
       { name: "notifier" },
     );
     expect(report(sim.run(), { scenario: "stale", file: "fixtures/stale.ts", flags: "--executor fifo" })).toMatchInlineSnapshot(`
-      "stale: FAILED — stale waker: 'waiter' woken through its waker from poll 1 after poll 2
+      "stale: FAILED — stale waker: 'waiter' lost — kept the waker of poll 1 (woken through it after poll 2)
 
       What happened
-        The run stopped at its first violation at step 4, t=0, after 4 polls. Tasks: waiter pending (2
-        polls), notifier completed (2 polls).
+        The run went quiet (nothing runnable, nothing due) at step 4, t=0, after 4 polls. Tasks: waiter
+        pending (2 polls), notifier completed (2 polls).
 
-        [stale-waker] at step 3, t=0 — tasks: waiter, notifier
-          task 'waiter' was woken through a waker from its poll 1, but it has been polled since (latest:
-          poll 2), by task 'notifier': whoever holds it kept an old waker instead of the latest one, and
-          only the latest is guaranteed to reach the task
-          waker: from poll g1; the task was at poll g2; woken by notifier
+        [stale-waker] at step 4, t=0 — tasks: waiter, notifier
+          task 'waiter' was lost through a stale waker: at step 3, t=0, task 'notifier' woke it through a
+          waker from its poll 1, though it had been polled since (latest: poll 2) — whatever held that
+          waker kept the waker of poll 1 instead of the latest. Most runtimes let such a wake through, but
+          one with per-poll wakers does not, nor does any once the future moves to another task or
+          combinator slot: this run treated it as inert, and nothing else woke the task — at quiescence
+          (step 4, t=0) it was still pending. Keep the waker of every poll: replace the stored one unless
+          stored.willWake(cx.waker).
+          waker: from poll g1; the task was at poll g2; woken by notifier at step 3, treated as inert
 
       Why this usually happens
-        Stale waker: A wake went through the Waker of an older poll although the task has been polled
-          since with a new one; only the latest poll's Waker is guaranteed to reach the task. Typical
-          cause: a future that stores its waker on the first poll only and keeps it, or a wait list that
-          never replaces an entry.
+        Stale waker lost the task: A wake went through the Waker of an older poll although the task had
+          been polled since with a new one. Most runtimes let it through, but only the latest poll's Waker
+          is guaranteed to reach the task: a runtime with per-poll wakers drops it, and so does any
+          runtime once the future moves to another task or combinator slot. This run treated the old waker
+          as inert and the task was never polled again. Typical cause: a future that stores its waker on
+          the first poll only and keeps it, or a wait list that never replaces an entry.
 
       Hints
         - On every poll, replace the stored waker unless stored.willWake(cx.waker); WakerSlot.register(cx)
           does exactly this.
-        - With oracles: { staleWakers: "inert" } the stale wake is ignored, so the run shows what it would
-          cost.
+        - oracles: { staleWakers: "inert" } makes every stale waker inert (no choice); "off" lets every
+          stale wake through, as most runtimes do.
 
       Masking
         Found with spurious-wake and spurious-readiness off. Spurious wakeups, and combinators that
@@ -355,10 +361,10 @@ describe("formatReport", () => {
            2  0 │                       │ poll g2                   │
            2  0 │                       │ → pending                 │
            3  0 │                       │                           │ poll g2
-           3  0 │ VIOLATION stale-waker │ ✗ stale-waker             │ ✗ stale-waker
            3  0 │                       │ woken by notifier (stale) │
            3  0 │                       │                           │ → ready
-           3  0 │                       │                           │ finished: completed"
+           3  0 │                       │                           │ finished: completed
+           4  0 │ VIOLATION stale-waker │ ✗ stale-waker             │ ✗ stale-waker"
     `);
   });
 

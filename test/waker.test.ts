@@ -97,35 +97,40 @@ describe("Waker", () => {
     expect(out.ok).toBe(true);
   });
 
-  it("reports a wake through a waker from an older poll as stale, and marks it in the trace", () => {
-    let old: Waker | null = null;
-    const sim = new Sim({ seed: 1, trace: true });
-    sim.spawn(
-      {
-        poll(cx) {
-          if (old === null) {
-            old = cx.waker.clone();
-            cx.waker.wakeByRef();
-            return PENDING;
-          }
-          if (cx.waker.generation === 2) {
-            old.wake(); // stale: generation 1, task already on poll 2
-            return PENDING;
-          }
-          return ready(0);
+  it("marks a wake through a waker from an older poll as stale in the trace, and lets it through by default (choice 0)", () => {
+    const run = (staleAnswer: number) => {
+      let old: Waker | null = null;
+      const sim = new Sim({ trace: true, chooser: { name: "probe", choose: (_n, kind) => (kind === "stale-wake" ? staleAnswer : 0) } });
+      sim.spawn(
+        {
+          poll(cx) {
+            if (old === null) {
+              old = cx.waker.clone();
+              cx.waker.wakeByRef();
+              return PENDING;
+            }
+            if (cx.waker.generation === 2) {
+              old.wake(); // stale: generation 1, task already on poll 2
+              return PENDING;
+            }
+            return ready(0);
+          },
         },
-      },
-      { name: "t" },
-    );
-    const out = sim.run();
-    expect(out.status).toBe("stopped");
-    expect(out.violations).toHaveLength(1);
-    expect(out.violations[0]).toMatchObject({ kind: "stale-waker", task: "t", wakerGeneration: 1, taskGeneration: 2 });
-    expect(out.violations[0]!.message).toMatchInlineSnapshot(`"task 't' was woken through a waker from its poll 1, but it has been polled since (latest: poll 2), by task 't': whoever holds it kept an old waker instead of the latest one, and only the latest is guaranteed to reach the task"`);
-    const wakes = out.trace!.filter((e) => e.type === "WakeIssued");
-    expect(wakes.map((w) => (w.type === "WakeIssued" ? [w.waker, w.stale, w.effect] : null))).toEqual([
+        { name: "t" },
+      );
+      const out = sim.run();
+      const wakes = out.trace!.filter((e) => e.type === "WakeIssued").map((w) => (w.type === "WakeIssued" ? [w.waker, w.stale, w.effect] : null));
+      return { out, wakes };
+    };
+    const through = run(0);
+    expect(through.out.ok).toBe(true);
+    expect(through.wakes).toEqual([
       ["t@g1.0", false, "notified-while-running"],
       ["t@g1.1", true, "notified-while-running"],
     ]);
+    const inert = run(1);
+    expect(inert.wakes[1]).toEqual(["t@g1.1", true, "ignored (stale waker made inert)"]);
+    expect(inert.out.violations).toHaveLength(1);
+    expect(inert.out.violations[0]).toMatchObject({ kind: "stale-waker", task: "t", wakerGeneration: 1, taskGeneration: 2, by: "t" });
   });
 });

@@ -21,6 +21,13 @@ export type ChoiceKind =
   | "executor"
   /** which branch a fair `select` polls first */
   | "select"
+  /**
+   * a wake through a waker from an older poll of the task (a stale waker), where it would change
+   * something: 0 = it wakes the task, as in every real runtime (the plain option); 1 = it is
+   * inert, as a runtime with per-poll wakers would treat it, or any runtime once the future moved
+   * to another task or combinator slot. Asked only while `oracles.staleWakers` is "report".
+   */
+  | "stale-wake"
   /** fault: extra latency ticks for an I/O transfer */
   | "latency"
   /** fault: a read returns fewer bytes than available */

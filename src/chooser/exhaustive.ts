@@ -7,7 +7,9 @@
  *    decisions that deviate from the default option 0. Every choice kind counts.
  *  - "preemption" (Musuvathi & Qadeer, "Iterative Context Bounding for Systematic Testing of
  *    Multithreaded Programs", PLDI 2007 — CHESS): the number of task choices that pick a task
- *    other than `previous` while `previous` is itself a candidate. Other choices are free.
+ *    other than `previous` while `previous` is itself a candidate, plus each stale waker made
+ *    inert (a deviation from how the common runtimes behave, as a preemption is from running
+ *    on). Other choices are free.
  *
  * Invariants:
  *  1. The walk is over *ranks*, 0 being the cost-free option. Under the delay bound a rank is
@@ -52,7 +54,8 @@ export class ExhaustiveChooser implements Chooser {
 
   choose(n: number, kind: ChoiceKind): number {
     // A "task" choice asked without its candidates cannot tell a preemption: count it as one.
-    return this.decide(n, this.bound === "delay" || kind === "task");
+    // An inert stale waker is a deviation from how the common runtimes behave: it costs a unit too.
+    return this.decide(n, this.bound === "delay" || kind === "task" || kind === "stale-wake");
   }
 
   chooseTask(candidates: readonly TaskId[], previous: TaskId | null): number {

@@ -39,7 +39,8 @@ export interface PctChooserOptions {
   faultProbability?: number;
 }
 
-const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "deliver", "executor", "select"]);
+/** Answered uniformly; the rest (faults, tie reordering) deviate from 0 with `faultProbability`. "stale-wake" is no fault: both answers are how some runtime behaves. */
+const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "deliver", "executor", "select", "stale-wake"]);
 
 /** One PCT run: random task priorities with d − 1 change points. Unfair by design. */
 export class PctChooser implements Chooser {

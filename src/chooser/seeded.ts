@@ -2,7 +2,7 @@
  * SeededChooser: a seeded random walk over the choice tree, using seedrandom's `alea` generator
  * (the generator's name is recorded with every run so a replay token says how it was made).
  *
- * Scheduling choices are uniform. Fault choices deviate from 0 with a small probability
+ * Scheduling choices (and whether a stale waker is inert) are uniform. Fault choices deviate from 0 with a small probability
  * (`faultProbability`), because a uniform coin would inject a fault at every other opportunity
  * and bury the schedule under noise.
  */
@@ -30,7 +30,8 @@ export class SeededChooser implements Chooser {
 
   choose(n: number, kind: ChoiceKind): number {
     const r = this.next();
-    if (kind === "task" || kind === "deliver" || kind === "select" || kind === "executor") return Math.floor(r * n);
+    // A stale wake is rare and each is worth both answers: uniform too (it is not a fault).
+    if (kind === "task" || kind === "deliver" || kind === "select" || kind === "executor" || kind === "stale-wake") return Math.floor(r * n);
     // Faults (and tie reordering): mostly the plain option, sometimes a uniform deviation.
     if (r >= this.faultProbability) return 0;
     return 1 + Math.floor((r / this.faultProbability) * (n - 1));

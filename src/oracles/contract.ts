@@ -1,5 +1,5 @@
 /**
- * Violation builders for the contract, stale-waker, escape and step-limit oracles: the words a
+ * Violation builders for the contract, escape and step-limit oracles: the words a
  * user reads when the model's rules are broken. The simulation detects; these say what it means.
  */
 import type { ContractRule, Violation } from "../sim/violation.js";
@@ -39,22 +39,6 @@ export function futureContractViolation(rule: ContractRule, task: string, label:
         ? `future '${label}' was polled after it was dropped: a dropped (cancelled) future is gone and must not be polled again`
         : `future '${label}' was polled while its own poll was still running (a re-entrant poll): a future may not poll itself, directly or through a cycle`;
   return { kind: "contract", rule, task, tasks: [task], step, time, message: `${what} — in task '${task}' at step ${step}` };
-}
-
-export function staleWakerViolation(t: Task, wakerGeneration: number, by: Task | null, step: number, time: number): Violation {
-  return {
-    kind: "stale-waker",
-    task: t.name,
-    wakerGeneration,
-    taskGeneration: t.generation,
-    by: by?.name ?? null,
-    tasks: by === null || by === t ? [t.name] : [t.name, by.name],
-    step,
-    time,
-    message:
-      `task '${t.name}' was woken through a waker from its poll ${wakerGeneration}, but it has been polled since (latest: poll ${t.generation})${by === null ? "" : `, by task '${by.name}'`}: ` +
-      `whoever holds it kept an old waker instead of the latest one, and only the latest is guaranteed to reach the task`,
-  };
 }
 
 export function escapeViolation(api: string, callSite: string | null, task: string | null, step: number, time: number): Violation {

@@ -36,7 +36,14 @@ export type ExecutorSpec = ExecutorName | WorkStealingOptions | LifoSlotOptions 
 export interface OracleOptions {
   /** Flag a poll that returns pending with no clone of its waker taken and no wake issued (default true). */
   pendingWithoutWaker?: boolean;
-  /** Wakes through a waker from an older poll: "report" (default), "inert" (report and ignore the wake, so its consequence shows), or "off". */
+  /**
+   * Wakes through a waker from an older poll of the task (stale wakers). Such a wake reaches the
+   * task in most runtimes, so it is reported only when it would lose the task:
+   * "report" (default) explores each stale wake both ways — it wakes (choice 0) or is inert, as
+   * with per-poll wakers (choice 1) — and reports `stale-waker` when an inert one leaves the task
+   * parked; "inert" treats every stale waker as inert (no choice), as a runtime with per-poll
+   * wakers; "off" lets every stale wake through and never reports one.
+   */
   staleWakers?: "report" | "inert" | "off";
   /** A runnable task must be polled within max(fairnessMinSteps, fairnessStepsPerRunnable × runnable tasks) steps (defaults 200 and 50). Checked only under a fair chooser. */
   fairnessStepsPerRunnable?: number;

@@ -30,7 +30,7 @@ import { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
 import { ContractError } from "../oracles/guard.js";
-import { describeThrown, futureContractViolation, escapeViolation, leakViolation, panicViolation, staleWakerViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
+import { describeThrown, futureContractViolation, escapeViolation, leakViolation, panicViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
 import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
 import { PollBudgetError, pollBudgetViolation } from "../oracles/poll-budget.js";
 import { Watch, type Watched } from "../oracles/watch.js";
@@ -420,7 +420,9 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     } else if (transitionToIdle(t) === "notified") {
       t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);
-    } else if (!t.clonedThisPoll && this.pendingWithoutWaker) {
+    } else if (!t.clonedThisPoll && t.wakersHeld === 0 && this.pendingWithoutWaker && t.inertStaleWake?.taskGeneration !== gen) {
+      // Held clones of older polls may still wake it, and an inert stale wake in this poll is
+      // the stale-waker oracle's to judge (at quiescence): only "nothing at all" is flagged here.
       t.reportedStuck = true;
       this.report(pendingWithoutWakerViolation(t, this.steps, this.clock.now));
     }
@@ -514,15 +516,24 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     }
   }
 
-  /** Reports a stale wake (once per task); returns true when the wake must be ignored. */
+  /**
+   * A wake through a waker from an older poll. Every real runtime lets it through, so it is no
+   * bug by itself (DESIGN §8); it loses the task only where old wakers are inert (per-poll
+   * wakers, a future moved to another task or combinator slot). Under "report" the chooser
+   * decides (0 = it wakes, the plain option; 1 = inert), only where the wake would change
+   * something; the quiescence oracle reports `stale-waker` if an inert one left the task parked.
+   * Returns true when the wake must be ignored.
+   */
   private staleWake(t: Task, waker: Waker): boolean {
     const mode = this.options.oracles.staleWakers;
     if (mode === "off") return false;
-    if (!t.reportedStale) {
-      t.reportedStale = true;
-      this.report(staleWakerViolation(t, waker.generation, this.current, this.steps, this.clock.now));
+    // A queued or already-notified task is polled anyway: the wake changes nothing either way.
+    if (t.state !== TaskState.Idle && t.state !== TaskState.Running) return false;
+    if (mode === "report" && this.decide(2, "stale-wake") === 0) return false;
+    if (t.inertStaleWake === null || t.inertStaleWake.taskGeneration !== t.generation) {
+      t.inertStaleWake = { wakerGeneration: waker.generation, taskGeneration: t.generation, step: this.steps, time: this.clock.now, by: this.current?.name ?? null };
     }
-    return mode === "inert";
+    return true;
   }
 
   wakerCloned(target: WakeTarget, waker: Waker): void {

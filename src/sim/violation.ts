@@ -64,7 +64,22 @@ export type ContractRule =
 
 export type Violation =
   | (Base & { readonly kind: "lost-wakeup"; readonly detection: LostWakeupDetection; readonly stuck: readonly StuckTask[] })
-  | (Base & { readonly kind: "stale-waker"; readonly task: string; readonly wakerGeneration: number; readonly taskGeneration: number; readonly by: string | null })
+  | (Base & {
+      readonly kind: "stale-waker";
+      /** The task lost: woken only through a stale waker, made inert, and never polled again. */
+      readonly task: string;
+      /** The poll whose waker was kept ("kept the waker of poll k"). */
+      readonly wakerGeneration: number;
+      /** The task's latest poll when the stale waker was woken. */
+      readonly taskGeneration: number;
+      /** The task whose poll woke it, or null (the reactor). */
+      readonly by: string | null;
+      /** When the stale waker was woken (and treated as inert). */
+      readonly wakeStep: number;
+      readonly wakeTime: number;
+      /** The other tasks still pending at quiescence, with their diagnoses. */
+      readonly stuck: readonly StuckTask[];
+    })
   | (Base & { readonly kind: "starvation"; readonly cause: StarvationCause; readonly bound: number; readonly observed: number })
   | (Base & { readonly kind: "poll-budget"; readonly task: string; readonly innerPolls: number; readonly budget: number })
   | (Base & { readonly kind: "liveness"; readonly monitor: string; readonly hotSteps: number; readonly bound: number; readonly atEnd: boolean })

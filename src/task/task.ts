@@ -13,6 +13,21 @@ import type { WakeHook, WakeTarget } from "../waker/waker.js";
 import type { WakerSlot } from "../waker/waker-slot.js";
 import { TaskState } from "./task-state.js";
 
+/**
+ * A wake through a waker from an older poll that the run treated as inert (`staleWakers`): if
+ * the task is then never polled again, that wake is what lost it.
+ */
+export interface InertStaleWake {
+  /** The poll whose waker was woken (kept past later polls). */
+  readonly wakerGeneration: number;
+  /** The task's poll count when it was woken: the wake lost it if it was never polled again. */
+  readonly taskGeneration: number;
+  readonly step: number;
+  readonly time: number;
+  /** The task whose poll woke it, or null (the reactor, a drop outside any task). */
+  readonly by: string | null;
+}
+
 /** How a task ended: panics and cancellation are values, not exceptions. */
 export type JoinOutcome<T> =
   | { readonly kind: "completed"; readonly value: T }
@@ -37,9 +52,10 @@ export class Task<T = unknown> implements WakeTarget {
   /** Livelock oracle: the progress epoch last seen, and polls since then. */
   progressEpoch = -1;
   pollsSinceProgress = 0;
-  /** Already reported as stuck or stale (each task is reported once per oracle). */
+  /** Already reported as stuck (each task is reported once). */
   reportedStuck = false;
-  reportedStale = false;
+  /** The first stale wake made inert since its last poll began (null: none, or polled since). */
+  inertStaleWake: InertStaleWake | null = null;
   /** Who dropped, unwoken, a clone of its latest poll's waker while it waited (and when), if anyone. */
   lastWakerDroppedBy: string | null = null;
   lastWakerDroppedStep = -1;

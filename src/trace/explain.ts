@@ -199,14 +199,16 @@ const NONDETERMINISM: Record<"escape" | "divergence", Entry> = {
 
 const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "step-limit", Entry> = {
   "stale-waker": {
-    title: "Stale waker",
+    title: "Stale waker lost the task",
     why:
-      "A wake went through the Waker of an older poll although the task has been polled since with a new one; only the " +
-      "latest poll's Waker is guaranteed to reach the task. Typical cause: a future that stores its waker on the first poll " +
-      "only and keeps it, or a wait list that never replaces an entry.",
+      "A wake went through the Waker of an older poll although the task had been polled since with a new one. Most " +
+      "runtimes let it through, but only the latest poll's Waker is guaranteed to reach the task: a runtime with per-poll " +
+      "wakers drops it, and so does any runtime once the future moves to another task or combinator slot. This run treated " +
+      "the old waker as inert and the task was never polled again. Typical cause: a future that stores its waker on the " +
+      "first poll only and keeps it, or a wait list that never replaces an entry.",
     hints: [
       "On every poll, replace the stored waker unless stored.willWake(cx.waker); WakerSlot.register(cx) does exactly this.",
-      'With oracles: { staleWakers: "inert" } the stale wake is ignored, so the run shows what it would cost.',
+      'oracles: { staleWakers: "inert" } makes every stale waker inert (no choice); "off" lets every stale wake through, as most runtimes do.',
     ],
   },
   "poll-budget": {

@@ -115,7 +115,7 @@ export function summarize(v: Violation): string {
       return `lost wakeup: ${s.length} tasks are stuck pending (${s.map((x) => x.task).join(", ")})`;
     }
     case "stale-waker":
-      return `stale waker: ${q(v.task)} woken through its waker from poll ${v.wakerGeneration} after poll ${v.taskGeneration}`;
+      return `stale waker: ${q(v.task)} lost — kept the waker of poll ${v.wakerGeneration} (woken through it after poll ${v.taskGeneration})`;
     case "starvation": {
       const bound = `(bound ${v.bound})`;
       if (v.cause === "fairness") return `starvation: ${names(v.tasks)} runnable but not polled for ${v.observed} steps ${bound}`;
@@ -171,7 +171,7 @@ function violationBlock(v: Violation, num: string): string[] {
       for (const s of v.stuck) out.push(...stuckBlock(s, pad));
       break;
     case "stale-waker":
-      facts("waker", `from poll g${v.wakerGeneration}; the task was at poll g${v.taskGeneration}; woken by ${v.by ?? "the reactor"}`);
+      facts("waker", `from poll g${v.wakerGeneration}; the task was at poll g${v.taskGeneration}; woken by ${v.by ?? "the reactor"} at step ${v.wakeStep}, treated as inert`);
       break;
     case "starvation":
       facts("observed", `${v.observed} (bound ${v.bound})`);

@@ -1,0 +1,53 @@
+/**
+ * Stale-waker oracle (DESIGN §5, §8): a wake through a waker from an older poll of a task that
+ * has been polled since. Every real runtime lets such a wake through (a task's wakers all wake
+ * it), so the wake alone is no bug — a select branch woken before it is re-polled, or embassy's
+ * Signal waking the waker it evicts, are correct code. It loses the task only where old wakers
+ * are inert: a runtime whose wakers are per poll, or any runtime once the future moved to another
+ * task or another combinator slot. The simulation explores that as a choice ("stale-wake", see
+ * chooser.ts) and records the inert wake on the task (Task.inertStaleWake).
+ *
+ * Invariant: a task is reported here only if the run reached quiescence with it still pending,
+ * an inert stale wake received since its last poll began, and no poll after it: had that wake
+ * gone through, the task would have been polled again. The report replaces the lost-wakeup
+ * verdict for the run (the stale waker is the cause; the other pending tasks are listed).
+ */
+import type { StuckTask, Violation } from "../sim/violation.js";
+import type { Task } from "../task/task.js";
+
+/** The first task (in spawn order) lost by an inert stale wake, or null. */
+export function lostByStaleWake(tasks: readonly Task[]): Task | null {
+  for (const t of tasks) {
+    const w = t.inertStaleWake;
+    if (w !== null && t.outcome === null && !t.daemon && !t.reportedStuck && w.taskGeneration === t.generation) return t;
+  }
+  return null;
+}
+
+/** Builds the report for a task lost by a stale wake (`others`: the other stuck tasks). */
+export function staleWakerViolation(t: Task, awaiting: string | null, others: readonly StuckTask[], step: number, time: number): Violation {
+  const w = t.inertStaleWake!;
+  const k = w.wakerGeneration;
+  const on = awaiting === null ? "" : ` (awaiting ${awaiting})`;
+  const rest = others.length === 0 ? "" : `\n  also pending:\n` + others.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n");
+  return {
+    kind: "stale-waker",
+    task: t.name,
+    wakerGeneration: k,
+    taskGeneration: w.taskGeneration,
+    by: w.by,
+    wakeStep: w.step,
+    wakeTime: w.time,
+    stuck: others,
+    tasks: w.by === null || w.by === t.name ? [t.name, ...others.map((s) => s.task)] : [t.name, w.by, ...others.map((s) => s.task)],
+    step,
+    time,
+    message:
+      `task '${t.name}' was lost through a stale waker: at step ${w.step}, t=${w.time}, ${w.by === null ? "the reactor" : `task '${w.by}'`} woke it through a waker from its poll ${k}, ` +
+      `though it had been polled since (latest: poll ${w.taskGeneration}) — whatever held that waker kept the waker of poll ${k} instead of the latest. ` +
+      `Most runtimes let such a wake through, but one with per-poll wakers does not, nor does any once the future moves to another task or combinator slot: ` +
+      `this run treated it as inert, and nothing else woke the task — at quiescence (step ${step}, t=${time}) it was still pending${on}. ` +
+      `Keep the waker of every poll: replace the stored one unless stored.willWake(cx.waker).` +
+      rest,
+  };
+}
