@@ -323,12 +323,11 @@ describe("formatReport", () => {
           waker: from poll g1; the task was at poll g2; woken by notifier at step 3, treated as inert
 
       Why this usually happens
-        Stale waker lost the task: A wake went through the Waker of an older poll although the task had
-          been polled since with a new one. Most runtimes let it through, but only the latest poll's Waker
-          is guaranteed to reach the task: a runtime with per-poll wakers drops it, and so does any
-          runtime once the future moves to another task or combinator slot. This run treated the old waker
-          as inert and the task was never polled again. Typical cause: a future that stores its waker on
-          the first poll only and keeps it, or a wait list that never replaces an entry.
+        Stale waker lost the task: A wake went through the Waker of an older poll. Most runtimes let it
+          through, but only the latest poll's Waker is guaranteed to reach the task (per-poll wakers, a
+          future moved to another task or slot): treated as inert here, it left the task parked for good.
+          Typical cause: a future that stores its waker on the first poll only, or a wait list that never
+          replaces an entry.
 
       Hints
         - On every poll, replace the stored waker unless stored.willWake(cx.waker); WakerSlot.register(cx)
@@ -578,7 +577,7 @@ describe("formatReport", () => {
       { ...base, kind: "starvation", cause: "reactor", bound: 1000, observed: 1001 },
       { ...base, kind: "starvation", cause: "livelock", bound: 1000, observed: 1000 },
       { ...base, kind: "starvation", cause: "bypass", bound: 100, observed: 101 },
-      { ...base, kind: "poll-budget", task: "a", innerPolls: 10001, budget: 10000 },
+      { ...base, kind: "poll-budget", task: "a", counted: "inner-polls", observed: 10001, innerPolls: 10001, budget: 10000 },
       { ...base, kind: "liveness", monitor: "queue drains", hotSteps: 500, bound: 400, atEnd: true },
       { ...base, kind: "invariant", invariant: "balance >= 0", error: null },
       { ...base, kind: "nondeterminism", cause: "escape", api: "Date.now", callSite: "/abs/app.ts:3:9" },
@@ -590,6 +589,8 @@ describe("formatReport", () => {
       { ...base, kind: "lost-wakeup", detection: "parked-while-ready", stuck: [] },
       { ...base, kind: "lost-wakeup", detection: "at-poll", stuck: [] },
       { ...base, kind: "leak", task: "a", wakersHeld: 1, heldBy: ["pipe#1 reader"] },
+      { ...base, kind: "poll-budget", task: "a", counted: "self-wakes", observed: 10001, innerPolls: 10001, budget: 10000 },
+      { ...base, kind: "stale-waker", task: "a", wakerGeneration: 1, taskGeneration: 3, by: "b", wakeStep: 30, wakeTime: 1, stuck: [] },
     ];
     for (const v of vs) {
       for (const e of explain(v)) {
@@ -618,6 +619,8 @@ describe("formatReport", () => {
         "lost wakeup: 'a', 'b' stayed parked while the resource was ready  [lost-wakeup/parked-while-ready]",
         "lost wakeup: 'a', 'b' returned Pending with no wake source (step 40)  [lost-wakeup/no-wake-source]",
         "waker leak: cancelled task 'a' left 1 waker clone registered  [leak]",
+        "poll budget: one poll of 'a' made 10001 wakes of itself (budget 10000)  [poll-budget]",
+        "stale waker: 'a' lost — kept the waker of poll 1 (woken through it after poll 3)  [stale-waker]",
       ]
     `);
     const text = formatReport(handOutcome([vs[7]!], null), { scenario: "escape" });

@@ -32,7 +32,7 @@ import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js"
 import { ContractError } from "../oracles/guard.js";
 import { describeThrown, futureContractViolation, escapeViolation, leakViolation, panicViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
 import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
-import { PollBudgetError, pollBudgetViolation } from "../oracles/poll-budget.js";
+import { PollBudgetError, pollBudgetViolation, type PollBudgetCount } from "../oracles/poll-budget.js";
 import { Watch, type Watched } from "../oracles/watch.js";
 import { Reactor } from "../reactor/reactor.js";
 import { JoinHandle } from "../task/join-handle.js";
@@ -88,11 +88,16 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   // Hot-path copies of options read on every poll.
   private readonly pendingWithoutWaker: boolean;
   private readonly pollCostTicks: number;
+  private readonly pollBudget: number;
   private current: Task | null = null;
   /** The task polled last (strategies count a switch away from it as a preemption). */
   private lastPolled: TaskId | null = null;
   private stopRequested = false;
+  // Per-poll counters of the poll budget (poll-budget.ts): inner polls, wakes of the polled task
+  // itself and clones of its wakers, reset when a poll starts.
   private innerPolls = 0;
+  private selfWakes = 0;
+  private selfClones = 0;
   private escapeRng: (() => number) | null = null;
   private escapesSeen: Set<string> | null = null;
   steps = 0;
@@ -115,6 +120,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     this.watching = o.oracles.enabled;
     this.pendingWithoutWaker = o.oracles.pendingWithoutWaker;
     this.pollCostTicks = o.pollCostTicks;
+    this.pollBudget = o.oracles.pollBudget;
     this.watch = new Watch(this, o.oracles, this.chooser.fair !== false);
   }
 
@@ -176,11 +182,15 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 
   countInnerPoll(): void {
-    if (++this.innerPolls <= this.options.oracles.pollBudget || !this.watching || this.current === null) return;
-    const t = this.current;
-    const budget = this.options.oracles.pollBudget;
-    this.report(pollBudgetViolation(t, this.innerPolls, budget, this.steps, this.clock.now));
-    throw new PollBudgetError(t.name, budget); // breaks the loop; the task panics
+    if (++this.innerPolls <= this.pollBudget || !this.watching || this.current === null) return;
+    this.pollBudgetExceeded(this.current, this.innerPolls, "inner-polls");
+  }
+
+  /** Reports an exceeded poll budget and breaks the poll off: the throw unwinds the loop, the task panics. */
+  private pollBudgetExceeded(t: Task, observed: number, counted: PollBudgetCount): never {
+    const budget = this.pollBudget;
+    this.report(pollBudgetViolation(t, observed, budget, this.steps, this.clock.now, counted));
+    throw new PollBudgetError(t.name, budget, counted);
   }
 
   contractBroken(rule: "poll-after-ready" | "poll-after-drop" | "reentrant-poll", label: string): void {
@@ -388,6 +398,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     t.lastPolledStep = this.steps;
     t.clonedThisPoll = false;
     this.innerPolls = 0;
+    this.selfWakes = 0;
+    this.selfClones = 0;
     if (this.watching) this.watch.pollStarting(t);
     const waker = new Waker(t, gen, true, 0);
     const cx = new Context(waker, this);
@@ -494,6 +506,11 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
 
   wake(target: WakeTarget, waker: Waker): void {
     const t = target as Task;
+    // A poll waking its own task over and over is a loop that never yields (poll-budget.ts).
+    // Running/Notified: only during the poll itself, not the drops and wakes as it finishes.
+    if (t === this.current && ++this.selfWakes > this.pollBudget && this.watching && t.state >= TaskState.Running && t.state <= TaskState.Notified) {
+      this.pollBudgetExceeded(t, this.selfWakes, "self-wakes");
+    }
     const stale = waker.generation < t.generation && t.outcome === null;
     const inert = stale && this.staleWake(t, waker);
     t.wakesSinceLastPoll++;
@@ -538,6 +555,10 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
 
   wakerCloned(target: WakeTarget, waker: Waker): void {
     const t = target as Task;
+    if (t === this.current && ++this.selfClones > this.pollBudget && this.watching && t.state >= TaskState.Running && t.state <= TaskState.Notified) {
+      // Thrown before the clone is counted as held: the caller never receives it.
+      this.pollBudgetExceeded(t, this.selfClones, "waker-clones");
+    }
     t.wakersHeld++;
     if (waker.generation === t.generation) t.clonedThisPoll = true;
   }

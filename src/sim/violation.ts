@@ -81,7 +81,17 @@ export type Violation =
       readonly stuck: readonly StuckTask[];
     })
   | (Base & { readonly kind: "starvation"; readonly cause: StarvationCause; readonly bound: number; readonly observed: number })
-  | (Base & { readonly kind: "poll-budget"; readonly task: string; readonly innerPolls: number; readonly budget: number })
+  | (Base & {
+      readonly kind: "poll-budget";
+      readonly task: string;
+      /** What exceeded the budget in one poll: inner polls, wakes of the task itself, or clones of its waker. */
+      readonly counted: "inner-polls" | "self-wakes" | "waker-clones";
+      /** How many were counted when the poll was broken off (budget + 1). */
+      readonly observed: number;
+      /** @deprecated the same as `observed` (named when only inner polls were counted). */
+      readonly innerPolls: number;
+      readonly budget: number;
+    })
   | (Base & { readonly kind: "liveness"; readonly monitor: string; readonly hotSteps: number; readonly bound: number; readonly atEnd: boolean })
   | (Base & { readonly kind: "invariant"; readonly invariant: string; readonly error: string | null })
   | (Base & { readonly kind: "panic"; readonly task: string; readonly error: string; readonly stack: string })

@@ -201,11 +201,10 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
   "stale-waker": {
     title: "Stale waker lost the task",
     why:
-      "A wake went through the Waker of an older poll although the task had been polled since with a new one. Most " +
-      "runtimes let it through, but only the latest poll's Waker is guaranteed to reach the task: a runtime with per-poll " +
-      "wakers drops it, and so does any runtime once the future moves to another task or combinator slot. This run treated " +
-      "the old waker as inert and the task was never polled again. Typical cause: a future that stores its waker on the " +
-      "first poll only and keeps it, or a wait list that never replaces an entry.",
+      "A wake went through the Waker of an older poll. Most runtimes let it through, but only the latest poll's Waker is " +
+      "guaranteed to reach the task (per-poll wakers, a future moved to another task or slot): treated as inert here, it " +
+      "left the task parked for good. Typical cause: a future that stores its waker on the first poll only, or a wait list " +
+      "that never replaces an entry.",
     hints: [
       "On every poll, replace the stored waker unless stored.willWake(cx.waker); WakerSlot.register(cx) does exactly this.",
       'oracles: { staleWakers: "inert" } makes every stale waker inert (no choice); "off" lets every stale wake through, as most runtimes do.',
@@ -214,9 +213,9 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
   "poll-budget": {
     title: "Poll budget exceeded",
     why:
-      "One poll made too many inner polls: a combinator or loop kept polling children inside a single poll until something " +
-      "was Ready, so the task never gave control back to the executor. Typical causes: a retry loop around poll(), or " +
-      "draining a stream without a budget.",
+      "One poll made too many inner polls, or woke its own task or cloned its waker too often: a loop kept polling inside " +
+      "one poll and never gave control back to the executor. Typical causes: a retry loop around poll(), draining a stream " +
+      "without a budget, a set re-polling a child that woke itself (FuturesUnordered), a Shared re-polling when woken.",
     hints: [
       "Poll each child at most once per poll; if work remains, call cx.waker.wakeByRef() and return PENDING.",
       "Add a cooperative budget: after N inner polls, yield (as tokio's coop does).",

@@ -102,6 +102,8 @@ function headline(o: Outcome, scenario: string, color: boolean): string {
   return `${color ? styleText("red", styleText("bold", head)) : head} — ${what}${more}`;
 }
 
+const POLL_BUDGET_COUNTED = { "inner-polls": "inner polls", "self-wakes": "wakes of itself", "waker-clones": "clones of its waker" } as const;
+
 /** One line naming the bug class and the tasks, for the headline. */
 export function summarize(v: Violation): string {
   const q = (t: string) => `'${t}'`;
@@ -124,7 +126,7 @@ export function summarize(v: Violation): string {
       return `starvation: ${names(v.tasks)} overtaken ${v.observed} times ${bound}`;
     }
     case "poll-budget":
-      return `poll budget: one poll of ${q(v.task)} made ${v.innerPolls} inner polls (budget ${v.budget})`;
+      return `poll budget: one poll of ${q(v.task)} made ${v.observed} ${POLL_BUDGET_COUNTED[v.counted]} (budget ${v.budget})`;
     case "liveness":
       return `liveness: ${q(v.monitor)} stayed hot for ${v.hotSteps} steps (bound ${v.bound})${v.atEnd ? ", still hot at the end" : ""}`;
     case "invariant":
@@ -177,7 +179,7 @@ function violationBlock(v: Violation, num: string): string[] {
       facts("observed", `${v.observed} (bound ${v.bound})`);
       break;
     case "poll-budget":
-      facts("inner polls", `${v.innerPolls} in one poll (budget ${v.budget})`);
+      facts(POLL_BUDGET_COUNTED[v.counted], `${v.observed} in one poll (budget ${v.budget})`);
       break;
     case "liveness":
       facts("monitor", `${v.monitor}: hot for ${v.hotSteps} steps (bound ${v.bound})${v.atEnd ? ", still hot when the run ended" : ""}`);
