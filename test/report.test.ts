@@ -238,13 +238,14 @@ describe("formatReport", () => {
           forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.
 
       Why this usually happens
-        Step limit reached: The run did not finish within maxSteps. Typical causes: a busy self-wake (a
-          future that calls cx.waker.wakeByRef() and returns Pending on every poll without progress),
-          tasks waking each other forever (livelock), or a scenario that really needs more steps.
+        Step limit reached: The run did not finish within maxSteps. Typical causes: starvation (a task
+          left runnable, or parked with its wake lost, while others keep the run busy), a busy self-wake
+          (a future that calls cx.waker.wakeByRef() and returns Pending on every poll without progress),
+          tasks waking each other forever (livelock), or a long scenario.
 
       Hints
-        - Look at the last rows of the Timeline: the same task polled again and again means a busy loop in
-          its future.
+        - The message names the tasks that sat still and those polled meanwhile; the Timeline's last rows
+          show the busy loop.
         - If the work is legitimately long, raise maxSteps.
 
       Reproduce

@@ -247,6 +247,8 @@ function failedWithout(o: Outcome): Violation {
   return {
     kind: "step-limit",
     maxSteps: o.steps,
+    sat: [],
+    busy: [],
     tasks: o.tasks.filter((t) => t.state === "pending").map((t) => t.name),
     step: o.steps,
     time: o.time,

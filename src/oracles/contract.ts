@@ -2,8 +2,10 @@
  * Violation builders for the contract, escape and step-limit oracles: the words a
  * user reads when the model's rules are broken. The simulation detects; these say what it means.
  */
-import type { ContractRule, Violation } from "../sim/violation.js";
+import type { ContractRule, StepLimitSat, Violation } from "../sim/violation.js";
+import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
+import { awaitChain } from "./lost-wakeup.js";
 import type { WakerMisuse } from "../waker/waker.js";
 
 export function describeThrown(e: unknown): string {
@@ -57,18 +59,54 @@ export function escapeViolation(api: string, callSite: string | null, task: stri
   };
 }
 
+/**
+ * The run hit `maxSteps`. The usual cause is starvation, so the report names the tasks that sat
+ * still for most of the run (at least half its steps) while others were polled: runnable but
+ * never polled (the executor or the strategy kept picking others, or one task never yields), or
+ * parked and never woken — with how long, and how often the busiest tasks were polled.
+ */
 export function stepLimitViolation(tasks: readonly Task[], maxSteps: number, step: number, time: number): Violation {
   const pending = tasks.filter((t) => t.outcome === null && !t.daemon).map((t) => t.name);
-  return {
-    kind: "step-limit",
-    maxSteps,
-    tasks: pending,
-    step,
-    time,
-    message:
-      `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}). ` +
-      `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`,
+  const sat: StepLimitSat[] = [];
+  for (const t of tasks) {
+    if (t.outcome !== null || t.daemon) continue;
+    const runnable = t.state === TaskState.Scheduled;
+    if (!runnable && t.state !== TaskState.Idle) continue;
+    const since = runnable ? t.runnableSinceStep : t.lastPolledStep;
+    if (step - since < step / 2) continue;
+    sat.push({ task: t.name, state: runnable ? "runnable" : "parked", sinceStep: since, stepsWithout: step - since, polls: t.generation });
+  }
+  const first = Math.min(...sat.map((s) => s.sinceStep));
+  const busy = tasks
+    .filter((t) => t.lastPolledStep > first && !sat.some((s) => s.task === t.name))
+    .sort((a, b) => b.generation - a.generation)
+    .slice(0, 3)
+    .map((t) => ({ task: t.name, polls: t.generation }));
+  const line = (s: StepLimitSat, t: Task): string => {
+    if (s.state === "runnable") {
+      return s.polls === 0
+        ? `  - ${s.task}: runnable since it was spawned at step ${s.sinceStep}, never polled in the ${s.stepsWithout} steps since`
+        : `  - ${s.task}: runnable since step ${s.sinceStep}, not polled in the last ${s.stepsWithout} steps (${s.polls} poll${s.polls === 1 ? "" : "s"} before)`;
+    }
+    const w = t.inertStaleWake;
+    const woken =
+      w !== null && w.taskGeneration === t.generation
+        ? `woken since only through the stale waker of poll ${w.wakerGeneration} (at step ${w.step}), treated as inert`
+        : `never woken in the last ${s.stepsWithout} steps`;
+    const on = awaitChain(t.future);
+    return `  - ${s.task}: parked since its poll ${s.polls} at step ${s.sinceStep}${on === null ? "" : ` (awaiting ${on})`}, ${woken}`;
   };
+  const head = `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}). `;
+  const message =
+    sat.length === 0
+      ? head + `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`
+      : head +
+        `${sat.length === 1 ? "One task" : `${sat.length} tasks`} sat still for most of the run while others were polled:\n` +
+        sat.map((s) => line(s, tasks.find((t) => t.name === s.task)!)).join("\n") +
+        (busy.length === 0 ? "" : `\n  meanwhile ${busy.map((b) => `'${b.task}' was polled ${b.polls} time${b.polls === 1 ? "" : "s"}`).join(", ")} (in the whole run).`) +
+        `\nA runnable task never polled is starved: an executor or strategy that keeps picking others, or a task that never yields (a busy self-wake). ` +
+        `A parked one waits for a wake that never comes while the rest keep the run busy (a lost wakeup). If the work is just long, raise maxSteps.`;
+  return { kind: "step-limit", maxSteps, sat, busy, tasks: pending, step, time, message };
 }
 
 /** A cancelled task's drop left wakers or registrations behind. */

@@ -29,6 +29,19 @@ export interface StuckTask {
   readonly explanation: string;
 }
 
+/** A task that sat still while a run ran into its step limit. */
+export interface StepLimitSat {
+  readonly task: string;
+  /** "runnable": queued but not polled; "parked": pending and not woken. */
+  readonly state: "runnable" | "parked";
+  /** Since when: the step it became runnable, or the step of its last poll. */
+  readonly sinceStep: number;
+  /** Steps from then to the limit. */
+  readonly stepsWithout: number;
+  /** Its polls so far. */
+  readonly polls: number;
+}
+
 interface Base {
   readonly message: string;
   readonly step: number;
@@ -105,6 +118,13 @@ export type Violation =
       readonly callSite: string | null;
     })
   | (Base & { readonly kind: "leak"; readonly task: string; readonly wakersHeld: number; readonly heldBy: readonly string[] })
-  | (Base & { readonly kind: "step-limit"; readonly maxSteps: number });
+  | (Base & {
+      readonly kind: "step-limit";
+      readonly maxSteps: number;
+      /** Tasks that sat still (runnable and not polled, or parked and not woken) for at least half the run. */
+      readonly sat: readonly StepLimitSat[];
+      /** The tasks polled most (in the whole run) while those sat still, busiest first (at most 3). */
+      readonly busy: readonly { readonly task: string; readonly polls: number }[];
+    });
 
 export type ViolationKind = Violation["kind"];

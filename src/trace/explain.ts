@@ -268,11 +268,11 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
   "step-limit": {
     title: "Step limit reached",
     why:
-      "The run did not finish within maxSteps. Typical causes: a busy self-wake (a future that calls cx.waker.wakeByRef() and " +
-      "returns Pending on every poll without progress), tasks waking each other forever (livelock), or a scenario that " +
-      "really needs more steps.",
+      "The run did not finish within maxSteps. Typical causes: starvation (a task left runnable, or parked with its wake " +
+      "lost, while others keep the run busy), a busy self-wake (a future that calls cx.waker.wakeByRef() and returns " +
+      "Pending on every poll without progress), tasks waking each other forever (livelock), or a long scenario.",
     hints: [
-      "Look at the last rows of the Timeline: the same task polled again and again means a busy loop in its future.",
+      "The message names the tasks that sat still and those polled meanwhile; the Timeline's last rows show the busy loop.",
       "If the work is legitimately long, raise maxSteps.",
     ],
   },

@@ -141,8 +141,14 @@ export function summarize(v: Violation): string {
         : `nondeterminism: the replay diverged from the original run at step ${v.step}`;
     case "leak":
       return `waker leak: cancelled task ${q(v.task)} left ${plural(v.wakersHeld, "waker clone")} registered`;
-    case "step-limit":
-      return `step limit: not finished within maxSteps=${v.maxSteps} (pending: ${v.tasks.join(", ") || "none"})`;
+    case "step-limit": {
+      // (?. : results written before `sat` existed are still merged and reported)
+      const s = v.sat?.[0];
+      const b = v.busy?.[0];
+      if (s === undefined) return `step limit: not finished within maxSteps=${v.maxSteps} (pending: ${v.tasks.join(", ") || "none"})`;
+      const still = s.state === "runnable" ? "runnable but not polled" : "parked, never woken";
+      return `step limit: ${q(s.task)} ${still} for the last ${s.stepsWithout} of ${v.maxSteps} steps${b === undefined ? "" : ` while ${q(b.task)} was polled ${plural(b.polls, "time")}`}`;
+    }
   }
 }
 

@@ -1,0 +1,124 @@
+/**
+ * Step-limit diagnosis (issue 11): a run that hits maxSteps says which tasks sat still — runnable
+ * but never polled, or parked and never woken — for most of the run while others were polled.
+ */
+import { describe, expect, it } from "vitest";
+import { asyncFn, defineScenario, formatReport, PENDING, ready, runScenario, yieldNow, type Chooser, type Waker } from "wakesim";
+import { Flag } from "./helpers.js";
+
+const spinner = asyncFn(function* spinner() {
+  for (;;) yield* yieldNow(); // never finishes: a busy self-wake
+});
+const waiter = asyncFn(function* waiter(f: Flag) {
+  yield* f.wait();
+});
+const worker = asyncFn(function* worker() {
+  yield* yieldNow();
+});
+
+/** Keeps polling the task polled last whenever it is runnable (unfair on purpose, as PCT can be). */
+const sticky: Chooser = {
+  name: "sticky",
+  fair: false,
+  choose: () => 0,
+  chooseTask: (cands, prev) => Math.max(0, prev === null ? 0 : cands.indexOf(prev)),
+};
+
+const spins = defineScenario({
+  name: "spins",
+  setup(sim) {
+    sim.spawn(waiter(new Flag()), { name: "c" }); // polled first, parks for good
+    sim.spawn(spinner(), { name: "a" }); // polled next, and then always
+    sim.spawn(worker(), { name: "b" }); // never polled
+  },
+});
+
+describe("step-limit", () => {
+  it("names the tasks that sat runnable or parked while another was polled", () => {
+    const out = runScenario(spins, { chooser: sticky, maxSteps: 300, oracles: { livelockPolls: 100_000 } });
+    expect(out.status).toBe("step-limit");
+    const v = out.violations[0]!;
+    expect(v).toMatchObject({
+      kind: "step-limit",
+      sat: [
+        { task: "c", state: "parked", sinceStep: 0, stepsWithout: 300, polls: 1 },
+        { task: "b", state: "runnable", sinceStep: 0, stepsWithout: 300, polls: 0 },
+      ],
+      busy: [{ task: "a", polls: 299 }],
+    });
+    expect(v.message).toMatchInlineSnapshot(`
+      "the run did not finish within maxSteps=300 (tasks still pending: c, a, b). 2 tasks sat still for most of the run while others were polled:
+        - c: parked since its poll 1 at step 0 (awaiting waiter › flag.wait), never woken in the last 300 steps
+        - b: runnable since it was spawned at step 0, never polled in the 300 steps since
+        meanwhile 'a' was polled 299 times (in the whole run).
+      A runnable task never polled is starved: an executor or strategy that keeps picking others, or a task that never yields (a busy self-wake). A parked one waits for a wake that never comes while the rest keep the run busy (a lost wakeup). If the work is just long, raise maxSteps."
+    `);
+  });
+
+  it("names a parked task that was never woken, with what it awaits", () => {
+    const parked = defineScenario({
+      name: "parked",
+      setup(sim) {
+        sim.spawn(waiter(new Flag()), { name: "c" });
+        sim.spawn(spinner(), { name: "a" });
+      },
+    });
+    const out = runScenario(parked, { seed: 3, maxSteps: 400, oracles: { livelockPolls: 100_000 } });
+    const v = out.violations[0]!;
+    expect(v).toMatchObject({ kind: "step-limit", sat: [{ task: "c", state: "parked", sinceStep: 0, stepsWithout: 400, polls: 1 }], busy: [{ task: "a", polls: 399 }] });
+    expect(v.message).toMatchInlineSnapshot(`
+      "the run did not finish within maxSteps=400 (tasks still pending: c, a). One task sat still for most of the run while others were polled:
+        - c: parked since its poll 1 at step 0 (awaiting waiter › flag.wait), never woken in the last 400 steps
+        meanwhile 'a' was polled 399 times (in the whole run).
+      A runnable task never polled is starved: an executor or strategy that keeps picking others, or a task that never yields (a busy self-wake). A parked one waits for a wake that never comes while the rest keep the run busy (a lost wakeup). If the work is just long, raise maxSteps."
+    `);
+    expect(formatReport(out, { scenario: "parked" }).split("\n")[0]).toMatchInlineSnapshot(`"parked: FAILED — step limit: 'c' parked, never woken for the last 400 of 400 steps while 'a' was polled 399 times"`);
+  });
+
+  it("says when a parked task's one wake came through a stale waker made inert", () => {
+    const lostByStale = defineScenario({
+      name: "lost-by-stale",
+      setup(sim) {
+        let kept: Waker | null = null;
+        let set = false;
+        sim.spawn(
+          {
+            label: "keeps-first-waker",
+            poll(cx) {
+              if (set) return ready(undefined);
+              if (kept === null) {
+                kept = cx.waker.clone(); // BUG: kept from the first poll only
+                cx.waker.wakeByRef();
+              }
+              return PENDING;
+            },
+          },
+          { name: "c" },
+        );
+        let polls = 0;
+        sim.spawn(
+          {
+            poll(cx) {
+              if (++polls === 5) {
+                set = true;
+                kept?.wake(); // poll 1's waker: c has been polled since
+              }
+              cx.waker.wakeByRef(); // and spins on
+              return PENDING;
+            },
+          },
+          { name: "a" },
+        );
+      },
+    });
+    const out = runScenario(lostByStale, { seed: 1, maxSteps: 200, oracles: { staleWakers: "inert", livelockPolls: 100_000 } });
+    expect(out.violations[0]!.message.split("\n")[1]).toMatchInlineSnapshot(`"  - c: parked since its poll 2 at step 4 (awaiting keeps-first-waker), woken since only through the stale waker of poll 1 (at step 6), treated as inert"`);
+  });
+
+  it("keeps the plain message when every task was polled lately (a livelock among all)", () => {
+    const all = defineScenario({ name: "all-spin", setup: (sim) => void [sim.spawn(spinner(), { name: "a" }), sim.spawn(spinner(), { name: "b" })] });
+    const out = runScenario(all, { seed: 1, maxSteps: 200, oracles: { livelockPolls: 100_000 } });
+    expect(out.violations[0]).toMatchObject({ kind: "step-limit", sat: [] });
+    expect(out.violations[0]!.message).toMatchInlineSnapshot(`"the run did not finish within maxSteps=200 (tasks still pending: a, b). Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps."`);
+  });
+});
