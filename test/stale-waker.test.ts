@@ -258,9 +258,19 @@ describe("a stale waker that loses the task", () => {
     expect(v.message).toMatchInlineSnapshot(`"task 'reader' was lost through a stale waker: at step 5, t=2, task 'writer' woke it through a waker from its poll 1, though it had been polled since (latest: poll 2) — whatever held that waker kept the waker of poll 1 instead of the latest. Most runtimes let such a wake through, but one with per-poll wakers does not, nor does any once the future moves to another task or combinator slot: this run treated it as inert, and nothing else woke the task — at quiescence (step 6, t=2) it was still pending (awaiting reader › get). Keep the waker of every poll: replace the stored one unless stored.willWake(cx.waker)."`);
   });
 
+  it("is found by every strategy: the inert answer is a choice like any other (PCT, exhaustive search, swarm)", () => {
+    for (const strategy of ["random", "pct", "exhaustive", "swarm"] as const) {
+      const found = explore(keptFirst, { runs: 200, strategy });
+      expect(found.failure?.outcome.violations[0]?.kind, strategy).toBe("stale-waker");
+      // shrunk to the one deviation it needs: the stale wake made inert
+      expect(found.failure!.choices.filter((c) => c !== 0), strategy).toEqual([1]);
+    }
+  });
+
   it("replays the find byte for byte", () => {
     const found = explore(keptFirst, { runs: 200 });
     const again = replay(keptFirst, found.failure!.token);
+    expect(again.violations[0]!.kind).toBe("stale-waker");
     expect(again.violations[0]!.message).toBe(found.failure!.outcome.violations[0]!.message);
     const twice = replay(keptFirst, found.failure!.token);
     expect(JSON.stringify(twice.trace)).toBe(JSON.stringify(again.trace));
