@@ -5,7 +5,10 @@
  * Signal waking the waker it evicts, are correct code. It loses the task only where old wakers
  * are inert: a runtime whose wakers are per poll, or any runtime once the future moved to another
  * task or another combinator slot. The simulation explores that as a choice ("stale-wake", see
- * chooser.ts) and records the inert wake on the task (Task.inertStaleWake).
+ * chooser.ts) — asked only when the task is parked or being polled, where the wake would change
+ * something (a queued task is polled anyway) — and records the inert wake on the task
+ * (Task.inertStaleWake). `staleWakers: "inert"` makes every one inert without asking; "off"
+ * lets every one through.
  *
  * Invariant: a task is reported here only if the run reached quiescence with it still pending,
  * an inert stale wake received since its last poll began, and no poll after it: had that wake

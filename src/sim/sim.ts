@@ -93,8 +93,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   /** The task polled last (strategies count a switch away from it as a preemption). */
   private lastPolled: TaskId | null = null;
   private stopRequested = false;
-  // Per-poll counters of the poll budget (poll-budget.ts): inner polls, wakes of the polled task
-  // itself and clones of its wakers, reset when a poll starts.
+  // Per-poll counters of the poll budget (poll-budget.ts), reset when a poll starts.
   private innerPolls = 0;
   private selfWakes = 0;
   private selfClones = 0;
@@ -506,8 +505,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
 
   wake(target: WakeTarget, waker: Waker): void {
     const t = target as Task;
-    // A poll waking its own task over and over is a loop that never yields (poll-budget.ts).
-    // Running/Notified: only during the poll itself, not the drops and wakes as it finishes.
+    // A poll waking its own task over and over never yields (poll-budget.ts); Running/Notified:
+    // during the poll itself, not the drops and wakes as it finishes.
     if (t === this.current && ++this.selfWakes > this.pollBudget && this.watching && t.state >= TaskState.Running && t.state <= TaskState.Notified) {
       this.pollBudgetExceeded(t, this.selfWakes, "self-wakes");
     }
@@ -534,12 +533,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 
   /**
-   * A wake through a waker from an older poll. Every real runtime lets it through, so it is no
-   * bug by itself (DESIGN §8); it loses the task only where old wakers are inert (per-poll
-   * wakers, a future moved to another task or combinator slot). Under "report" the chooser
-   * decides (0 = it wakes, the plain option; 1 = inert), only where the wake would change
-   * something; the quiescence oracle reports `stale-waker` if an inert one left the task parked.
-   * Returns true when the wake must be ignored.
+   * A wake through a waker from an older poll: under "report" the chooser decides whether it is
+   * inert (see oracles/stale-waker.ts for why and when it is reported). True: ignore the wake.
    */
   private staleWake(t: Task, waker: Waker): boolean {
     const mode = this.options.oracles.staleWakers;
