@@ -10,6 +10,10 @@ import { describe, expect, it } from "vitest";
 import {
   asyncBlock,
   defineScenario,
+  PctChooser,
+  readyFuture,
+  select,
+  type Future,
   ExhaustiveStrategy,
   explore,
   holdEscapeTraps,
@@ -123,22 +127,49 @@ const monitoredQueue = defineScenario({
   },
 });
 
-/** A timer task stops the producer; the producer waits for it on sleep(0) rounds, so events are due while tasks run. */
+/**
+ * A spinner yields until a sleeper's timer fires. Polls cost virtual time here, so the timer
+ * falls due while the spinner is still runnable, and whether it is delivered before the next
+ * poll is a "deliver" choice: a schedule that keeps answering "poll first" starves the reactor.
+ */
 const dueTimerStops = defineScenario({
   name: "due-timer-stops",
+  options: { pollCostTicks: 1 },
   setup(sim) {
     let stop = false;
     sim.spawn(asyncBlock(function* () {
       while (!stop) yield* yieldNow();
     }), { name: "spinner" });
     sim.spawn(asyncBlock(function* () {
-      yield* sleep(0);
+      yield* sleep(5);
       stop = true;
     }), { name: "sleeper" });
   },
 });
 
-const CORRECT: readonly Scenario[] = [producerConsumer, thirdTaskStops, monitoredQueue, dueTimerStops];
+/**
+ * A loop over the reference `select` of a busy source and a one-off message: the message is
+ * taken as soon as the select starts at branch 1 once. A schedule that keeps answering 0 to the
+ * select's choice starves it.
+ */
+const referenceSelect = defineScenario({
+  name: "reference-select",
+  setup(sim) {
+    let waiting = 1;
+    const busy = () => readyFuture("busy");
+    const message = (): Future<string> => ({ poll: () => (waiting > 0 ? (waiting--, ready("message")) : PENDING) });
+    sim.spawn(asyncBlock(function* () {
+      while (waiting > 0) {
+        yield* select(busy(), message());
+        sim.progress();
+        yield* yieldNow();
+      }
+    }), { name: "selector" });
+    sim.monitor("the message is waiting", () => waiting > 0, { maxHotSteps: 300 });
+  },
+});
+
+const CORRECT: readonly Scenario[] = [producerConsumer, thirdTaskStops, monitoredQueue, dueTimerStops, referenceSelect];
 
 // ---- real liveness bugs ------------------------------------------------------------------------
 
@@ -157,6 +188,38 @@ const pingPongForever = defineScenario({
         },
       }, { name: me === 0 ? "ping" : "pong" });
     }
+  },
+});
+
+/** A task that spins forever next to a bystander that finishes: a real busy loop, whoever runs first. */
+const spinnerWithBystander = defineScenario({
+  name: "spinner-with-bystander",
+  setup(sim) {
+    sim.spawn(asyncBlock(function* () {
+      for (;;) yield* yieldNow();
+    }), { name: "spinner" });
+    sim.spawn(asyncBlock(function* () {
+      for (let i = 0; i < 3; i++) yield* yieldNow();
+    }), { name: "bystander" });
+  },
+});
+
+/** The monitored queue with a consumer that never takes anything: the monitor stays hot under every schedule. */
+const neverConsumed = defineScenario({
+  name: "never-consumed",
+  setup(sim) {
+    const queue: number[] = [];
+    sim.spawn(asyncBlock(function* () {
+      for (let i = 0; i < 2000; i++) {
+        queue.push(1);
+        sim.progress();
+        yield* yieldNow();
+      }
+    }), { name: "producer" });
+    sim.spawn(asyncBlock(function* () {
+      for (let i = 0; i < 2000; i++) yield* yieldNow(); // forgets to take from the queue
+    }), { name: "consumer" });
+    sim.monitor("queue not drained", () => queue.length > 2, { maxHotSteps: 300 });
   },
 });
 
@@ -219,4 +282,67 @@ describe("a true livelock", () => {
   }
 });
 
-void sleep;
+describe("a real busy loop next to a task the schedule starves", () => {
+  /** Polls the spinner every time: the bystander (candidate 0 after the first poll) never runs. */
+  const starveBystander = [0, ...constant(1)];
+
+  it("is confirmed under a fair suffix and says so", () => {
+    expect(underArrays(spinnerWithBystander, [starveBystander], "fast-check")).toMatchInlineSnapshot(`"[0,1,1,1…] starvation: task 'spinner' was polled 1000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock (it keeps waking itself); this held under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run had switched at step 256 to confirm a suspected starvation of task 'bystander'"`);
+  });
+
+  it("is found by PCT, and a run that needed the suffix replays to the same trace and message", () => {
+    const release = holdEscapeTraps();
+    try {
+      let seen = 0;
+      let first = "";
+      for (let i = 0; i < 40; i++) {
+        const out = runScenario(spinnerWithBystander, { chooser: new PctChooser(`s${i}`, { depth: 3, expectedSteps: 50 }), trace: true });
+        expect(out.violations[0]).toMatchObject({ kind: "starvation", cause: "livelock", tasks: ["spinner"] });
+        if (!traceText(out).includes("fair suffix, to confirm a suspected livelock of task 'spinner'")) continue;
+        seen++;
+        first ||= out.violations[0]!.message;
+        const again = replay(spinnerWithBystander, out.token);
+        expect(traceText(again)).toBe(traceText(out));
+        expect(again.violations[0]!.message).toBe(out.violations[0]!.message);
+      }
+      expect(seen).toBeGreaterThan(0);
+      expect(first).toMatchInlineSnapshot(`"task 'spinner' was polled 1000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock (it keeps waking itself); it persisted for another 1000 polls under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 1002 when it was first suspected"`);
+    } finally {
+      release();
+    }
+  });
+
+  it("still shrinks: the shrunk schedule fires the same oracle and replays", () => {
+    const r = explore(spinnerWithBystander, { runs: 50, strategy: "pct", seed: 1 });
+    const f = r.failure!;
+    expect(f.violation).toMatchObject({ kind: "starvation", cause: "livelock" });
+    expect(replay(spinnerWithBystander, f.token).violations[0]!.message).toBe(f.violation.message);
+  });
+
+  it("a monitor that stays hot under the fair suffix is reported, saying so", () => {
+    const r = explore(neverConsumed, { runs: 50, strategy: "pct", seed: 1, shrink: false });
+    expect(r.failure!.violation).toMatchObject({ kind: "liveness", monitor: "queue not drained" });
+    expect(r.failure!.violation.message).toMatchInlineSnapshot(`"liveness monitor 'queue not drained' stayed hot for 301 steps (bound 300); this held under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run had switched at step 1002 to confirm a suspected livelock of task 'consumer'"`);
+  });
+
+  for (const strategy of ["pct", "random", "exhaustive", "swarm", "portfolio"] as const) {
+    it(`a never-drained queue is found under ${strategy}`, () => {
+      const r = explore(neverConsumed, { runs: 200, strategy, seed: 2 });
+      expect(r.failure?.violation).toMatchObject({ kind: "liveness", monitor: "queue not drained" });
+    });
+  }
+});
+
+describe("the fair suffix is part of the run", () => {
+  it("is deterministic: a correct run that needed it gives the same trace twice, and its token replays it", () => {
+    const run = (seed: string) => runScenario(producerConsumer, { chooser: new PctChooser(seed, { depth: 3, expectedSteps: 50 }), trace: true });
+    // A PCT seed whose run needed the suffix (the consumer starved).
+    let seed = "";
+    for (let i = 0; i < 200 && seed === ""; i++) if (traceText(run(`s${i}`)).includes("fair suffix, to confirm")) seed = `s${i}`;
+    expect(seed).not.toBe("");
+    const a = run(seed);
+    expect(a.ok).toBe(true);
+    expect(traceText(run(seed))).toBe(traceText(a));
+    expect(traceText(replay(producerConsumer, a.token))).toBe(traceText(a));
+  });
+});
