@@ -30,6 +30,11 @@
  *     suspicion would switch nearly every run to the suffix and take away their unfairness,
  *     which is what they are for. Under a fair chooser, a suspicion is confirmed as in 4, so
  *     only an executor that never offers the task (not the chooser's picks) is reported.
+ *  7. The step limit ("the run did not finish within maxSteps") is the last liveness verdict:
+ *     a producer that marks its sends as progress never looks like a livelock, and PCT can
+ *     starve its consumer until the budget is spent. Halfway through the budget, a run whose
+ *     schedule so far was possibly unfair switches to the fair suffix, and the step-limit report
+ *     says that it still did not finish under it. A run that was fair all along is not touched.
  */
 import type { ResolvedOracles } from "../sim/config.js";
 import type { Violation } from "../sim/violation.js";
@@ -41,6 +46,7 @@ import { Monitors } from "./monitors.js";
 
 /** What each liveness oracle suspects, as the fair suffix's trace note and reports name it. */
 const REACTOR_CAUSE = "a suspected reactor starvation";
+const STEP_LIMIT_CAUSE = "that the run would not finish";
 const livelockCause = (t: Task) => `a suspected livelock of task '${t.name}'`;
 const fairnessCause = (t: Task) => `a suspected starvation of task '${t.name}'`;
 
@@ -120,6 +126,20 @@ export class Watch {
     const limit = FairSuffix.fairWaitSteps(w.taskList.length);
     for (const t of w.taskList) if (t.state === TaskState.Scheduled && w.steps - t.runnableSinceStep > limit) return true;
     return false;
+  }
+
+  /** Rule 7: the run is halfway through its step budget. */
+  halfwayToStepLimit(): void {
+    this.confirm(STEP_LIMIT_CAUSE, 0);
+  }
+
+  /** Rule 7: the step-limit violation, saying whether it held under the fair suffix. */
+  stepLimit(v: Violation): Violation {
+    const more = this.suffix.confirmation(this.w.steps - this.suffix.since, "steps", STEP_LIMIT_CAUSE);
+    if (more === "") return v;
+    // Before the message's advice ("… pending: a, b). Either …") when it has that shape.
+    const at = v.message.indexOf(". Either");
+    return { ...v, message: at < 0 ? `${v.message}${more}` : `${v.message.slice(0, at)}${more}${v.message.slice(at)}` };
   }
 
   /** Marks progress: a task finished, an event was delivered, bytes moved, or the user said so. */

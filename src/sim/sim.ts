@@ -326,6 +326,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   run(opts: RunOptions = {}): Outcome {
     const maxSteps = opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1);
     const restore = this.options.oracles.escapes ? installEscapeTraps(this) : null;
+    // "Did not finish" is a liveness verdict too: the second half of the budget confirms it (watch.ts rule 7).
+    const confirmAt = maxSteps >>> 1;
     let status: RunStatus;
     try {
       for (;;) {
@@ -339,9 +341,10 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
         }
         if (this.steps >= maxSteps) {
           status = "step-limit";
-          this.report(stepLimitViolation(this.tasks, maxSteps, this.steps, this.clock.now));
+          this.report(this.watch.stepLimit(stepLimitViolation(this.tasks, maxSteps, this.steps, this.clock.now)));
           break;
         }
+        if (this.steps === confirmAt) this.watch.halfwayToStepLimit();
         if (!this.tick()) {
           status = "quiescent";
           this.reportStuck();
