@@ -46,18 +46,24 @@ function underArrays(s: Scenario, arrays: readonly (readonly number[])[], genera
 
 const constant = (v: number, n = 5000) => new Array<number>(n).fill(v);
 
+/**
+ * Thousands of runs per test, many of them long (a starved run goes 1000 polls before the fair
+ * suffix starts): a generous timeout, so a loaded machine does not fail them. Not a speed claim.
+ */
+const MANY_RUNS_MS = 120_000;
+
 describe("correct code under unfair schedules", () => {
   for (const s of CORRECT) {
     describe(s.name, () => {
       for (const strategy of ["pct", "exhaustive", "random", "swarm", "portfolio"] as const) {
         it(`gives no liveness verdict under ${strategy} (2000 runs)`, () => {
           expect(falseAlarm(s, strategy, 2000)).toBeNull();
-        });
+        }, MANY_RUNS_MS);
       }
       it("gives none under the preemption-bounded exhaustive search (2000 runs)", () => {
         const r = explore(s, { runs: 2000, strategy: new ExhaustiveStrategy({ bound: "preemption", maxBound: 3 }), shrink: false });
         expect(r.ok ? null : r.failure!.violation.message).toBeNull();
-      });
+      }, MANY_RUNS_MS);
       it("gives none under replay / fast-check arrays that keep answering one value", () => {
         const arrays = [constant(0), constant(1), constant(2), constant(1).map((v, i) => (i % 3 === 0 ? 0 : v))];
         expect(underArrays(s, arrays, "fast-check")).toBeNull();

@@ -9,6 +9,8 @@
  *  2. Otherwise poll one of the executor's candidates, chosen by the chooser (0 = its own pick).
  *  3. With nothing runnable and nothing due, jump the clock to the next event (auto-advance).
  *  4. With nothing at all left, the world is quiescent: tasks still pending are stuck.
+ *  5. Once a liveness oracle asked for a fair suffix (oracles/fair-suffix.ts), rules 1–2 follow
+ *     its fair policy instead of the chooser, to the end of the run.
  * A run stops at the first violation (unless `stopOnViolation: false`), except a task panic,
  * after which the run goes on: a panic is a value on the task's join handle.
  *
