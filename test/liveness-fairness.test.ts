@@ -8,7 +8,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  asyncBlock,
   PctChooser,
+  Sim,
+  yieldNow,
+  type Chooser,
   ExhaustiveStrategy,
   explore,
   holdEscapeTraps,
@@ -23,6 +27,9 @@ import {
 import { CORRECT, endlessProducer, neverConsumed, pingPongForever, producerConsumer, spinnerWithBystander } from "./liveness-scenarios.js";
 
 // ---- helpers -----------------------------------------------------------------------------------
+
+/** An unfair chooser (the fairness oracle stays off, as under PCT) that always polls task 0 when it can. */
+const workerFirst: Chooser = { name: "task-0-first", fair: false, choose: () => 0, chooseTask: (c: readonly TaskId[]) => Math.max(0, c.indexOf(0 as TaskId)) };
 
 /** Runs `runs` runs of a strategy; returns the first failing violation message, or null. */
 function falseAlarm(s: Scenario, strategy: StrategyName, runs: number): string | null {
@@ -124,6 +131,27 @@ describe("a real busy loop next to a task the schedule starves", () => {
     expect(replay(spinnerWithBystander, f.token).violations[0]!.message).toBe(f.violation.message);
   });
 
+  it("an eventually still unmet under the fair suffix is reported, saying so; on a fair stretch, at once", () => {
+    const run = (chooser: Chooser) => {
+      const sim = new Sim({ chooser });
+      sim.spawn(asyncBlock(function* () {
+        for (let i = 0; i < 2000; i++) {
+          sim.progress();
+          yield* yieldNow();
+        }
+      }), { name: "worker" });
+      sim.spawn(asyncBlock(function* () {
+        for (let i = 0; i < 3; i++) yield* yieldNow();
+      }), { name: "bystander" });
+      sim.eventually("the flush happened", () => false, { withinSteps: 100 });
+      return sim.run().violations[0]!;
+    };
+    expect(run(new ReplayChooser([], "replay")).message).toMatchInlineSnapshot(`"liveness monitor 'the flush happened' did not become true within 100 steps of step 0"`);
+    const v = run(workerFirst);
+    expect(v).toMatchObject({ kind: "liveness", monitor: "the flush happened", atEnd: false });
+    expect(v.message).toMatchInlineSnapshot(`"liveness monitor 'the flush happened' did not become true within 100 steps of step 0; it persisted for another 101 steps under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 101 when it was first suspected"`);
+  });
+
   it("a monitor that stays hot under the fair suffix is reported, saying so", () => {
     const r = explore(neverConsumed, { runs: 50, strategy: "pct", seed: 1, shrink: false });
     expect(r.failure!.violation).toMatchObject({ kind: "liveness", monitor: "queue not drained" });
@@ -142,9 +170,7 @@ describe("the step limit", () => {
   it("is still reported for a producer that never stops; after an unfair half it says the fair half did not finish either", () => {
     const fair = runScenario(endlessProducer, { chooser: new ReplayChooser([], "fast-check") });
     expect(fair.violations[0]!.message).toMatchInlineSnapshot(`"the run did not finish within maxSteps=2000 (tasks still pending: producer). Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps."`);
-    // An unfair chooser (the fairness oracle stays off) that always polls the producer, as PCT may.
-    const producerFirst = { name: "producer-first", fair: false, choose: () => 0, chooseTask: (c: readonly TaskId[]) => Math.max(0, c.indexOf(0 as TaskId)) };
-    const starved = runScenario(endlessProducer, { chooser: producerFirst, trace: true });
+    const starved = runScenario(endlessProducer, { chooser: workerFirst, trace: true });
     expect(starved.violations[0]).toMatchObject({ kind: "step-limit", maxSteps: 2000 });
     expect(traceText(starved)).toContain("fair suffix, to confirm that the run would not finish");
     expect(starved.violations[0]!.message).toMatchInlineSnapshot(`"the run did not finish within maxSteps=2000 (tasks still pending: producer); it persisted for another 1000 steps under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 1000 when it was first suspected. Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps."`);

@@ -4,11 +4,11 @@
  * (DESIGN §8). PCT starves low-priority tasks on purpose, exhaustive search and a fast-check
  * array may keep answering the same index, and even a random walk may pass one task over for a
  * long time: a busy producer then *looks* like a livelock although the task that would stop it
- * simply never ran. Whether a given stretch was unfair is not something the harness can judge
- * soundly from the choices alone (a random walk deviates from the fair pick all the time and is
- * fair; one select branch chosen by a fast-check array may be the whole starvation), a stretch
- * counts as *possibly unfair* — and a suspicion resting on it is confirmed by continuing the very
- * same run under this policy — when, during it:
+ * simply never ran. Whether a stretch was unfair cannot be judged exactly from the choices (a
+ * random walk deviates from the fair pick all the time and is fair; one select branch chosen by
+ * a fast-check array may be the whole starvation). So a stretch counts as *possibly unfair* —
+ * and a suspicion resting on it is confirmed by continuing the very same run under this
+ * policy — when, during it:
  *  - a task was polled after waiting more than `fairWaitSteps` (twice the tasks spawned, plus 8:
  *    under the fair policy a task waits for the tasks ahead of it and a few due events), or a
  *    task is still runnable and has waited that long (`unfairStep` and the watch's scan), or
@@ -18,9 +18,10 @@
  *
  * Invariants:
  *  1. Once started, the suffix lasts to the end of the run. It starts at most once per run, at
- *     the step where the first liveness oracle suspected something, and the watch re-arms every
- *     liveness oracle at that step: a verdict is then reported only if its condition holds for
- *     its whole bound again, entirely under the suffix.
+ *     the first liveness suspicion that rests on a possibly unfair stretch (or halfway through
+ *     `maxSteps`, for the step limit), and the watch re-arms every liveness oracle at that step:
+ *     a verdict is then reported only if its condition holds for its whole bound again,
+ *     entirely under the suffix.
  *  2. The switch and the policy are functions of the run's state (never of the chooser's
  *     answers after the switch), so replaying a token reproduces them byte for byte, and a
  *     shrunk schedule still reaches a real livelock: the suffix does not depend on the choices
