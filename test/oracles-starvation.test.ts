@@ -139,7 +139,7 @@ describe("fairness", () => {
     setup(sim);
     const out = sim.run();
     expect(out.violations[0]).toMatchObject({ kind: "starvation", cause: "fairness", tasks: ["bystander"] });
-    expect(out.violations[0]!.message).toMatchInlineSnapshot(`"task 'bystander' has been runnable since step 0 but was not polled for 256 steps (fairness bound 200 = max(fairnessMinSteps, fairnessStepsPerRunnable × 2 runnable tasks)): the executor keeps choosing others"`);
+    expect(out.violations[0]!.message).toMatchInlineSnapshot(`"task 'bystander' has been runnable since step 0 but was not polled for 512 steps (fairness bound 200 = max(fairnessMinSteps, fairnessStepsPerRunnable × 2 runnable tasks)): the executor keeps choosing others; it persisted for another 256 steps under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 256 when it was first suspected"`);
   });
 
   it("passes when the LIFO slot is bounded (as tokio bounds it)", () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { asyncFn, defineScenario, formatReport, PENDING, ready, runScenario, yieldNow, type Chooser, type Waker } from "wakesim";
+import type { Executor, TaskId } from "wakesim";
 import { Flag } from "./helpers.js";
 
 const spinner = asyncFn(function* spinner() {
@@ -24,6 +25,29 @@ const sticky: Chooser = {
   chooseTask: (cands, prev) => Math.max(0, prev === null ? 0 : cands.indexOf(prev)),
 };
 
+/**
+ * A user executor that only ever offers the task scheduled last (a stack): a self-waking task
+ * keeps itself on top, and the tasks under it are never offered. The fair suffix only chooses
+ * among an executor's candidates, so this unfairness — the executor's own — still shows.
+ */
+class StackExecutor implements Executor {
+  readonly name = "stack";
+  private readonly stack: TaskId[] = [];
+  schedule(task: TaskId): void {
+    this.stack.push(task);
+  }
+  candidates(): readonly TaskId[] {
+    return this.stack.length === 0 ? [] : [this.stack[this.stack.length - 1]!];
+  }
+  take(): TaskId {
+    return this.stack.pop()!;
+  }
+  remove(task: TaskId): void {
+    const i = this.stack.indexOf(task);
+    if (i >= 0) this.stack.splice(i, 1);
+  }
+}
+
 const spins = defineScenario({
   name: "spins",
   setup(sim) {
@@ -33,23 +57,40 @@ const spins = defineScenario({
   },
 });
 
+/** The same tasks spawned so that the stack polls c first, then a for ever, and never offers b. */
+const stacked = defineScenario({
+  name: "spins",
+  setup(sim) {
+    sim.spawn(worker(), { name: "b" }); // bottom of the stack: never offered
+    sim.spawn(spinner(), { name: "a" }); // re-scheduled on top after every poll
+    sim.spawn(waiter(new Flag()), { name: "c" }); // on top: polled first, parks for good
+  },
+});
+
 describe("step-limit", () => {
-  it("names the tasks that sat runnable or parked while another was polled", () => {
+  it("does not blame a task that an unfair strategy passed over: the fair suffix polls it (fair-suffix.ts)", () => {
     const out = runScenario(spins, { chooser: sticky, maxSteps: 300, oracles: { livelockPolls: 100_000 } });
+    expect(out.status).toBe("step-limit");
+    expect(out.violations[0]).toMatchObject({ kind: "step-limit", sat: [{ task: "c", state: "parked" }], busy: [{ task: "a" }, { task: "b", polls: 2 }] });
+  });
+
+
+  it("names the tasks that sat runnable or parked while another was polled", () => {
+    const out = runScenario(stacked, { executor: () => new StackExecutor(), maxSteps: 300, oracles: { livelockPolls: 100_000 } });
     expect(out.status).toBe("step-limit");
     const v = out.violations[0]!;
     expect(v).toMatchObject({
       kind: "step-limit",
       sat: [
-        { task: "c", state: "parked", sinceStep: 0, stepsWithout: 300, polls: 1 },
         { task: "b", state: "runnable", sinceStep: 0, stepsWithout: 300, polls: 0 },
+        { task: "c", state: "parked", sinceStep: 0, stepsWithout: 300, polls: 1 },
       ],
       busy: [{ task: "a", polls: 299 }],
     });
     expect(v.message).toMatchInlineSnapshot(`
-      "the run did not finish within maxSteps=300 (tasks still pending: c, a, b). 2 tasks sat still for most of the run while others were polled:
-        - c: parked since its poll 1 at step 0 (awaiting waiter › flag.wait), never woken in the last 300 steps
+      "the run did not finish within maxSteps=300 (tasks still pending: b, a, c); it persisted for another 150 steps under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 150 when it was first suspected. 2 tasks sat still for most of the run while others were polled:
         - b: runnable since it was spawned at step 0, never polled in the 300 steps since
+        - c: parked since its poll 1 at step 0 (awaiting waiter › flag.wait), never woken in the last 300 steps
         meanwhile 'a' was polled 299 times (in the whole run).
       A runnable task never polled is starved: an executor or strategy that keeps picking others, or a task that never yields (a busy self-wake). A parked one waits for a wake that never comes while the rest keep the run busy (a lost wakeup). If the work is just long, raise maxSteps."
     `);

@@ -8,6 +8,12 @@
  *  - `monitor(name, isHot, { maxHotSteps })`: a hot/cold liveness monitor (P#'s "temperature"):
  *    while `isHot()` is true its temperature rises by one per step and falls to zero when cold.
  *    A temperature above `maxHotSteps`, or a run that ends hot, is a violation.
+ *
+ * A monitor too hot and an `eventually` out of time judge a stretch of schedule, which may have
+ * starved the task that would cool them: they are reported only once confirmed under the fair
+ * suffix (`confirm`, see watch.ts rule 4); `rearm` restarts their clocks when the suffix begins.
+ * At the end of a completed or quiescent run, a hot monitor or an unmet `eventually` is reported
+ * at once: no task is runnable any more, so no schedule starved one (watch.ts rule 5).
  */
 import { checkInt } from "../sim/config.js";
 import { OptionError } from "../sim/errors.js";
@@ -19,12 +25,25 @@ interface Host {
   report(v: Violation): void;
 }
 
+/** What the watch lends the monitors to confirm a verdict under the fair suffix. */
+export interface Liveness {
+  /**
+   * For a verdict resting on the stretch from step `from` to now. True: report now (the stretch
+   * was fair). False: the fair suffix started and `rearm` was called; judge again later.
+   */
+  confirm(cause: string, from: number): boolean;
+  /** The sentence a verdict ends with ("" when not under the suffix); `cause` as given to `confirm`. */
+  confirmation(amount: number, unit: string, cause: string): string;
+}
+
 interface Check {
   readonly name: string;
   readonly kind: "invariant" | "eventually" | "monitor";
   readonly fn: () => boolean;
   readonly bound: number;
   readonly since: number;
+  /** Step from which an `eventually` counts its `withinSteps` (its declaration, or the fair suffix's start). */
+  armedAt: number;
   temperature: number;
   done: boolean;
 }
@@ -33,7 +52,27 @@ export class Monitors {
   private readonly checks: Check[] = [];
   private live = 0;
 
-  constructor(private readonly host: Host) {}
+  constructor(
+    private readonly host: Host,
+    /** Confirms liveness verdicts under a fair schedule (watch.ts); absent, they are reported at once. */
+    private readonly liveness: Liveness | null = null,
+  ) {}
+
+  private confirm(cause: string, from: number): boolean {
+    return this.liveness === null || this.liveness.confirm(cause, from);
+  }
+
+  private confirmation(amount: number, cause: string): string {
+    return this.liveness === null ? "" : this.liveness.confirmation(amount, "steps", cause);
+  }
+
+  /** The fair suffix starts: every hot monitor cools and every `eventually` gets its full time again. */
+  rearm(): void {
+    for (const c of this.checks) {
+      c.temperature = 0;
+      c.armedAt = this.host.steps;
+    }
+  }
 
   get active(): boolean {
     return this.live > 0;
@@ -68,10 +107,10 @@ export class Monitors {
         if (!value) this.fail(c, null);
       } else if (c.kind === "eventually") {
         if (value) this.retire(c);
-        else if (h.steps - c.since > c.bound) this.fail(c, null);
+        else if (h.steps - c.armedAt > c.bound && this.confirm(eventuallyCause(c), c.armedAt)) this.fail(c, null);
       } else {
         c.temperature = value ? c.temperature + 1 : 0;
-        if (c.temperature > c.bound) this.fail(c, null);
+        if (c.temperature > c.bound && this.confirm(hotCause(c), h.steps - c.temperature)) this.fail(c, null);
       }
     }
   }
@@ -94,7 +133,7 @@ export class Monitors {
   private add(name: string, kind: Check["kind"], fn: () => boolean, bound: number): void {
     if (typeof name !== "string" || name === "") throw new OptionError("name", `sim.${kind}() needs a non-empty name for reports`);
     if (typeof fn !== "function") throw new OptionError(kind === "monitor" ? "isHot" : "predicate", `sim.${kind}('${name}', …) needs a function returning true or false`);
-    this.checks.push({ name, kind, fn, bound, since: this.host.steps, temperature: 0, done: false });
+    this.checks.push({ name, kind, fn, bound, since: this.host.steps, armedAt: this.host.steps, temperature: 0, done: false });
     this.live++;
   }
 
@@ -126,10 +165,10 @@ export class Monitors {
         : c.kind === "eventually"
           ? atEnd
             ? `never became true (declared at step ${c.since}; the run ended at step ${h.steps})`
-            : `did not become true within ${c.bound} steps of step ${c.since}`
+            : `did not become true within ${c.bound} steps of step ${c.since}${this.confirmation(h.steps - c.armedAt, eventuallyCause(c))}`
           : atEnd
             ? `was still hot when the run ended (hot for ${c.temperature} steps)`
-            : `stayed hot for ${c.temperature} steps (bound ${c.bound})`;
+            : `stayed hot for ${c.temperature} steps (bound ${c.bound})${this.confirmation(c.temperature, hotCause(c))}`;
     h.report({
       kind: "liveness",
       monitor: c.name,
@@ -143,3 +182,6 @@ export class Monitors {
     });
   }
 }
+
+const eventuallyCause = (c: Check) => `that '${c.name}' would never become true`;
+const hotCause = (c: Check) => `that monitor '${c.name}' stays hot`;

@@ -9,6 +9,8 @@
  *  2. Otherwise poll one of the executor's candidates, chosen by the chooser (0 = its own pick).
  *  3. With nothing runnable and nothing due, jump the clock to the next event (auto-advance).
  *  4. With nothing at all left, the world is quiescent: tasks still pending are stuck.
+ *  5. Once a liveness oracle asked for a fair suffix (oracles/fair-suffix.ts), rules 1–2 follow
+ *     its fair policy instead of the chooser, to the end of the run.
  * A run stops at the first violation (unless `stopOnViolation: false`), except a task panic,
  * after which the run goes on: a panic is a value on the task's join handle.
  *
@@ -29,6 +31,7 @@ import { isFuture, type Future } from "../future/future.js";
 import { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
+import { FairSuffix } from "../oracles/fair-suffix.js";
 import { ContractError } from "../oracles/guard.js";
 import { describeThrown, futureContractViolation, escapeViolation, leakViolation, panicViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
 import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
@@ -84,6 +87,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   private readonly faults: ReadonlySet<FaultKind>;
   private readonly spuriousWakes: boolean;
   private readonly watch: Watch;
+  /** The watch's fair suffix, read on every choice (a liveness suspicion switches the run to it). */
+  private readonly suffix: FairSuffix;
   private readonly watching: boolean;
   // Hot-path copies of options read on every poll.
   private readonly pendingWithoutWaker: boolean;
@@ -121,6 +126,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     this.pollCostTicks = o.pollCostTicks;
     this.pollBudget = o.oracles.pollBudget;
     this.watch = new Watch(this, o.oracles, this.chooser.fair !== false);
+    this.suffix = this.watch.suffix;
   }
 
   // ---- Runtime ---------------------------------------------------------------------------
@@ -139,6 +145,12 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
 
   decide(n: number, kind: ChoiceKind): number {
     if (n < 2) return 0;
+    if (kind === "select") {
+      // Liveness confirmation (fair-suffix.ts): under the fair suffix a select's first branch is
+      // not the chooser's (3c); before it, a chosen branch may be the unfair part of a stretch.
+      if (this.suffix.active) return this.suffix.pickBranch(n);
+      this.suffix.unfairStep = this.steps;
+    }
     return this.record(this.chooser.choose(n, kind), n, kind);
   }
 
@@ -159,6 +171,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   /** A "task" choice among the executor's candidates; strategies that rank tasks (PCT) see which. */
   private chooseTask(cands: readonly TaskId[]): number {
     const n = cands.length;
+    // Liveness confirmation: under the fair suffix the task runnable longest goes (fair-suffix.ts 3a).
+    if (n > 1 && this.suffix.active) return this.suffix.pickTask(cands, this.tasks);
     if (n < 2 || this.chooser.chooseTask === undefined) return this.decide(n, "task");
     return this.record(this.chooser.chooseTask(cands, this.lastPolled), n, "task");
   }
@@ -323,6 +337,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   run(opts: RunOptions = {}): Outcome {
     const maxSteps = opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1);
     const restore = this.options.oracles.escapes ? installEscapeTraps(this) : null;
+    // "Did not finish" is a liveness verdict too: the second half of the budget confirms it (watch.ts rule 7).
+    const confirmAt = maxSteps >>> 1;
     let status: RunStatus;
     try {
       for (;;) {
@@ -336,9 +352,10 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
         }
         if (this.steps >= maxSteps) {
           status = "step-limit";
-          this.report(stepLimitViolation(this.tasks, maxSteps, this.steps, this.clock.now));
+          this.report(this.watch.stepLimit(stepLimitViolation(this.tasks, maxSteps, this.steps, this.clock.now)));
           break;
         }
+        if (this.steps === confirmAt) this.watch.halfwayToStepLimit();
         if (!this.tick()) {
           status = "quiescent";
           this.reportStuck();
@@ -361,7 +378,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (this.cancellable > 0 && this.faults.has("cancel") && this.maybeCancel()) return this.stepDone();
     const cands = this.executor.candidates();
     const n = cands.length;
-    if (this.reactor.hasDue() && (n === 0 || this.decide(2, "deliver") === 0)) {
+    // Under the fair suffix a due event goes first without asking (fair-suffix.ts 3b).
+    if (this.reactor.hasDue() && (n === 0 || this.suffix.active || this.deliverFirst())) {
       const e = this.reactor.takeDue()!;
       if (this.trace !== null) this.trace.push({ type: "EventDelivered", step: this.steps, time: this.clock.now, event: e.describe() });
       e.fire();
@@ -372,6 +390,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       if (t === undefined || t.state !== TaskState.Scheduled) {
         throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
       }
+      // A task polled after a long wait: the stretch behind it was possibly unfair (fair-suffix.ts).
+      if (this.steps - t.runnableSinceStep > FairSuffix.fairWaitSteps(this.tasks.length)) this.suffix.unfairStep = this.steps;
       this.pollTask(t);
     } else {
       const from = this.clock.now;
@@ -380,6 +400,13 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       return true;
     }
     return this.stepDone();
+  }
+
+  /** The chooser's "deliver" decision; keeping a due event waiting makes the stretch possibly unfair. */
+  private deliverFirst(): boolean {
+    if (this.decide(2, "deliver") === 0) return true;
+    this.suffix.unfairStep = this.steps;
+    return false;
   }
 
   /** Counts a step and runs the per-step oracles. */
