@@ -31,12 +31,15 @@ interface Ran {
   readonly out: string;
 }
 
+/** Where npm's cache and config files are, wherever `npm test` was told (the cache `npm ci` filled). */
+const NPM_PLACES = new Set(["npm_config_cache", "npm_config_userconfig", "npm_config_globalconfig"]);
+
 /** The environment of a user's shell: nothing from the `npm test` and vitest running this file. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|VITEST|WAKESIM_)/i.test(k) || ["INIT_CWD", "NODE_ENV", "TEST", "FORCE_COLOR"].includes(k)) continue;
-    env[k] = v;
+    if (NPM_PLACES.has(k.toLowerCase())) env[k] = v;
+    else if (!/^(npm_|VITEST|WAKESIM_)/i.test(k) && !["INIT_CWD", "NODE_ENV", "TEST", "FORCE_COLOR"].includes(k)) env[k] = v;
   }
   return { ...env, NO_COLOR: "1", CI: "true", ...extra };
 }
