@@ -54,7 +54,10 @@ function sh(cmd: string, args: readonly string[], cwd: string, extra: Record<str
 
 async function ok(cmd: string, args: readonly string[], cwd: string): Promise<string> {
   const r = await sh(cmd, args, cwd);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited with ${String(r.code)}:\n${r.out}`);
+  if (r.code !== 0) {
+    const hint = r.out.includes("ENOTCACHED") ? "\n(npm's cache lacks a package of package-lock.json: run `npm ci` here first, which fills it)" : "";
+    throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) exited with ${String(r.code)}:\n${r.out}${hint}`);
+  }
   return r.out;
 }
 
