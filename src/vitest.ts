@@ -7,12 +7,16 @@
  * - On failure, the error's message is the report, and its stack points at the user's `simTest`
  *   line (so CI annotations land there, not inside wakesim).
  * - To rerun exactly the failing schedule with its full trace: WAKESIM_REPLAY=<token> and the
- *   same test filter — the message prints that command.
+ *   same test filter — the message prints that command. The token applies only to the simTest
+ *   whose scenario it names (the token carries the scenario's name): the other simTests of the
+ *   run explore as usual, rather than fail on a token recorded for another scenario.
+ * - vitest is an optional peer dependency of wakesim: this module is the only one that imports it.
  */
 import { test } from "vitest";
 import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
 import { replay, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./trace/report.js";
+import { parseToken } from "./trace/token.js";
 
 export interface SimTestOptions extends ExploreOptions {
   /** vitest's per-test timeout in ms (default 60 000). */
@@ -33,7 +37,7 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
       const seed = opts.seed ?? (process.env.WAKESIM_SEED !== undefined ? Number(process.env.WAKESIM_SEED) : 0);
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;
-      if (token !== undefined && token !== "") {
+      if (token !== undefined && token !== "" && namesScenario(token, scenario, site)) {
         const out = replay(scenario, token, simOptionsOf(exploreOpts));
         if (!out.ok) throw failure(`${formatReport(out, { scenario: scenario.name })}`, site);
         return;
@@ -50,6 +54,15 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
     },
     testTimeoutMs ?? 60_000,
   );
+}
+
+/** Whether a WAKESIM_REPLAY token was recorded for `scenario`; a damaged one names none, and fails every simTest. */
+function namesScenario(token: string, scenario: Scenario, site: Error): boolean {
+  try {
+    return parseToken(token).scenario === scenario.name;
+  } catch (e) {
+    throw failure(`WAKESIM_REPLAY: ${e instanceof Error ? e.message : String(e)}`, site);
+  }
 }
 
 const OWN_FILE = decodeURI(new URL(import.meta.url).pathname);

@@ -14,9 +14,10 @@ simTest("two spinners never fail", defineScenario({ name: "spinners", setup(sim)
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function runFixture(env: Record<string, string> = {}): { code: number; out: string } {
+/** Runs one file of test/simtest-fixtures (tests that fail on purpose) in a child vitest. */
+function runFixture(file: string, env: Record<string, string> = {}): { code: number; out: string } {
   try {
-    const out = execFileSync(process.execPath, [fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url)), "run", "--config", "test/simtest-fixtures/vitest.config.ts"], {
+    const out = execFileSync(process.execPath, [fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url)), "run", "--config", "test/simtest-fixtures/vitest.config.ts", `test/simtest-fixtures/${file}`], {
       cwd: root,
       encoding: "utf8",
       env: { ...process.env, CI: "true", NO_COLOR: "1", ...env },
@@ -31,18 +32,43 @@ function runFixture(env: Record<string, string> = {}): { code: number; out: stri
 
 describe("simTest", () => {
   it("fails with the report, points at the user's simTest line, prints the seed and the replay command", () => {
-    const { code, out } = runFixture();
+    const { code, out } = runFixture("failing.simtest.ts");
     expect(code).toBe(1);
     expect(out).toContain("FAILED — lost wakeup");
     expect(out).toContain("wakesim: 'the buggy notify never loses a wakeup' (scenario example-buggy-notify) seed=0");
     expect(out).toMatch(/failing\.simtest\.ts:5:1/); // the simTest(...) call
+    expect(out).toMatch(/Tests +1 failed \| 1 passed \(2\)/);
     const token = /WAKESIM_REPLAY=(ws1\.[A-Za-z0-9_-]+)/.exec(out)?.[1];
     expect(token).toBeDefined();
+    expect(out).toContain(`WAKESIM_REPLAY=${token!} npx vitest run -t "the buggy notify never loses a wakeup"`);
     // The printed command reruns exactly that schedule, with the full trace.
-    const again = runFixture({ WAKESIM_REPLAY: token! });
+    const again = runFixture("failing.simtest.ts", { WAKESIM_REPLAY: token! });
     expect(again.code).toBe(1);
     expect(again.out).toContain("Timeline");
     expect(again.out).toContain(token!);
+    // The token applies only to the test whose scenario it names, even without -t: the other
+    // simTest explores its own scenario as usual and passes.
+    expect(again.out).toMatch(/Tests +1 failed \| 1 passed \(2\)/);
+    expect(again.out).not.toContain("recorded for scenario");
+    // A damaged token names no test: every simTest says so.
+    const bad = runFixture("failing.simtest.ts", { WAKESIM_REPLAY: "ws1.not*base64" });
+    expect(bad.out).toMatch(/Tests +2 failed \(2\)/);
+    expect(bad.out).toContain("SimTestFailure: WAKESIM_REPLAY: replay token is damaged: it contains characters outside base64url (was it cut or wrapped when copied?)");
+  }, 60_000);
+
+  it("a failing simProperty prints the report and the token, not the outcome object", () => {
+    const { code, out } = runFixture("property.simtest.ts");
+    expect(code).toBe(1);
+    expect(out).toContain("Caused by: SimPropertyError: example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)");
+    expect(out).toContain("Timeline");
+    const serialized = out.split("\n").filter((l) => l.startsWith("Serialized Error"));
+    expect(serialized).toMatchInlineSnapshot(`
+      [
+        "Serialized Error: { token: 'ws1.vtOImQcACmZhc3QtY2hlY2sUZXhhbXBsZS1idWdneS1ub3RpZnkDAQAA' }",
+      ]
+    `);
+    // The report with its timeline is ~4 KB; the outcome object printed after it was ~31 KB.
+    expect(out.length).toBeLessThan(8_000);
   }, 60_000);
 });
 

@@ -1,14 +1,28 @@
 /**
  * Loading scenario files: a file's default export is a scenario (defineScenario). TypeScript
- * files load through tsx (a maintained loader: `tsx/esm/api`), registered once on first need.
+ * files load through tsx (a maintained loader), registered once on first need.
+ *
+ * A scenario file may be ESM or CommonJS, in a package of either `type`:
+ * 1. tsx's ESM *and* CommonJS hooks are registered: a `.ts` file in a CommonJS package (the
+ *    default of `npm init -y`) is CommonJS, and Node loads it with the `require` machinery.
+ * 2. `.cts`/`.cjs` files are `require`d, not imported: Node 20 loads a CommonJS module that a
+ *    loader hook gave the source of with a stand-in `require` that cannot load ES modules
+ *    ("request for './future/poll.js' is not in cache"), so `require("wakesim")` failed there.
+ * 3. A CommonJS module's `export default` is `exports.default`, which `import()` shows as
+ *    `default.default`: that is unwrapped.
+ * `require("wakesim")` loads wakesim's ES modules (require(esm): Node >= 20.19, see `engines`),
+ * the same instance the CLI uses — there is no second, CommonJS copy.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Scenario } from "../sim/scenario.js";
 import { CliError } from "./errors.js";
 
 const TS = /\.[cm]?tsx?$/;
+/** Always CommonJS, whatever the package's `type`: loaded with `require` (header, 2). */
+const CJS = /\.c[jt]s$/;
 /** Files `check DIR` imports: TypeScript or JavaScript modules, not declarations or tests. */
 const SCENARIO_FILE = /\.(?:[cm]?ts|[cm]?js|tsx|jsx)$/;
 const NOT_SCENARIO = /(?:\.d\.[cm]?ts|\.(?:test|spec)\.[cm]?[jt]sx?)$/;
@@ -29,9 +43,12 @@ async function registerTsxOnce(): Promise<void> {
   // 170 ms through the hooks, 95 ms without; a pool of N workers loads it N + 1 times).
   // From the sources (tsx already loads everything), there is nothing to gain.
   if (import.meta.url.endsWith(".js")) await import("../index.js");
-  const { register } = await import("tsx/esm/api");
-  register();
+  const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+  esm.register();
+  cjs.register(); // header, 1
 }
+
+const requireFile = createRequire(import.meta.url);
 
 export type LoadResult = { readonly scenario: Scenario } | { readonly noScenario: string };
 
@@ -46,12 +63,12 @@ export async function importScenario(file: string): Promise<LoadResult> {
   if (TS.test(path)) await registerTsx();
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    mod = CJS.test(path) ? { default: requireFile(path) as unknown } : ((await import(pathToFileURL(path).href)) as { default?: unknown });
   } catch (e) {
     const why = e instanceof Error ? `${e.name}: ${e.message.split("\n", 1)[0]}` : String(e);
     throw new CliError(`${file}: could not be loaded — ${why}`);
   }
-  const s = mod.default;
+  const s = esModuleDefault(mod.default);
   if (s === undefined) {
     return { noScenario: `${file} has no default export: end it with \`export default defineScenario({ name, setup(sim) { ... } })\`` };
   }
@@ -66,6 +83,12 @@ export async function loadScenario(file: string): Promise<Scenario> {
   const r = await importScenario(file);
   if ("noScenario" in r) throw new CliError(r.noScenario);
   return r.scenario;
+}
+
+/** A CommonJS module compiled from `export default x` exports `{ __esModule: true, default: x }` (header, 3). */
+function esModuleDefault(v: unknown): unknown {
+  if (typeof v === "object" && v !== null && (v as { __esModule?: unknown }).__esModule === true) return (v as { default?: unknown }).default;
+  return v;
 }
 
 function describe(v: unknown): string {

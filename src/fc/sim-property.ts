@@ -17,14 +17,24 @@ import { replay, runScenario, type Scenario } from "../sim/scenario.js";
 import { formatReport } from "../trace/report.js";
 import { faultPlanArb, scheduleArb, type ScheduleArbOptions } from "./arbitraries.js";
 
+/**
+ * The error a failing simProperty throws (fast-check reports it as the cause). Printed, it is
+ * the report and the token only: test runners print an error's own properties (vitest walks them
+ * all, through `toJSON` where there is one; Node's inspect prints the enumerable ones), and the
+ * outcome with its trace and options printed as some 30–50 KB of object dump after the report.
+ */
 export class SimPropertyError extends Error {
   override readonly name = "SimPropertyError";
-  constructor(
-    message: string,
-    /** The failing run (replayed with its full trace). */
-    readonly outcome: Outcome,
-  ) {
+  /** The failing run (replayed with its full trace). Not enumerable: see the class comment. */
+  declare readonly outcome: Outcome;
+  constructor(message: string, outcome: Outcome) {
     super(message);
+    Object.defineProperty(this, "outcome", { value: outcome, enumerable: false });
+  }
+
+  /** What vitest serializes and prints for this error: the report (as the message) and the token. */
+  toJSON(): { name: string; message: string; stack: string | undefined; token: string } {
+    return { name: this.name, message: this.message, stack: this.stack, token: this.outcome.token };
   }
 }
 
