@@ -91,4 +91,4 @@ usage:
 
 exit codes: 0 clean, 1 a violation was found (or still reproduces), 2 a usage or configuration
 error (the message names the argument or file), 130 stopped by Ctrl-C before the budget was spent.
-Colour only on a terminal, never with NO_COLOR set.`;
+Colour only on a terminal (or with FORCE_COLOR), never with a non-empty NO_COLOR.`;

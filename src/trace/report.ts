@@ -9,9 +9,9 @@
  *  2. Colour, when asked for, is added to whole lines after layout, so it never shifts columns.
  *  3. The raw trace is not printed: `formatTrace` exists for that.
  */
-import { styleText } from "node:util";
 import type { Outcome } from "../sim/outcome.js";
 import type { StuckTask, Violation } from "../sim/violation.js";
+import { ansi } from "./ansi.js";
 import { contractTitle, DIAGNOSIS_LABEL, explainAll } from "./explain.js";
 import { formatTimeline } from "./timeline.js";
 
@@ -44,7 +44,7 @@ const I2 = "    ";
 export function formatReport(outcome: Outcome, ctx: ReportContext): string {
   const color = ctx.color ?? false;
   const vs = outcome.violations;
-  const title = (s: string) => (color ? styleText("bold", s) : s);
+  const title = (s: string) => (color ? ansi("bold", s) : s);
   const sections: string[][] = [[headline(outcome, ctx.scenario, color)]];
 
   if (!outcome.ok) {
@@ -93,13 +93,13 @@ function maskingNote(o: Outcome): string | null {
 function headline(o: Outcome, scenario: string, color: boolean): string {
   if (o.ok) {
     const s = `${scenario}: ok — ${o.status} after ${plural(o.steps, "step")} (${plural(o.polls, "poll")}), t=${o.time}`;
-    return color ? styleText("green", s) : s;
+    return color ? ansi("green", s) : s;
   }
   const first = o.violations[0];
   const more = o.violations.length > 1 ? ` (+${o.violations.length - 1} more)` : "";
   const what = first === undefined ? `the run ended ${o.status} at step ${o.steps}, t=${o.time}` : summarize(first);
   const head = `${scenario}: FAILED`;
-  return `${color ? styleText("red", styleText("bold", head)) : head} — ${what}${more}`;
+  return `${color ? ansi("red", ansi("bold", head)) : head} — ${what}${more}`;
 }
 
 /** One line naming the bug class and the tasks, for the headline. */
