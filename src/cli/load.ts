@@ -49,7 +49,7 @@ export async function importScenario(file: string): Promise<LoadResult> {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (e) {
     const why = e instanceof Error ? `${e.name}: ${e.message.split("\n", 1)[0]}` : String(e);
-    throw new CliError(`${file}: could not be loaded — ${why}`);
+    throw new CliError(`${file}: could not be loaded — ${why}`, 2, { cause: e });
   }
   const s = mod.default;
   if (s === undefined) {
