@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { defineScenario, explore, EmptyScenarioError } from "../src/index.js";
+import { defineScenario, explore, EmptyScenarioError, PENDING, ready, type Context, type Future, type Poll } from "../src/index.js";
 import example from "../fixtures/example.js";
 import mpsc from "../fixtures/mpsc.js";
 import setupThrows from "./cli-fixtures/broken/setup-throws.js";
@@ -106,6 +106,39 @@ describe("exploreAll", () => {
     const { s, out } = settings({ budget: { runs: 1, timeMs: null }, strategy: "random" });
     await exploreAll([{ file: "fixtures/mpsc.ts", scenario: mpsc }], s);
     expect(out[0]).toMatch(/^mpsc-correct: ok — 1 run \(random, seed 0\), 1 distinct schedule, [\d,]+ steps, /);
+  });
+});
+
+/** Fails on every schedule, the default one included: 'stuck' returns Pending with no wake source. */
+const alwaysStuck = defineScenario({
+  name: "always-stuck",
+  setup(sim) {
+    const stuck: Future<void> = { poll: (_cx: Context): Poll<void> => PENDING };
+    let polls = 0;
+    const busy: Future<void> = {
+      poll: (cx: Context): Poll<void> => {
+        if (++polls === 3) return ready(undefined);
+        cx.waker.wakeByRef();
+        return PENDING;
+      },
+    };
+    sim.spawn(busy, { name: "busy" });
+    sim.spawn(stuck, { name: "stuck" });
+  },
+});
+
+describe("a failure the default schedule shows too", () => {
+  it("says it was shrunk to the default schedule — not 'found on run N' next to 'all the default' — in the report and the summary line", async () => {
+    const { s, out } = settings({ seed: 3 });
+    const r = await exploreAll([{ file: "test/x.ts", scenario: alwaysStuck }], s);
+    const f = r.results[0]!.failure!;
+    const text = out[0]!;
+    expect(text).toMatch(/^ {2}schedule: the default schedule \(\d+ choices?, each the default 0\): the bug needs no unusual interleaving$/m);
+    expect(text).not.toContain("all the default");
+    expect(f.run).toBe(1);
+    expect(text.trimEnd().split("\n").at(-1)).toMatchInlineSnapshot(
+      `"found by portfolio (seed 3) on run 1, on a schedule 1 deviation from the default; shrunk to the default schedule in 1 step (1 rerun): the bug needs no unusual interleaving"`,
+    );
   });
 });
 

@@ -219,12 +219,18 @@ function humanResult1(r: EngineResult, corpus: CorpusJson | null, s: SessionSett
   if (f !== null) {
     const x = f.failure;
     const shrunk = nonZero(x.choices);
-    const lines = [
-      f.display,
-      "",
-      `found by ${r.strategy} (seed ${String(f.seed)}) on run ${count(f.run)}; schedule shrunk from ${nonZero(x.originalChoices)} to ${shrunk} ` +
-        `deviation${shrunk === 1 ? "" : "s"} from the default in ${plural(x.shrinkSteps, "step")} (${count(x.shrinkRuns)} reruns)`,
-    ];
+    const original = nonZero(x.originalChoices);
+    const found = `found by ${r.strategy} (seed ${String(f.seed)}) on run ${count(f.run)}`;
+    const how = `in ${plural(x.shrinkSteps, "step")} (${plural(x.shrinkRuns, "rerun")})`;
+    // Shrunk to no deviation at all: the default schedule fails too. Said so, or "found on run 4"
+    // next to "all the default" reads as a contradiction (the strategy's runs are not the default).
+    const shrinking =
+      shrunk === 0 && original > 0
+        ? `${found}, on a schedule ${plural(original, "deviation")} from the default; shrunk to the default schedule ${how}: the bug needs no unusual interleaving`
+        : shrunk === 0
+          ? `${found}, on the default schedule: the bug needs no unusual interleaving`
+          : `${found}; schedule shrunk from ${original} to ${plural(shrunk, "deviation")} from the default ${how}`;
+    const lines = [f.display, "", shrinking];
     if (corpus !== null) {
       lines.push(
         "written" in corpus

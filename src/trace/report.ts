@@ -239,9 +239,20 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
     const runs = ctx.runs === undefined ? "" : `found on run ${ctx.runs}`;
     row("seed", ctx.seed === undefined ? runs : `${String(ctx.seed)}${runs === "" ? "" : ` (${runs})`}`);
   }
-  row("strategy", ctx.strategy ?? o.chooser);
+  // The strategy explores; the chooser (the token's generator) made this run: a portfolio or
+  // random strategy runs an alea chooser. A replay knows only the chooser, so it says "chooser"
+  // — never calls the generator a strategy.
+  if (ctx.strategy === undefined) row("chooser", `${o.chooser} (the generator that made this run)`);
+  else row("strategy", ctx.strategy === o.chooser ? ctx.strategy : `${ctx.strategy} (this run was made by its ${o.chooser} chooser)`);
   const off = o.choices.reduce((n, c) => n + (c === 0 ? 0 : 1), 0);
-  row("schedule", o.choices.length === 0 ? "no choices: the default schedule" : `${plural(o.choices.length, "choice")}, ${off === 0 ? "all" : `${off} of them not`} the default (0)`);
+  row(
+    "schedule",
+    o.choices.length === 0
+      ? "no choices: the default schedule"
+      : off === 0
+        ? `the default schedule (${plural(o.choices.length, "choice")}, each the default 0): the bug needs no unusual interleaving`
+        : `${plural(o.choices.length, "choice")}, ${off} of them not the default (0)`,
+  );
   if (o.faults.length > 0) row("faults", o.faults.join(", "));
   if (ctx.file !== undefined) {
     // The token is checked against the run's options: the command must repeat them.
