@@ -96,6 +96,14 @@ describe("one bad file does not stop the rest", () => {
     expect(doc.results[0].error.details).toContain(`${SYNTAX}:1:18: ERROR: Unexpected ";"`);
     expect(doc.results[3].failure.token).toMatch(/^ws1\./);
     expect(json.stderr).toContain("(details in the JSON document)");
+
+    // merge carries a file a shard could not use over as an error (and the violation still wins).
+    const doc0 = join(tmp, "with-errors.json");
+    writeFileSync(doc0, json.stdout);
+    const merged = await cli(["merge", doc0]);
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toMatch(/^ {2}ERROR +setup-throws +test\/cli-fixtures\/broken\/setup-throws\.ts .*shard 0: scenario 'setup-throws' could not be explored/m);
+    expect(merged.stdout).toMatch(/^error: test\/cli-fixtures\/broken\/no-task\.ts: shard 0: scenario 'no-task' spawned no task/m);
   }, 30_000);
 
   it("exit 2 when a file could not be used and the others ran clean; 2 with every message when nothing could be loaded", async () => {

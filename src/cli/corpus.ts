@@ -86,10 +86,11 @@ export function addEntry(dir: string, e: CorpusEntry): AddResult {
  * whatever the permission bits (and to read-only mounts' directories too, on some systems).
  * Creates nothing else: a corpus directory still appears only with its first entry.
  */
-export function checkCorpusWritable(dir: string, flag = "--corpus"): void {
+export function checkCorpusWritable(dir: string, what = "--corpus"): void {
   let at = dir; // the path as the user wrote it, for the message
   while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
-  const fix = `give ${flag} a directory you can write to (e.g. ${flag} wakesim/corpus)`;
+  const flag = what;
+  const fix = `give --corpus a directory you can write to (e.g. --corpus wakesim/corpus)`;
   if (!statSync(at).isDirectory()) {
     const what = at === dir ? `${dir} is a file, not a directory` : `${at} is a file, so the directory ${dir} cannot be created in it`;
     throw new CliError(`${flag} ${dir}: ${what} — ${fix}`);

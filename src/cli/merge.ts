@@ -217,7 +217,7 @@ function add(m: Merged, r: ScenarioResult, shard: number): void {
   }
   if (r.error !== undefined) {
     m.ok = false;
-    m.errors.push(`shard ${shard}: ${r.error.message}`);
+    m.errors.push(`shard ${shard}: ${r.error.message.replace(`${r.file}: `, "")}`);
   }
 }
 
