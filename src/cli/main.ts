@@ -7,8 +7,9 @@
  *   wakesim check [DIR]       the CI gate: corpus replay, then fuzz           src/cli/check.ts
  *   wakesim merge <json…>     combine the results of --shard runs             src/cli/merge.ts
  *
- * Exit codes: 0 clean, 1 a violation, 2 a usage or configuration error (a CliError, or an
- * OptionError/TokenError from the library: their messages name the option), 130 Ctrl-C.
+ * Exit codes (src/cli/errors.ts EXIT; the first that applies): 1 a violation in any file, 2 a
+ * usage or configuration error (a CliError, or an OptionError/TokenError from the library: their
+ * messages name the option; a scenario file that could not be used), 130 Ctrl-C, 143 SIGTERM, 0.
  */
 import { closest, OptionError } from "../sim/errors.js";
 import { TokenError } from "../trace/token.js";
