@@ -157,11 +157,14 @@ describe("nothing found is lost", () => {
 
 describe("SIGTERM (how CI cancels a job)", () => {
   it("prints the same summary as Ctrl-C and exits 143 — fuzz in-process, fuzz --workers 2 (restarted, the signal forwarded), check", async () => {
-    const [inProcess, workers, check] = await Promise.all([
+    const [inProcess, workers, check, json] = await Promise.all([
       stopped(["fuzz", "fixtures/mpsc.ts", "fixtures/notify.ts", "--time", "60s"], "exploring mpsc-correct", "SIGTERM"),
       stopped(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"], "exploring mpsc-correct", "SIGTERM"),
       stopped(["check", "test/cli-fixtures/check", "--corpus", join(tmp, "term-corpus"), "--time", "60s"], "exploring cli-toggle-notify", "SIGTERM"),
+      stopped(["fuzz", "fixtures/mpsc.ts", "--time", "60s", "--json"], "exploring mpsc-correct", "SIGTERM"),
     ]);
+    expect(json.code).toBe(143);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 143, interrupted: true, signal: "SIGTERM", results: [{ scenario: "mpsc-correct", interrupted: true }] });
     expect(inProcess.code).toBe(143);
     expect(inProcess.stderr).toContain("terminated (SIGTERM): stopping after the current slice of runs (SIGTERM again to quit at once)");
     expect(inProcess.stdout).toMatch(/^mpsc-correct: interrupted — no failure in [\d,]+ runs? \(portfolio, seed 0\)/m);

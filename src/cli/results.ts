@@ -4,6 +4,7 @@
  *
  * fuzz --json, one document on stdout:
  *   { "wakesim": "0.1.0", "command": "fuzz", "ok": false, "exitCode": 1, "interrupted": false,
+ *     "signal"?: "SIGINT" | "SIGTERM" (what stopped it, when one did),
  *     "seed": 0, "strategy": "portfolio", "budget": { "runs": 1000, "timeMs": null },
  *     "shard": { "index": 0, "count": 1 }, "blockRuns": 1000,
  *     "results": [ScenarioResult, …] }
@@ -91,6 +92,8 @@ export interface FuzzDocument {
   readonly ok: boolean;
   readonly exitCode: number;
   readonly interrupted: boolean;
+  /** What stopped the exploration early, when a signal did (exit 130 or 143). */
+  readonly signal?: "SIGINT" | "SIGTERM";
   readonly seed: number | string;
   readonly strategy: string;
   readonly budget: { readonly runs: number | null; readonly timeMs: number | null };
@@ -114,7 +117,7 @@ function hangJson(h: Hang): FailureJson {
 }
 
 /** The result of a file that could not be used: no runs, no failure, the error. */
-export function errorResult(file: string, scenario: string | null, seed: number | string, error: FileErrorJson): ScenarioResult {
+export function errorResult(file: string, scenario: string | null, strategy: string, seed: number | string, error: FileErrorJson): ScenarioResult {
   return {
     scenario,
     file,
@@ -124,7 +127,7 @@ export function errorResult(file: string, scenario: string | null, seed: number 
     steps: 0,
     distinctSchedules: 0,
     distinctCapped: false,
-    strategy: "",
+    strategy,
     seed,
     blocks: [],
     exhausted: false,

@@ -168,7 +168,7 @@ function unusable(file: string, scenario: string | null, error: FileErrorJson, s
   } else {
     s.note(`wakesim: ${file}: ${error.message.replace(`${file}: `, "")} (details in the JSON document)`);
   }
-  return errorResult(file, scenario, s.seed, error);
+  return errorResult(file, scenario, s.strategy, s.seed, error);
 }
 
 /**
