@@ -107,7 +107,19 @@ describe("one bad file does not stop the rest", () => {
   }, 30_000);
 
   it("exit 2 when a file could not be used and the others ran clean; 2 with every message when nothing could be loaded", async () => {
-    const [clean, none] = await Promise.all([cli(["fuzz", BROKEN[0]!, "fixtures/mpsc.ts", "--runs", "100"]), cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts"])]);
+    const [clean, none, noneJson] = await Promise.all([
+      cli(["fuzz", BROKEN[0]!, "fixtures/mpsc.ts", "--runs", "100"]),
+      cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts"]),
+      cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts", "--json"]),
+    ]);
+    // With --json the document still comes (a shard's result file is never empty): exit 2, each file an error entry.
+    expect(noneJson.code).toBe(2);
+    const doc = JSON.parse(noneJson.stdout);
+    expect(doc).toMatchObject({ ok: false, exitCode: 2 });
+    expect(doc.results.map((r: { scenario: string | null; error: { stage: string } }) => [r.scenario, r.error.stage])).toEqual([
+      [null, "load"],
+      [null, "load"],
+    ]);
     expect(clean.code).toBe(2);
     expect(clean.stdout).toMatch(/^mpsc-correct: ok — 100 runs/m);
     expect(clean.stdout.trimEnd().split("\n").at(-1)).toBe("1 could not be used: test/cli-fixtures/broken/setup-throws.ts");

@@ -65,7 +65,9 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
       items.push(loadError(file, e));
     }
   }
-  if (!items.some((x) => "scenario" in x)) {
+  // Nothing to explore: a usage error, said on stderr — with --json, the document (its entries'
+  // errors, exit 2) still goes to stdout, so a shard's result file is never empty.
+  if (!json && !items.some((x) => "scenario" in x)) {
     await pool?.close();
     const errors = items.map((x) => ("error" in x ? `${x.error.message}${x.error.details === "" ? "" : `\n${x.error.details}`}` : ""));
     throw new CliError(errors.length === 1 ? errors[0]! : `no file could be loaded:\n${errors.join("\n")}`);

@@ -1,7 +1,12 @@
 /**
  * Exploring a list of scenarios one after another (fuzz's files, check's directory): the time
  * budget shared out, progress on stderr, each result printed as it comes, failures added to the
- * corpus, Ctrl-C honoured between slices.
+ * corpus, Ctrl-C and SIGTERM honoured between slices.
+ *
+ * Nothing found is lost, one bad file does not stop the rest: a file that failed to load, or whose
+ * scenario throws outside any poll (its setup) or spawns no task, becomes that file's error result
+ * and the next file is explored; a failure whose corpus entry cannot be written keeps its report,
+ * its token and its result, with the corpus error beside them.
  *
  * Budget: --runs N is per scenario; --time T is for the whole list — each scenario gets an even
  * share of the time still left (so time a scenario does not use, because it failed early, goes
