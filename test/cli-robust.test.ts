@@ -135,15 +135,17 @@ describe("one bad file does not stop the rest", () => {
     `);
   }, 30_000);
 
-  it("check: a scenario whose setup throws is an ERROR row, the others are explored, exit 2", async () => {
+  it("check: a scenario whose setup throws, a file that fails to load (with the location): ERROR rows, the others are explored, exit 2", async () => {
     const dir = join(tmp, "check");
     mkdirSync(dir);
     writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
     writeFileSync(join(dir, "a-throws.ts"), 'export default { name: "a-throws", setup() { throw new RangeError("bad size"); } };\n');
+    writeFileSync(join(dir, "b-syntax.ts"), "const x: number = ;\n");
     const r = await cli(["check", dir, "--corpus", join(tmp, "check-corpus"), "--runs", "50"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^ {2}ERROR +.*a-throws\.ts +a-throws +scenario 'a-throws' could not be explored — its setup \(or its options\) threw RangeError: bad size$/m);
-    expect(r.stdout).toContain("check: FAILED — 1 could not be used");
+    expect(r.stdout).toMatch(/b-syntax\.ts: ERROR — could not be loaded:\n {2}TransformError: Transform failed with 1 error:\n {2}\S*b-syntax\.ts:1:18: ERROR: Unexpected ";"\n/);
+    expect(r.stdout).toContain("check: FAILED — 2 could not be used");
   }, 30_000);
 });
 

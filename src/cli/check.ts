@@ -24,7 +24,7 @@ import { findScenarioFiles, importScenario } from "./load.js";
 import { oracleLabel, type OracleName } from "./oracle.js";
 import { count, duration, makeProgress, plural } from "./progress.js";
 import { budgetJson, type ScenarioResult } from "./results.js";
-import { exploreAll, type Loaded } from "./session.js";
+import { exploreAll, loadError, type Loaded } from "./session.js";
 import { table, type Row } from "./table.js";
 import { colorFor, liveProgress, painter } from "./term.js";
 import { HELP } from "./usage.js";
@@ -82,7 +82,11 @@ export async function check(argv: readonly string[]): Promise<number> {
     if (s === undefined) {
       s = importScenario(file).then(
         (r) => ("scenario" in r ? r.scenario : r.noScenario),
-        (e: unknown) => describeError(e),
+        (e: unknown) => {
+          // The whole error under its first line: a transform error's file:line:column is on the next.
+          const { message, details } = loadError(file, e).error;
+          return details === "" ? message : `${message}\n${details}`;
+        },
       );
       scenarios.set(file, s);
     }
@@ -105,6 +109,11 @@ export async function check(argv: readonly string[]): Promise<number> {
     if (typeof s === "string") {
       const skipped = /default export/.test(s);
       fileRows.push({ file, status: skipped ? "skipped" : "error", message: skipped ? "no default-exported scenario" : s });
+      if (!skipped) {
+        const [head, ...details] = s.split("\n");
+        const what = details.length > 0 ? `could not be loaded:\n${details.join("\n")}` : head!.replace(`${file}: `, "");
+        print?.(`\n${file}: ${p("red", "ERROR")} — ${what}\n  (the other files are still explored)`);
+      }
     } else {
       fileRows.push({ file, status: "explored", scenario: s.name });
       loaded.push({ file, scenario: s });
