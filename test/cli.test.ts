@@ -143,6 +143,7 @@ describe("wakesim fuzz and replay", () => {
         oracle: { kind: "lost-wakeup", sub: "quiescence", diagnosis: "waker-held-never-woken" },
         message: "example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)",
         seed: 0,
+        chooser: "alea", // the portfolio's generator that made the failing run
       },
     });
     expect(ex.failure.replay).toBe(`npm run wakesim -- replay fixtures/example.ts ${ex.failure.token}`);

@@ -12,7 +12,8 @@
  *   { "scenario", "file", "ok", "interrupted", "runs", "steps", "distinctSchedules",
  *     "distinctCapped", "strategy", "seed", "blocks": [{ "index", "seed", "runs" }], "exhausted",
  *     "elapsedMs", "failure": null | { "kind", "oracle": { kind, sub, diagnosis }, "message",
- *     "token", "replay", "run", "seed", "shrinkSteps", "report" },
+ *     "token", "replay", "run", "seed", "chooser"?, "shrinkSteps", "report" } ("chooser": the
+ *     generator that made the failing run, e.g. "alea" when the strategy was "portfolio"),
  *     "residualMissBound": null | { runs, n, k, d, bound },
  *     "hangs"?: [FailureJson with kind "watchdog" …] (runs the watchdog stopped; the first is also
  *       "failure" when no violation was found),
@@ -38,6 +39,8 @@ export interface FailureJson {
   readonly replay: string;
   readonly run: number;
   readonly seed: number | string;
+  /** The chooser (the token's generator) that made the failing run; the result's `strategy` explored. */
+  readonly chooser?: string;
   readonly shrinkSteps: number;
   readonly report: string;
 }
@@ -166,6 +169,7 @@ export function scenarioResult(r: EngineResult, seed: number | string, corpus: C
             replay: f.replay,
             run: f.run,
             seed: f.seed,
+            chooser: f.failure.outcome.chooser,
             shrinkSteps: f.failure.shrinkSteps,
             report: f.report,
           },
