@@ -107,11 +107,20 @@ describe("one bad file does not stop the rest", () => {
   }, 30_000);
 
   it("exit 2 when a file could not be used and the others ran clean; 2 with every message when nothing could be loaded", async () => {
-    const [clean, none, noneJson] = await Promise.all([
+    const [clean, none, noneJson, replayed] = await Promise.all([
       cli(["fuzz", BROKEN[0]!, "fixtures/mpsc.ts", "--runs", "100"]),
       cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts"]),
       cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts", "--json"]),
+      cli(["replay", SYNTAX, "ws1.vtOImQcABGFsZWEUZXhhbXBsZS1idWdneS1ub3RpZnkDAQAA"]),
     ]);
+    // replay shows the transform error's location too.
+    expect(replayed.code).toBe(2);
+    expect(replayed.stderr.replaceAll(tmp, "<tmp>")).toMatchInlineSnapshot(`
+      "wakesim: <tmp>/broken/syntax-error.ts: could not be loaded — TransformError: Transform failed with 1 error:
+        TransformError: Transform failed with 1 error:
+        <tmp>/broken/syntax-error.ts:1:18: ERROR: Unexpected ";"
+      "
+    `);
     // With --json the document still comes (a shard's result file is never empty): exit 2, each file an error entry.
     expect(noneJson.code).toBe(2);
     const doc = JSON.parse(noneJson.stdout);
