@@ -47,7 +47,7 @@ export { OptionError } from "./sim/errors.js";
 export { defineScenario, runScenario, replay, traceText } from "./sim/scenario.js";
 export type { Scenario } from "./sim/scenario.js";
 
-export { explore } from "./explore/explore.js";
+export { EmptyScenarioError, explore } from "./explore/explore.js";
 export type { ExploreOptions, ExploreResult, Failure, ResidualMissBound } from "./explore/explore.js";
 export type { Strategy, RunPlan } from "./explore/strategy.js";
 export { STRATEGY_NAMES, makeStrategy } from "./explore/strategies.js";

@@ -143,6 +143,7 @@ describe("wakesim fuzz and replay", () => {
         oracle: { kind: "lost-wakeup", sub: "quiescence", diagnosis: "waker-held-never-woken" },
         message: "example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)",
         seed: 0,
+        chooser: "alea", // the portfolio's generator that made the failing run
       },
     });
     expect(ex.failure.replay).toBe(`npm run wakesim -- replay fixtures/example.ts ${ex.failure.token}`);
@@ -158,17 +159,30 @@ describe("wakesim fuzz and replay", () => {
     const f1 = join(tmp, "shard-1.json");
     writeFileSync(f0, s0.stdout);
     writeFileSync(f1, s1.stdout);
-    const [both, alone, twice] = await Promise.all([cli(["merge", f0, f1]), cli(["merge", f1, "--json"]), cli(["merge", f1, f1])]);
+    const [both, alone, allowed, twice] = await Promise.all([
+      cli(["merge", f0, f1]),
+      cli(["merge", f1, "--json"]),
+      cli(["merge", f1, "--json", "--allow-missing"]),
+      cli(["merge", f1, f1]),
+    ]);
     expect(both.code).toBe(1);
     expect(both.stdout).toMatch(/^ {2}ok +mpsc-correct +fixtures\/mpsc\.ts +800 /m);
     expect(both.stdout).toMatch(/^ {2}FAIL +example-buggy-notify .*lost wakeup.* — shard 0: npm run wakesim -- replay fixtures\/example\.ts ws1\./m);
     expect(both.stdout).toContain("example-buggy-notify: FAILED — lost wakeup"); // the report itself
     expect(lines(both.stdout).at(-2)).toBe("merge: FAILED — example-buggy-notify");
-    expect(alone.code).toBe(0);
-    const m = JSON.parse(alone.stdout);
+    // A missing shard fails the merge (its job died, or its results were not uploaded) ...
+    expect(alone.code).toBe(2);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ ok: false, exitCode: 2, shards: { count: 2, present: [1], missing: [0] } });
+    expect(alone.stderr).toMatchInlineSnapshot(`
+      "merge: missing shard 0/2 of 2: the merged result would cover only part of the exploration — did that shard's job fail or not upload results? Add the file, or pass --allow-missing to merge what is there
+      "
+    `);
+    // ... unless told to merge what is there.
+    expect(allowed.code).toBe(0);
+    const m = JSON.parse(allowed.stdout);
     expect(m).toMatchObject({ command: "merge", ok: true, exitCode: 0, shards: { count: 2, present: [1], missing: [0] } });
     expect(m.results[0]).toMatchObject({ scenario: "mpsc-correct", runs: 400, shards: [1], failures: [] });
-    expect(alone.stderr).toContain("missing shard 0/2");
+    expect(allowed.stderr).toContain("missing shard 0/2: the merged result covers only the shards given (--allow-missing)");
     expect(twice.code).toBe(2);
     expect(twice.stdout).toContain(`shard 1/2 is also in ${f1}`);
   }, 30_000);

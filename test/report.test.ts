@@ -131,7 +131,7 @@ describe("formatReport", () => {
       Reproduce
         token:    <token>
         seed:     0 (found on run 1)
-        strategy: seeded
+        strategy: seeded (this run was made by its alea chooser)
         schedule: 2 choices, 2 of them not the default (0)
         command:  npx wakesim replay fixtures/example.ts <token>
 
@@ -194,7 +194,7 @@ describe("formatReport", () => {
 
       Reproduce
         token:    <token>
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: no choices: the default schedule
         in code:  replay(scenario, "<token>")
 
@@ -250,7 +250,7 @@ describe("formatReport", () => {
 
       Reproduce
         token:    <token>
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: no choices: the default schedule
         in code:  replay(scenario, "<token>")
 
@@ -343,7 +343,7 @@ describe("formatReport", () => {
 
       Reproduce
         token:    <token>
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: no choices: the default schedule
         command:  npx wakesim replay fixtures/stale.ts <token> --executor fifo
 
@@ -407,7 +407,7 @@ describe("formatReport", () => {
 
       Reproduce
         token:    <token>
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: no choices: the default schedule
         command:  npm run wakesim -- replay fixtures/borrow.ts <token>
 
@@ -465,7 +465,7 @@ describe("formatReport", () => {
       Reproduce
         token:    <token>
         seed:     0
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: 2 choices, 2 of them not the default (0)
         command:  npx wakesim replay fixtures/example.ts <token>"
     `);
@@ -476,7 +476,7 @@ describe("formatReport", () => {
 
       Reproduce
         token:    <token>
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: no choices: the default schedule
         in code:  replay(scenario, "<token>")"
     `);
@@ -530,7 +530,7 @@ describe("formatReport", () => {
 
       Reproduce
         token:    ws1.hand-made-token
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: 4 choices, 2 of them not the default (0)
         in code:  replay(scenario, "ws1.hand-made-token")"
     `);
@@ -693,7 +693,7 @@ describe("formatTimeline", () => {
 
       Reproduce
         token:    ws1.hand-made-token
-        strategy: alea
+        chooser:  alea (the generator that made this run)
         schedule: 4 choices, 2 of them not the default (0)
         in code:  replay(scenario, "ws1.hand-made-token")
 

@@ -7,7 +7,8 @@
  *     failures to the corpus.
  *  3. Prints a summary table, or with --json one document.
  * Exit 1 when a corpus entry still fails or fuzzing found a failure; otherwise 2 when an entry or
- * a scenario file could not be used; otherwise 130 after Ctrl-C; otherwise 0.
+ * a scenario file could not be used (it failed to load, its setup threw, it spawned no task);
+ * otherwise 130 after Ctrl-C, 143 after SIGTERM; otherwise 0.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -15,15 +16,15 @@ import type { Outcome } from "../sim/outcome.js";
 import { replay as replayRun, type Scenario } from "../sim/scenario.js";
 import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
-import { fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
+import { checkCorpusWritable, fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
 import { CliError, describeError, EXIT } from "./errors.js";
 import { firstLine, formatOutcome, plain, replayCommand } from "./format.js";
 import { onInterrupt } from "./interrupt.js";
 import { findScenarioFiles, importScenario } from "./load.js";
 import { oracleLabel, type OracleName } from "./oracle.js";
-import { count, duration, makeProgress } from "./progress.js";
+import { count, duration, makeProgress, plural } from "./progress.js";
 import { budgetJson, type ScenarioResult } from "./results.js";
-import { exploreAll, type Loaded } from "./session.js";
+import { exploreAll, loadError, type Loaded } from "./session.js";
 import { table, type Row } from "./table.js";
 import { colorFor, liveProgress, painter } from "./term.js";
 import { HELP } from "./usage.js";
@@ -68,6 +69,7 @@ export async function check(argv: readonly string[]): Promise<number> {
   const corpusDir = typeof values.corpus === "string" && values.corpus !== "" ? values.corpus : join(dir, "corpus");
   const json = values.json === true;
   const files = findScenarioFiles(dir);
+  checkCorpusWritable(corpusDir, typeof values.corpus === "string" ? "--corpus" : "the corpus directory"); // fuzzing adds its finds there
 
   const color = !json && colorFor(process.stdout);
   const p = painter(color);
@@ -80,7 +82,11 @@ export async function check(argv: readonly string[]): Promise<number> {
     if (s === undefined) {
       s = importScenario(file).then(
         (r) => ("scenario" in r ? r.scenario : r.noScenario),
-        (e: unknown) => describeError(e),
+        (e: unknown) => {
+          // The whole error under its first line: a transform error's file:line:column is on the next.
+          const { message, details } = loadError(file, e).error;
+          return details === "" ? message : `${message}\n${details}`;
+        },
       );
       scenarios.set(file, s);
     }
@@ -103,6 +109,11 @@ export async function check(argv: readonly string[]): Promise<number> {
     if (typeof s === "string") {
       const skipped = /default export/.test(s);
       fileRows.push({ file, status: skipped ? "skipped" : "error", message: skipped ? "no default-exported scenario" : s });
+      if (!skipped) {
+        const [head, ...details] = s.split("\n");
+        const what = details.length > 0 ? `could not be loaded:\n${details.join("\n")}` : head!.replace(`${file}: `, "");
+        print?.(`\n${file}: ${p("red", "ERROR")} — ${what}\n  (the other files are still explored)`);
+      }
     } else {
       fileRows.push({ file, status: "explored", scenario: s.name });
       loaded.push({ file, scenario: s });
@@ -112,6 +123,7 @@ export async function check(argv: readonly string[]): Promise<number> {
   const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
   let results: ScenarioResult[];
   let interrupted: boolean;
+  let stopCode: number;
   try {
     const session = await exploreAll(loaded, {
       strategy,
@@ -130,16 +142,23 @@ export async function check(argv: readonly string[]): Promise<number> {
     });
     results = session.results;
     interrupted = session.interrupted;
+    stopCode = interrupt.exitCode;
   } finally {
     interrupt.dispose();
   }
 
   // 3. The verdict.
   const stillFailing = corpusRows.filter((r) => r.status === "fail");
+  // A scenario that loaded but could not be explored (its setup threw, it spawned no task) is an error row too.
+  const unusable = new Map(results.filter((r) => r.error !== undefined).map((r) => [r.file, r.error!]));
+  for (let i = 0; i < fileRows.length; i++) {
+    const e = unusable.get(fileRows[i]!.file);
+    if (e !== undefined) fileRows[i] = { ...fileRows[i]!, status: "error", message: `${e.message}${e.details === "" ? "" : `\n${e.details}`}` };
+  }
   const errors = [...corpusRows.filter((r) => r.status === "error"), ...fileRows.filter((r) => r.status === "error")];
-  const found = results.filter((r) => !r.ok);
+  const found = results.filter((r) => !r.ok && r.error === undefined);
   const code =
-    stillFailing.length > 0 || found.length > 0 ? EXIT.violation : errors.length > 0 ? EXIT.usage : interrupted ? EXIT.interrupted : EXIT.ok;
+    stillFailing.length > 0 || found.length > 0 ? EXIT.violation : errors.length > 0 ? EXIT.usage : interrupted ? stopCode : EXIT.ok;
 
   if (json) {
     const doc = {
@@ -175,14 +194,15 @@ export async function check(argv: readonly string[]): Promise<number> {
   for (const f of fileRows) {
     const r = byFile.get(f.file);
     if (f.status !== "explored") {
-      rows.push([{ text: f.status === "skipped" ? "skip" : "ERROR", paint: (s) => (f.status === "skipped" ? s : p("red", s)) }, f.file, "-", f.message ?? ""]);
+      const message = f.status === "error" ? (f.message ?? "").split("\n", 1)[0]! : (f.message ?? "");
+      rows.push([{ text: f.status === "skipped" ? "skip" : "ERROR", paint: (s) => (f.status === "skipped" ? s : p("red", s)) }, f.file, f.scenario ?? "-", message]);
     } else if (r === undefined) {
       rows.push([{ text: "skip", paint: (s) => p("yellow", s) }, f.file, f.scenario ?? "-", "not explored (interrupted)"]);
     } else if (r.failure !== null) {
-      rows.push([{ text: "FAIL", paint: (s) => p("red", s) }, f.file, r.scenario, `${r.failure.message.replace(/^[^:]*: FAILED — /, "")} (run ${count(r.failure.run)})`]);
+      rows.push([{ text: "FAIL", paint: (s) => p("red", s) }, f.file, r.scenario ?? "-", `${r.failure.message.replace(/^[^:]*: FAILED — /, "")} (run ${count(r.failure.run)})`]);
     } else {
-      const what = `${count(r.runs)} runs, ${count(r.distinctSchedules)} distinct schedules, ${duration(r.elapsedMs / 1000)}${r.interrupted ? " (interrupted)" : ""}`;
-      rows.push([{ text: r.interrupted ? "stop" : "ok", paint: (s) => p(r.interrupted ? "yellow" : "green", s) }, f.file, r.scenario, what]);
+      const what = `${plural(r.runs, "run")}, ${plural(r.distinctSchedules, "distinct schedule")}, ${duration(r.elapsedMs / 1000)}${r.interrupted ? " (interrupted)" : ""}`;
+      rows.push([{ text: r.interrupted ? "stop" : "ok", paint: (s) => p(r.interrupted ? "yellow" : "green", s) }, f.file, r.scenario ?? "-", what]);
     }
   }
   out.push(table(rows));
@@ -190,7 +210,7 @@ export async function check(argv: readonly string[]): Promise<number> {
   if (stillFailing.length > 0) verdict.push(`${stillFailing.length} corpus entr${stillFailing.length === 1 ? "y still fails" : "ies still fail"} (${stillFailing.map((r) => r.path).join(", ")})`);
   if (found.length > 0) verdict.push(`${found.length} scenario${found.length === 1 ? "" : "s"} failed (${found.map((r) => r.scenario).join(", ")})`);
   if (errors.length > 0) verdict.push(`${errors.length} could not be used (${errors.map((r) => ("path" in r ? r.path : r.file)).join(", ")})`);
-  if (interrupted) verdict.push("interrupted by Ctrl-C before the budget was spent");
+  if (interrupted) verdict.push(`${stopCode === EXIT.terminated ? "terminated by SIGTERM" : "interrupted by Ctrl-C"} before the budget was spent`);
   out.push(
     "",
     code === EXIT.ok

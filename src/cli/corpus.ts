@@ -17,8 +17,8 @@
  * Atomicity: an entry is written to a temporary file in the same directory (".name.pid.tmp"),
  * then renamed into place — a crash or a kill leaves either no entry or a whole one.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fnv1a } from "../trace/token.js";
 import { CliError } from "./errors.js";
 import type { OracleName } from "./oracle.js";
@@ -77,6 +77,34 @@ export function addEntry(dir: string, e: CorpusEntry): AddResult {
     throw new CliError(`--corpus ${dir}: cannot write ${name} (${(err as Error).message})`);
   }
   return { written: path };
+}
+
+/**
+ * Fails early, before any exploring, when entries could not be written to `dir`: it (or the
+ * nearest part of its path that exists) must be a directory in which a file can be created. The
+ * check writes and removes a probe file rather than asking access(2), which says yes to root
+ * whatever the permission bits (and to read-only mounts' directories too, on some systems).
+ * Creates nothing else: a corpus directory still appears only with its first entry.
+ */
+export function checkCorpusWritable(dir: string, what = "--corpus"): void {
+  let at = dir; // the path as the user wrote it, for the message
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const flag = what;
+  const fix = `give --corpus a directory you can write to (e.g. --corpus wakesim/corpus)`;
+  if (!statSync(at).isDirectory()) {
+    const what = at === dir ? `${dir} is a file, not a directory` : `${at} is a file, so the directory ${dir} cannot be created in it`;
+    throw new CliError(`${flag} ${dir}: ${what} — ${fix}`);
+  }
+  const probe = join(at, `.wakesim-probe.${process.pid}.tmp`);
+  try {
+    writeFileSync(probe, "", { flag: "wx" });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const where = at === dir ? "" : ` (it does not exist yet, and ${at} does not let it be created)`;
+    throw new CliError(`${flag} ${dir}: cannot write there${where}: ${code} — ${fix}; nothing was explored`);
+  } finally {
+    rmSync(probe, { force: true });
+  }
 }
 
 export type ReadResult = { readonly path: string; readonly entry: CorpusEntry } | { readonly path: string; readonly error: string };

@@ -1,7 +1,10 @@
 /**
  * `wakesim fuzz <file…>`: explore scenario files, print each failure's report (or one JSON
- * document with --json), add failures to the corpus. Exit 0 clean, 1 a violation, 2 a usage or
- * configuration error, 130 Ctrl-C before the budget was spent with nothing found.
+ * document with --json), add failures to the corpus. A file that cannot be used (it fails to
+ * load, its setup throws, it spawns no task) is reported in its place and the others are still
+ * explored. Exit 1 when any file found a violation; otherwise 2 when a file could not be used or
+ * an argument is wrong; otherwise 130 (Ctrl-C) or 143 (SIGTERM) when stopped before the budget
+ * was spent; otherwise 0.
  */
 import { budgetFrom, parseCommand, parseDuration, parseSeed, parseWorkers, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, type Shard } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
@@ -9,11 +12,12 @@ import { BLOCK_RUNS } from "./engine.js";
 import { CliError, EXIT } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { DEFAULT_WATCHDOG_MS, FuzzPool } from "./pool.js";
+import { checkCorpusWritable } from "./corpus.js";
 import { loadScenario } from "./load.js";
-import { makeProgress } from "./progress.js";
+import { makeProgress, plural } from "./progress.js";
 import { watchParent } from "./reexec.js";
 import { budgetJson, type FuzzDocument } from "./results.js";
-import { exploreAll, type Loaded } from "./session.js";
+import { exploreAll, loadError, type Item } from "./session.js";
 import { colorFor, liveProgress, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
@@ -37,6 +41,7 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   const sim = simOptionsFrom(values);
   const corpus = typeof values.corpus === "string" ? values.corpus : null;
   if (corpus === "") throw new CliError("--corpus needs a directory, e.g. --corpus wakesim/corpus");
+  if (corpus !== null) checkCorpusWritable(corpus); // before hours of exploring, not after the first find
   const json = values.json === true;
   // --workers N > 1 explores in a pool of N worker threads; --watchdog (default 10s there) stops
   // a run whose poll never returns. --watchdog alone uses a pool of one worker (the in-process
@@ -51,12 +56,21 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
 
   // The pool starts first: its workers start and load the files while this thread loads them.
   const pool = pooled ? new FuzzPool(workers, watchdogMs ?? DEFAULT_WATCHDOG_MS, positionals) : null;
-  const items: Loaded[] = [];
-  try {
-    for (const file of positionals) items.push({ file, scenario: await loadScenario(file) });
-  } catch (e) {
+  // A file that fails to load is reported in its place; the others are still explored.
+  const items: Item[] = [];
+  for (const file of positionals) {
+    try {
+      items.push({ file, scenario: await loadScenario(file) });
+    } catch (e) {
+      items.push(loadError(file, e));
+    }
+  }
+  // Nothing to explore: a usage error, said on stderr — with --json, the document (its entries'
+  // errors, exit 2) still goes to stdout, so a shard's result file is never empty.
+  if (!json && !items.some((x) => "scenario" in x)) {
     await pool?.close();
-    throw e;
+    const errors = items.map((x) => ("error" in x ? `${x.error.message}${x.error.details === "" ? "" : `\n${x.error.details}`}` : ""));
+    throw new CliError(errors.length === 1 ? errors[0]! : `no file could be loaded:\n${errors.join("\n")}`);
   }
 
   const color = !json && colorFor(process.stdout);
@@ -78,15 +92,17 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
       print: json ? null : (text) => process.stdout.write(`${text}\n`),
       note: (text) => process.stderr.write(`${text}\n`),
     });
-    const failed = session.results.filter((r) => !r.ok);
-    const code = failed.length > 0 ? EXIT.violation : session.interrupted ? EXIT.interrupted : EXIT.ok;
+    const failed = session.results.filter((r) => !r.ok && r.error === undefined);
+    const unusable = session.results.filter((r) => r.error !== undefined);
+    const code = failed.length > 0 ? EXIT.violation : unusable.length > 0 ? EXIT.usage : session.interrupted ? interrupt.exitCode : EXIT.ok;
     if (json) {
       const doc: FuzzDocument = {
         wakesim: VERSION,
         command: "fuzz",
-        ok: failed.length === 0 && !session.interrupted,
+        ok: code === EXIT.ok,
         exitCode: code,
         interrupted: session.interrupted,
+        ...(interrupt.signal === null ? {} : { signal: interrupt.signal }),
         seed,
         strategy,
         budget: budgetJson(budget),
@@ -97,17 +113,19 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       const p = painter(color);
+      const errors = unusable.length === 0 ? "" : `; ${p("red", `${unusable.length} could not be used`)}: ${unusable.map((r) => r.file).join(", ")}`;
       if (session.interrupted) {
         const skipped = session.skipped.map((l) => l.scenario.name);
+        const explored = session.results.length - unusable.length;
         process.stdout.write(
-          `${p("yellow", "interrupted")} by Ctrl-C: ${session.results.length} of ${items.length} scenario${items.length === 1 ? "" : "s"} explored` +
-            `${skipped.length > 0 ? ` (not explored: ${skipped.join(", ")})` : ""}; ${failed.length} failed\n`,
+          `${p("yellow", "interrupted")} by ${interrupt.signal === "SIGTERM" ? "SIGTERM" : "Ctrl-C"}: ${explored} of ${plural(items.length, "scenario")} explored` +
+            `${skipped.length > 0 ? ` (not explored: ${skipped.join(", ")})` : ""}; ${failed.length} failed${errors}\n`,
         );
       } else if (items.length > 1) {
         process.stdout.write(
-          failed.length === 0
+          failed.length === 0 && unusable.length === 0
             ? `${p("green", "all ok")}: ${items.length} scenarios\n`
-            : `${p("red", `${failed.length} of ${items.length} scenarios failed`)}: ${failed.map((r) => r.scenario).join(", ")}\n`,
+            : `${failed.length === 0 ? "" : `${p("red", `${failed.length} of ${items.length} scenarios failed`)}: ${failed.map((r) => r.scenario).join(", ")}`}${failed.length === 0 ? errors.slice(2) : errors}\n`,
         );
       }
     }

@@ -66,7 +66,7 @@ export async function importScenario(file: string): Promise<LoadResult> {
     mod = CJS.test(path) ? { default: requireFile(path) as unknown } : ((await import(pathToFileURL(path).href)) as { default?: unknown });
   } catch (e) {
     const why = e instanceof Error ? `${e.name}: ${e.message.split("\n", 1)[0]}` : String(e);
-    throw new CliError(`${file}: could not be loaded — ${why}`);
+    throw new CliError(`${file}: could not be loaded — ${why}`, 2, { cause: e });
   }
   const s = esModuleDefault(mod.default);
   if (s === undefined) {

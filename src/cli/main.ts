@@ -7,13 +7,14 @@
  *   wakesim check [DIR]       the CI gate: corpus replay, then fuzz           src/cli/check.ts
  *   wakesim merge <json…>     combine the results of --shard runs             src/cli/merge.ts
  *
- * Exit codes: 0 clean, 1 a violation, 2 a usage or configuration error (a CliError, or an
- * OptionError/TokenError from the library: their messages name the option), 130 Ctrl-C.
+ * Exit codes (src/cli/errors.ts EXIT; the first that applies): 1 a violation in any file, 2 a
+ * usage or configuration error (a CliError, or an OptionError/TokenError from the library: their
+ * messages name the option; a scenario file that could not be used), 130 Ctrl-C, 143 SIGTERM, 0.
  */
 import { closest, OptionError } from "../sim/errors.js";
 import { TokenError } from "../trace/token.js";
 import { VERSION } from "./context.js";
-import { CliError, EXIT } from "./errors.js";
+import { CliError, errorDetails, EXIT } from "./errors.js";
 import { rerunWithSingleThreadedGc, wantsSingleThreadedGc, workersFlag } from "./reexec.js";
 import { HELP, USAGE } from "./usage.js";
 
@@ -56,7 +57,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof CliError) process.stderr.write(`wakesim: ${e.message}\n`);
+    // A load error keeps the loader's error as its cause: its whole message (a transform error's
+    // file:line:column) and the user's stack frames follow the one-line summary.
+    if (e instanceof CliError) process.stderr.write(`wakesim: ${e.message}\n${e.cause === undefined ? "" : `${errorDetails(e.cause)}\n`}`);
     else if (e instanceof OptionError || e instanceof TokenError) process.stderr.write(`wakesim: ${e.message}\n`);
     else process.stderr.write(`wakesim: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = e instanceof CliError ? e.exitCode : EXIT.usage;

@@ -5,17 +5,20 @@
  * Per scenario: runs, steps and distinct schedules summed (shards explore disjoint seed blocks;
  * a schedule two shards both happened to make counts twice), every failure with its shard and
  * replay command, and the PCT residual-miss bound recomputed over all the clean PCT runs with
- * the largest n and k any shard saw. Names missing shards (a warning) and duplicate ones (an
- * error: they would count runs twice). Exit 1 when any shard found a failure; otherwise 2 when
- * an input could not be used (unreadable, not a fuzz --json document, a shard given twice);
- * otherwise 0.
+ * the largest n and k any shard saw. Names missing shards and duplicate ones (they would count
+ * runs twice): both are errors — a CI job whose shard died must not pass on the others — unless
+ * --allow-missing, which makes a missing shard a warning. A file a shard could not use (it failed
+ * to load, its setup threw) is carried over as an error. Exit 1 when any shard found a failure;
+ * otherwise 2 when an input could not be used (unreadable, not a fuzz --json document, a shard
+ * given twice or missing, a scenario file a shard could not use); otherwise 0.
  */
 import { readFileSync } from "node:fs";
 import { parseCommand } from "./args.js";
 import { VERSION } from "./context.js";
 import { boundOf } from "./engine.js";
 import { CliError, EXIT } from "./errors.js";
-import { count, duration } from "./progress.js";
+import { missBoundText } from "./format.js";
+import { count, duration, plural } from "./progress.js";
 import type { BlockJson, FailureJson, FuzzDocument, ScenarioResult } from "./results.js";
 import { table, type Row } from "./table.js";
 import { colorFor, painter } from "./term.js";
@@ -24,6 +27,7 @@ import type { ResidualMissBound } from "../explore/explore.js";
 
 const OPTIONS = {
   json: { type: "boolean" },
+  "allow-missing": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -32,7 +36,7 @@ interface MergedFailure extends FailureJson {
 }
 
 interface Merged {
-  scenario: string;
+  scenario: string | null;
   file: string;
   ok: boolean;
   runs: number;
@@ -42,6 +46,8 @@ interface Merged {
   shards: number[];
   blocks: BlockJson[];
   failures: MergedFailure[];
+  /** Files a shard could not use (they failed to load, their setup threw): "shard i: message". */
+  errors: string[];
   residualMissBound: ResidualMissBound | null;
   /** Whether every shard reported a bound (a bound from only some shards is not the whole story). */
   bounds: (ResidualMissBound | null)[];
@@ -92,7 +98,14 @@ export async function merge(argv: readonly string[]): Promise<number> {
   }
   const missing = Array.from({ length: first.shard.count }, (_, i) => i).filter((i) => !seenShards.has(i));
   if (missing.length > 0) {
-    warnings.push(`missing shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${first.shard.count}`).join(", ")}: the merged result covers only the shards given`);
+    const names = `${missing.length === 1 ? "shard" : "shards"} ${missing.map((i) => `${i}/${first.shard.count}`).join(", ")}`;
+    if (values["allow-missing"] === true) warnings.push(`missing ${names}: the merged result covers only the shards given (--allow-missing)`);
+    else {
+      errors.push(
+        `missing ${names} of ${first.shard.count}: the merged result would cover only part of the exploration — ` +
+          `did ${missing.length === 1 ? "that shard's job" : "those shards' jobs"} fail or not upload results? Add the file${missing.length === 1 ? "" : "s"}, or pass --allow-missing to merge what is there`,
+      );
+    }
   }
 
   const merged = new Map<string, Merged>();
@@ -101,7 +114,7 @@ export async function merge(argv: readonly string[]): Promise<number> {
       const key = `${r.file}\u0000${r.scenario}`;
       let m = merged.get(key);
       if (m === undefined) {
-        m = { scenario: r.scenario, file: r.file, ok: true, runs: 0, steps: 0, distinctSchedules: 0, elapsedMs: 0, shards: [], blocks: [], failures: [], residualMissBound: null, bounds: [] };
+        m = { scenario: r.scenario, file: r.file, ok: true, runs: 0, steps: 0, distinctSchedules: 0, elapsedMs: 0, shards: [], blocks: [], failures: [], errors: [], residualMissBound: null, bounds: [] };
         merged.set(key, m);
       }
       add(m, r, doc.shard.index);
@@ -122,7 +135,8 @@ export async function merge(argv: readonly string[]): Promise<number> {
     }
   }
   const results = [...merged.values()];
-  const failed = results.filter((m) => !m.ok);
+  const failed = results.filter((m) => m.failures.length > 0);
+  for (const m of results) for (const e of m.errors) errors.push(`${m.file}: ${e}`);
   const interrupted = used.some(({ doc }) => doc.interrupted);
   const code = failed.length > 0 ? EXIT.violation : errors.length > 0 ? EXIT.usage : EXIT.ok;
 
@@ -158,30 +172,32 @@ export async function merge(argv: readonly string[]): Promise<number> {
   for (const m of results) {
     const f = m.failures[0];
     rows.push([
-      { text: m.ok ? "ok" : "FAIL", paint: (s) => p(m.ok ? "green" : "red", s) },
-      m.scenario,
+      { text: m.ok ? "ok" : f === undefined ? "ERROR" : "FAIL", paint: (s) => p(m.ok ? "green" : "red", s) },
+      m.scenario ?? "-",
       m.file,
       { text: count(m.runs), right: true },
       { text: count(m.distinctSchedules), right: true },
       f === undefined
-        ? `no failure (longest shard ${duration(m.elapsedMs / 1000)})`
+        ? m.errors.length > 0
+          ? (m.errors[0] ?? "")
+          : `no failure (longest shard ${duration(m.elapsedMs / 1000)})`
         : `${m.failures.length === 1 ? "" : `${m.failures.length} failures, first: `}${f.message.replace(/^[^:]*: FAILED — /, "")} — shard ${f.shard}: ${f.replay}`,
     ]);
   }
   out.push(table(rows));
   for (const m of results) {
     const g = m.residualMissBound;
-    if (g !== null) out.push(`  ${m.scenario}: PCT residual-miss bound for depth-${g.d} bugs after ${count(g.runs)} clean PCT runs over the shards (n=${g.n}, k=${g.k}): ${g.bound.toPrecision(3)}`);
+    if (g !== null) out.push(`  ${m.scenario}: ${missBoundText(g, " over the shards")}`);
   }
   for (const w of warnings) out.push(`${p("yellow", "warning")}: ${w}`);
   for (const e of errors) out.push(`${p("red", "error")}: ${e}`);
   if (interrupted) out.push(`${p("yellow", "note")}: at least one shard was interrupted before its budget was spent`);
   out.push(
     code === EXIT.ok
-      ? `merge: ${p("green", "ok")} — ${results.length} scenario${results.length === 1 ? "" : "s"}, no failure in any shard`
+      ? `merge: ${p("green", "ok")} — ${plural(results.length, "scenario")}, no failure in any shard`
       : code === EXIT.violation
         ? `merge: ${p("red", "FAILED")} — ${failed.map((m) => m.scenario).join(", ")}`
-        : `merge: ${p("red", "incomplete")} — ${errors.length} input${errors.length === 1 ? "" : "s"} could not be used`,
+        : `merge: ${p("red", "incomplete")} — ${errors.length === 1 ? "1 error" : `${errors.length} errors`} above`,
   );
   process.stdout.write(`${out.join("\n")}\n`);
   return code;
@@ -198,6 +214,10 @@ function add(m: Merged, r: ScenarioResult, shard: number): void {
   if (r.failure !== null) {
     m.ok = false;
     m.failures.push({ ...r.failure, shard });
+  }
+  if (r.error !== undefined) {
+    m.ok = false;
+    m.errors.push(`shard ${shard}: ${r.error.message.replace(`${r.file}: `, "")}`);
   }
 }
 
@@ -222,7 +242,7 @@ function readDocument(path: string): FuzzDocument {
   }
   for (const r of d.results as unknown[]) {
     const x = r as Partial<ScenarioResult> | null;
-    if (typeof x !== "object" || x === null || typeof x.scenario !== "string" || typeof x.runs !== "number" || !Array.isArray(x.blocks)) {
+    if (typeof x !== "object" || x === null || (typeof x.scenario !== "string" && x.scenario !== null) || typeof x.runs !== "number" || !Array.isArray(x.blocks)) {
       throw new Error(`${path}: a result is damaged (each needs scenario, runs and blocks)`);
     }
   }

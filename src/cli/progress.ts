@@ -59,12 +59,25 @@ export function progressLine(s: ProgressSample): string {
   const etaTime = s.timeLeftMs === null ? Infinity : s.timeLeftMs / 1000;
   const eta = Math.max(0, Math.min(etaRuns, etaTime));
   return (
-    `${s.scenario}: ${count(s.runs)} runs, ${count(Math.round(rate))} runs/s, ${count(s.distinctSchedules)} distinct schedules, ` +
+    `${s.scenario}: ${plural(s.runs, "run")}, ${count(Math.round(rate))} runs/s, ${plural(s.distinctSchedules, "distinct schedule")}, ` +
     `${duration(secs)} elapsed${Number.isFinite(eta) ? `, ETA ${duration(eta)}` : ""}`
   );
 }
 
 export const count = (n: number): string => n.toLocaleString("en-US");
+
+/** "1 run", "2 runs", "1 distinct schedule" (the noun's last word takes the s). */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+
+/**
+ * A probability for people: a percentage with two significant digits ("8.1%", "0.64%"), and
+ * below one in a million just that ("< 0.0001%") — never "0.00" or "1e-304", which read as
+ * "impossible" or as noise.
+ */
+export function probability(p: number): string {
+  if (!(p >= 1e-6)) return "< 0.0001%";
+  return `${Number((Math.min(1, p) * 100).toPrecision(2))}%`;
+}
 
 export function duration(secs: number): string {
   if (secs < 10) return `${secs.toFixed(1)}s`;

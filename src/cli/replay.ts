@@ -13,7 +13,7 @@ import { replay as replayRun } from "../sim/scenario.js";
 import { parseToken, TokenError } from "../trace/token.js";
 import { parseCommand, parseDuration, simOptionsFrom } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
-import { CliError, describeError, EXIT } from "./errors.js";
+import { CliError, describeError, errorDetails, EXIT } from "./errors.js";
 import { formatOutcome, plain } from "./format.js";
 import { loadScenario } from "./load.js";
 import { durationFlag, FuzzPool } from "./pool.js";
@@ -63,7 +63,7 @@ export async function replay(argv: readonly string[]): Promise<number> {
     out = replayRun(scenario, token, sim);
   } catch (e) {
     if (e instanceof TokenError) throw new CliError(`replay: ${file}: ${e.message}`);
-    throw new CliError(`replay: ${file}: replaying scenario '${scenario.name}' failed — ${describeError(e)}`);
+    throw new CliError(`replay: ${file}: replaying scenario '${scenario.name}' failed — its setup (or its options) threw ${describeError(e)}\n${errorDetails(e)}`);
   }
   const color = colorFor(process.stdout);
   const report = formatOutcome(scenario, out, { command: COMMAND, file, options: sim, color });

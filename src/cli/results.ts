@@ -4,6 +4,7 @@
  *
  * fuzz --json, one document on stdout:
  *   { "wakesim": "0.1.0", "command": "fuzz", "ok": false, "exitCode": 1, "interrupted": false,
+ *     "signal"?: "SIGINT" | "SIGTERM" (what stopped it, when one did),
  *     "seed": 0, "strategy": "portfolio", "budget": { "runs": 1000, "timeMs": null },
  *     "shard": { "index": 0, "count": 1 }, "blockRuns": 1000,
  *     "results": [ScenarioResult, …] }
@@ -11,16 +12,19 @@
  *   { "scenario", "file", "ok", "interrupted", "runs", "steps", "distinctSchedules",
  *     "distinctCapped", "strategy", "seed", "blocks": [{ "index", "seed", "runs" }], "exhausted",
  *     "elapsedMs", "failure": null | { "kind", "oracle": { kind, sub, diagnosis }, "message",
- *     "token", "replay", "run", "seed", "shrinkSteps", "report" },
+ *     "token", "replay", "run", "seed", "chooser"?, "shrinkSteps", "report" } ("chooser": the
+ *     generator that made the failing run, e.g. "alea" when the strategy was "portfolio"),
  *     "residualMissBound": null | { runs, n, k, d, bound },
  *     "hangs"?: [FailureJson with kind "watchdog" …] (runs the watchdog stopped; the first is also
  *       "failure" when no violation was found),
- *     "corpus"?: { "written" | "duplicate": path },
+ *     "corpus"?: { "written" | "duplicate": path } | { "error": why the entry could not be written },
+ *     "error"?: { "stage": "load" | "explore", "message", "details" } (the file could not be used:
+ *       it failed to load — "scenario" is then null —, its setup threw, or it spawned no task;
+ *       "ok" is false, the counts are those made before it stopped) 
  *     "notes"?: [string, …] (advice about the scenario, e.g. generator functions made every run) }
  */
 import type { ResidualMissBound } from "../explore/explore.js";
 import type { Budget, Shard } from "./args.js";
-import type { AddResult } from "./corpus.js";
 import type { EngineResult, Hang } from "./engine.js";
 import { firstLine } from "./format.js";
 import { oracleOf, type OracleName } from "./oracle.js";
@@ -35,6 +39,8 @@ export interface FailureJson {
   readonly replay: string;
   readonly run: number;
   readonly seed: number | string;
+  /** The chooser (the token's generator) that made the failing run; the result's `strategy` explored. */
+  readonly chooser?: string;
   readonly shrinkSteps: number;
   readonly report: string;
 }
@@ -45,8 +51,21 @@ export interface BlockJson {
   readonly runs: number;
 }
 
+/** Why a file could not be explored (the other files still are). */
+export interface FileErrorJson {
+  /** "load": importing the file failed; "explore": its scenario threw (setup, options) or spawned no task. */
+  readonly stage: "load" | "explore";
+  /** One line: what happened and what to do. */
+  readonly message: string;
+  /** The error's full message and the user's stack frames (a transform error's file:line:column). */
+  readonly details: string;
+}
+
+export type CorpusJson = { readonly written: string } | { readonly duplicate: string } | { readonly error: string };
+
 export interface ScenarioResult {
-  readonly scenario: string;
+  /** null when the file could not be loaded (see `error`). */
+  readonly scenario: string | null;
   readonly file: string;
   readonly ok: boolean;
   readonly interrupted: boolean;
@@ -63,7 +82,9 @@ export interface ScenarioResult {
   readonly residualMissBound: ResidualMissBound | null;
   /** Runs the watchdog stopped (a poll that never returned), when there were any (--workers/--watchdog). */
   readonly hangs?: readonly FailureJson[];
-  readonly corpus?: { readonly written: string } | { readonly duplicate: string };
+  readonly corpus?: CorpusJson;
+  /** The file could not be used (it failed to load, its setup threw, it spawned no task). */
+  readonly error?: FileErrorJson;
   /** Advice about the scenario itself (e.g. generator functions made afresh every run), when any. */
   readonly notes?: readonly string[];
 }
@@ -74,6 +95,8 @@ export interface FuzzDocument {
   readonly ok: boolean;
   readonly exitCode: number;
   readonly interrupted: boolean;
+  /** What stopped the exploration early, when a signal did (exit 130 or 143). */
+  readonly signal?: "SIGINT" | "SIGTERM";
   readonly seed: number | string;
   readonly strategy: string;
   readonly budget: { readonly runs: number | null; readonly timeMs: number | null };
@@ -96,7 +119,29 @@ function hangJson(h: Hang): FailureJson {
   };
 }
 
-export function scenarioResult(r: EngineResult, seed: number | string, corpus: AddResult | null, notes: readonly string[] = []): ScenarioResult {
+/** The result of a file that could not be used: no runs, no failure, the error. */
+export function errorResult(file: string, scenario: string | null, strategy: string, seed: number | string, error: FileErrorJson): ScenarioResult {
+  return {
+    scenario,
+    file,
+    ok: false,
+    interrupted: false,
+    runs: 0,
+    steps: 0,
+    distinctSchedules: 0,
+    distinctCapped: false,
+    strategy,
+    seed,
+    blocks: [],
+    exhausted: false,
+    elapsedMs: 0,
+    failure: null,
+    residualMissBound: null,
+    error,
+  };
+}
+
+export function scenarioResult(r: EngineResult, seed: number | string, corpus: CorpusJson | null, notes: readonly string[] = []): ScenarioResult {
   const f = r.failure;
   const hangs = r.hangs.map(hangJson);
   return {
@@ -124,6 +169,7 @@ export function scenarioResult(r: EngineResult, seed: number | string, corpus: A
             replay: f.replay,
             run: f.run,
             seed: f.seed,
+            chooser: f.failure.outcome.chooser,
             shrinkSteps: f.failure.shrinkSteps,
             report: f.report,
           },

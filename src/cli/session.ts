@@ -1,7 +1,12 @@
 /**
  * Exploring a list of scenarios one after another (fuzz's files, check's directory): the time
  * budget shared out, progress on stderr, each result printed as it comes, failures added to the
- * corpus, Ctrl-C honoured between slices.
+ * corpus, Ctrl-C and SIGTERM honoured between slices.
+ *
+ * Nothing found is lost, one bad file does not stop the rest: a file that failed to load, or whose
+ * scenario throws outside any poll (its setup) or spawns no task, becomes that file's error result
+ * and the next file is explored; a failure whose corpus entry cannot be written keeps its report,
+ * its token and its result, with the corpus error beside them.
  *
  * Budget: --runs N is per scenario; --time T is for the whole list — each scenario gets an even
  * share of the time still left (so time a scenario does not use, because it failed early, goes
@@ -12,16 +17,18 @@ import type { StrategyName } from "../explore/strategies.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Budget, Shard } from "./args.js";
-import { addEntry, CORPUS_FORMAT, fileForCorpus, type AddResult } from "./corpus.js";
+import { addEntry, CORPUS_FORMAT, fileForCorpus } from "./corpus.js";
 import { VERSION } from "./context.js";
 import { freshClosuresNote } from "../explore/churn.js";
+import { EmptyScenarioError } from "../explore/explore.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
-import { CliError, describeError } from "./errors.js";
+import { CliError, describeError, errorDetails } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
 import { oracleOf } from "./oracle.js";
-import { count, duration, type Progress } from "./progress.js";
-import { scenarioResult, type ScenarioResult } from "./results.js";
+import { missBoundText } from "./format.js";
+import { count, duration, plural, type Progress } from "./progress.js";
+import { errorResult, scenarioResult, type CorpusJson, type FileErrorJson, type ScenarioResult } from "./results.js";
 import type { Paint } from "./term.js";
 
 export interface SessionSettings {
@@ -53,21 +60,55 @@ export interface Loaded {
   readonly scenario: Scenario;
 }
 
+/** A file that could not be loaded: reported in its place, the other files still explored. */
+export interface Unloadable {
+  readonly file: string;
+  readonly error: FileErrorJson;
+}
+
+export type Item = Loaded | Unloadable;
+
 export interface SessionResult {
+  /** One per item, in order (an Unloadable's is an error result). */
   readonly results: ScenarioResult[];
+  /** Stopped by Ctrl-C or SIGTERM before the budget was spent. */
   readonly interrupted: boolean;
-  /** Scenarios not explored because of Ctrl-C. */
+  /** Scenarios not explored because of Ctrl-C or SIGTERM. */
   readonly skipped: readonly Loaded[];
 }
 
-export async function exploreAll(items: readonly Loaded[], s: SessionSettings): Promise<SessionResult> {
+/** A file's load error as a result: the first line names the file, the details show where. */
+export function loadError(file: string, e: unknown): Unloadable {
+  const cause = e instanceof CliError && e.cause !== undefined ? e.cause : null;
+  return {
+    file,
+    error: {
+      stage: "load",
+      message: describeError(e),
+      details: cause === null ? "" : errorDetails(cause),
+    },
+  };
+}
+
+export async function exploreAll(items: readonly Item[], s: SessionSettings): Promise<SessionResult> {
   const results: ScenarioResult[] = [];
   const end = s.budget.timeMs === null ? null : performance.now() + s.budget.timeMs;
+  let skipped: Loaded[] | null = null;
   for (let i = 0; i < items.length; i++) {
-    if (s.interrupt.requested) return { results, interrupted: true, skipped: items.slice(i) };
-    const { file, scenario } = items[i]!;
+    const item = items[i]!;
+    if (!("scenario" in item)) {
+      results.push(unusable(item.file, null, item.error, s));
+      continue;
+    }
+    if (skipped !== null || s.interrupt.requested) {
+      (skipped ??= []).push(item);
+      continue;
+    }
+    const { file, scenario } = item;
     const now = performance.now();
-    const deadline = end === null ? null : now + Math.max(0, end - now) / (items.length - i);
+    // The time left is shared among the scenarios still to explore (files that failed to load take none).
+    const left = items.slice(i).filter((x) => "scenario" in x).length;
+    const deadline = end === null ? null : now + Math.max(0, end - now) / left;
     const pooled = s.pool !== undefined && s.pool !== null;
     let r: EngineResult;
     s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
@@ -88,8 +129,10 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
       r = pooled ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
     } catch (e) {
       s.progress.clear();
-      // A throw out of a run is the scenario's own doing (its setup threw, or its options are bad).
-      throw new CliError(`${file}: exploring scenario '${scenario.name}' failed — ${describeError(e)}`);
+      // A throw out of a run is the scenario's own doing (its setup threw, its options are bad,
+      // it spawned no task): this file's result, the others are still explored.
+      results.push(unusable(file, scenario.name, exploreError(scenario.name, e), s));
+      continue;
     }
     s.progress.clear();
     const corpus = r.failure !== null && s.corpus !== null ? record(s.corpus, file, r, s) : null;
@@ -97,27 +140,63 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
     const result = scenarioResult(r, s.seed, corpus, notes);
     results.push(result);
     s.print?.(humanResult(r, corpus, s));
+    if (s.print === null && corpus !== null && "error" in corpus) s.note(`wakesim: ${scenario.name}: ${corpus.error} (the failure is in the JSON document)`);
     // Speed advice matters once exploring takes a while, or when workers were asked for.
     if (s.print !== null && notes.length > 0 && (r.elapsedMs >= NOTE_AFTER_MS || (pooled && s.pool!.workers > 1))) {
       s.note(notes.join("\n"));
     }
-    if (r.interrupted) return { results, interrupted: true, skipped: items.slice(i + 1) };
+    if (r.interrupted) skipped = [];
   }
-  return { results, interrupted: false, skipped: [] };
+  return { results, interrupted: skipped !== null, skipped: skipped ?? [] };
 }
 
-function record(dir: string, file: string, r: EngineResult, s: SessionSettings): AddResult {
+function exploreError(name: string, e: unknown): FileErrorJson {
+  // From a worker the error arrives structured-cloned, as a plain Error with the same message.
+  if (e instanceof EmptyScenarioError || (e instanceof Error && / spawned no task: nothing was tested/.test(e.message))) {
+    return { stage: "explore", message: e.message, details: "" };
+  }
+  return {
+    stage: "explore",
+    message: `scenario '${name}' could not be explored — its setup (or its options) threw ${describeError(e).split("\n", 1)[0]}`,
+    details: errorDetails(e),
+  };
+}
+
+/** Prints (or, with --json, notes on stderr) a file that could not be used, and makes its result. */
+function unusable(file: string, scenario: string | null, error: FileErrorJson, s: SessionSettings): ScenarioResult {
+  const p = s.paint;
+  if (s.print !== null) {
+    const details = error.details === "" ? "" : `\n${error.details}`;
+    // A load error's details repeat its message whole (a transform error's location is on its second line).
+    const what = error.stage === "load" && details !== "" ? "could not be loaded:" : error.message.replace(`${file}: `, "");
+    s.print(`${file}: ${p("red", "ERROR")} — ${what}${details}\n  (the other files are still explored; this file makes the exit code 2 unless another finds a violation)\n`);
+  } else {
+    s.note(`wakesim: ${file}: ${error.message.replace(`${file}: `, "")} (details in the JSON document)`);
+  }
+  return errorResult(file, scenario, s.strategy, s.seed, error);
+}
+
+/**
+ * Adds the failure to the corpus. A corpus that cannot be written (a full disk, a directory made
+ * read-only during the run — fuzz checks it before exploring) must not lose the failure: the
+ * error is returned with the result and printed under the report, which is still printed.
+ */
+function record(dir: string, file: string, r: EngineResult, s: SessionSettings): CorpusJson {
   const f = r.failure!;
-  return addEntry(dir, {
-    format: CORPUS_FORMAT,
-    scenario: r.scenario,
-    file: fileForCorpus(dir, file),
-    token: f.failure.token,
-    oracle: oracleOf(f.failure.violation),
-    firstLine: f.report.split("\n", 1)[0] ?? "",
-    ...(typeof s.sim.executor === "string" ? { executor: s.sim.executor } : {}),
-    foundBy: { strategy: r.strategy, seed: f.seed, run: f.run, wakesim: VERSION },
-  });
+  try {
+    return addEntry(dir, {
+      format: CORPUS_FORMAT,
+      scenario: r.scenario,
+      file: fileForCorpus(dir, file),
+      token: f.failure.token,
+      oracle: oracleOf(f.failure.violation),
+      firstLine: f.report.split("\n", 1)[0] ?? "",
+      ...(typeof s.sim.executor === "string" ? { executor: s.sim.executor } : {}),
+      foundBy: { strategy: r.strategy, seed: f.seed, run: f.run, wakesim: VERSION },
+    });
+  } catch (e) {
+    return { error: describeError(e) };
+  }
 }
 
 function budgetText(b: Budget, timeMs: number | null, s: SessionSettings): string {
@@ -129,9 +208,8 @@ function budgetText(b: Budget, timeMs: number | null, s: SessionSettings): strin
 }
 
 const nonZero = (c: readonly number[]): number => c.filter((x) => x !== 0).length;
-const plural = (n: number, one: string): string => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 
-function humanResult(r: EngineResult, corpus: AddResult | null, s: SessionSettings): string {
+function humanResult(r: EngineResult, corpus: CorpusJson | null, s: SessionSettings): string {
   const hangs = r.hangs.map((h) => `${h.display}\n`).join("\n");
   if (r.failure === null && r.hangs.length > 0) {
     const what = `${plural(r.runs, "run")} (${r.strategy}, seed ${String(s.seed)}), ${count(r.steps)} steps in completed blocks, ${duration(r.elapsedMs / 1000)}`;
@@ -140,24 +218,36 @@ function humanResult(r: EngineResult, corpus: AddResult | null, s: SessionSettin
   return r.hangs.length > 0 ? `${hangs}\n${humanResult1(r, corpus, s)}` : humanResult1(r, corpus, s);
 }
 
-function humanResult1(r: EngineResult, corpus: AddResult | null, s: SessionSettings): string {
+function humanResult1(r: EngineResult, corpus: CorpusJson | null, s: SessionSettings): string {
   const p = s.paint;
   const f = r.failure;
   if (f !== null) {
     const x = f.failure;
     const shrunk = nonZero(x.choices);
-    const lines = [
-      f.display,
-      "",
-      `found by ${r.strategy} (seed ${String(f.seed)}) on run ${count(f.run)}; schedule shrunk from ${nonZero(x.originalChoices)} to ${shrunk} ` +
-        `deviation${shrunk === 1 ? "" : "s"} from the default in ${plural(x.shrinkSteps, "step")} (${count(x.shrinkRuns)} reruns)`,
-    ];
+    const original = nonZero(x.originalChoices);
+    const found = `found by ${r.strategy} (seed ${String(f.seed)}) on run ${count(f.run)}`;
+    const how = `in ${plural(x.shrinkSteps, "step")} (${plural(x.shrinkRuns, "rerun")})`;
+    // Shrunk to no deviation at all: the default schedule fails too. Said so, or "found on run 4"
+    // next to "all the default" reads as a contradiction (the strategy's runs are not the default).
+    const shrinking =
+      shrunk === 0 && original > 0
+        ? `${found}, on a schedule ${plural(original, "deviation")} from the default; shrunk to the default schedule ${how}: the bug needs no unusual interleaving`
+        : shrunk === 0
+          ? `${found}, on the default schedule: the bug needs no unusual interleaving`
+          : `${found}; schedule shrunk from ${original} to ${plural(shrunk, "deviation")} from the default ${how}`;
+    const lines = [f.display, "", shrinking];
     if (corpus !== null) {
-      lines.push("written" in corpus ? `corpus: added ${corpus.written}` : `corpus: already there as ${corpus.duplicate} (not written again)`);
+      lines.push(
+        "written" in corpus
+          ? `corpus: added ${corpus.written}`
+          : "duplicate" in corpus
+            ? `corpus: already there as ${corpus.duplicate} (not written again)`
+            : `${p("red", "corpus: NOT written")} — ${corpus.error}; the report and token above are all there is of this failure: keep them`,
+      );
     }
     return `${lines.join("\n")}\n`;
   }
-  const schedules = `${r.distinctCapped ? "at least " : ""}${count(r.distinctSchedules)} distinct schedules`;
+  const schedules = `${r.distinctCapped ? "at least " : ""}${plural(r.distinctSchedules, "distinct schedule")}`;
   const shard = s.shard.count > 1 ? `, shard ${s.shard.index}/${s.shard.count}` : "";
   const what = `${plural(r.runs, "run")} (${r.strategy}, seed ${String(s.seed)}${shard}), ${schedules}, ${count(r.steps)} steps, ${duration(r.elapsedMs / 1000)}`;
   const head = r.interrupted
@@ -167,6 +257,6 @@ function humanResult1(r: EngineResult, corpus: AddResult | null, s: SessionSetti
   const bound =
     g === null
       ? ""
-      : `\n  PCT residual-miss bound for depth-${g.d} bugs after ${count(g.runs)} clean PCT runs (n=${g.n}, k=${g.k}): ${g.bound.toPrecision(3)}`;
+      : `\n  ${missBoundText(g)}`;
   return `${head}${bound}\n`;
 }

@@ -1,10 +1,10 @@
 /**
- * Terminal decisions: colour only on a TTY and never with NO_COLOR (https://no-color.org);
- * FORCE_COLOR (other than "0") forces it on. Colour is added with node:util styleText.
+ * Terminal decisions: colour only on a TTY and never with a non-empty NO_COLOR
+ * (https://no-color.org: NO_COLOR="" does not disable colour); FORCE_COLOR (other than "0")
+ * forces it on. The decision is made here, once; src/trace/ansi.ts only applies it (node's
+ * styleText would make its own, different one).
  */
-import { styleText } from "node:util";
-
-type Style = Parameters<typeof styleText>[0];
+import { ansi, type Style } from "../trace/ansi.js";
 
 export interface Stream {
   readonly isTTY?: boolean;
@@ -21,7 +21,7 @@ export function colorFor(stream: Stream, env: NodeJS.ProcessEnv = process.env): 
 export type Paint = (style: Style, text: string) => string;
 
 export function painter(color: boolean): Paint {
-  return color ? (style, text) => styleText(style, text) : (_style, text) => text;
+  return color ? (style, text) => ansi(style, text) : (_style, text) => text;
 }
 
 /** Whether progress may redraw one line in place (a terminal, not CI). */

@@ -38,7 +38,13 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   --watchdog T    with workers (default 10s there; alone it uses one worker): a run whose poll does
                   not return — no new run, no new scheduling choice for T — is stopped, its worker
                   replaced, and it is reported with its token; the exploration goes on. Such runs
-                  are not added to the corpus (replaying them hangs: use replay --watchdog)`,
+                  are not added to the corpus (replaying them hangs: use replay --watchdog)
+  -h, --help      this text
+  Exit 1 when any file found a violation (its report is printed, even when the corpus could not
+  be written); otherwise 2 when a file could not be used — it failed to load, its setup threw, it
+  spawned no task: each is reported in its place and the other files are still explored — or an
+  argument is wrong; otherwise 130 (Ctrl-C) or 143 (SIGTERM) when stopped before the budget was
+  spent, after printing what was explored; otherwise 0.`,
 
   replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html] [--watchdog T]
   Reruns the run a token was printed for, with its full trace, and prints the report.
@@ -50,7 +56,8 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   --executor E    the executor of the original run, when it was not the default
   --watchdog T    first replay in a worker thread: when the run does not return within T (a poll
                   that never returns, as fuzz's watchdog reported), say so and exit 1 instead of
-                  hanging; otherwise replay it here as usual`,
+                  hanging; otherwise replay it here as usual
+  -h, --help      this text`,
 
   check: `wakesim check [DIR] [--corpus DIR] [--runs N] [--time T] [--strategy S] [--seed S] [--json]
                 [--executor E] [--faults F]
@@ -61,13 +68,28 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   directories; files without a default-exported scenario are listed as skipped) with the budget
   (--runs per scenario, default 1000; --time for all of them), adding new failures to the corpus.
   Prints a summary table; --json prints one document instead. Exit 1 when an entry still fails or
-  fuzzing found a failure; otherwise 2 when an entry or a scenario file could not be used.`,
+  fuzzing found a failure; otherwise 2 when an entry or a scenario file could not be used (it
+  failed to load, its setup threw, it spawned no task); otherwise 130/143 after Ctrl-C/SIGTERM.
+  --corpus DIR    the regression corpus (default DIR/corpus); must be writable: new failures go there
+  --runs N        runs per scenario (default 1000 when --time is not given)
+  --time T        wall time for all the scenarios together (30s, 5m, 1m30s)
+  --strategy S    ${STRATEGY_NAMES.join(", ")} (default portfolio)
+  --seed S        an integer or any word (default 0)
+  --executor E    ${EXECUTOR_NAMES.join(", ")}
+  --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}
+  --json          print one JSON document on stdout instead of the table
+  -h, --help      this text`,
 
-  merge: `wakesim merge <results.json…> [--json]
+  merge: `wakesim merge <results.json…> [--json] [--allow-missing]
   Combines the \`fuzz --json\` documents of the shards of one exploration (--shard 0/n … n-1/n):
   per scenario the runs, steps and schedules summed, every failure with its replay command, the
   PCT residual-miss bound over all the shards' clean PCT runs; names missing and duplicate shards.
-  Exit 1 when any shard found a failure, 2 when an input cannot be used.
+  Exit 1 when any shard found a failure; otherwise 2 when an input cannot be used, a shard is
+  given twice, a shard is missing (its job died, or its results were not uploaded), or a shard
+  could not use a scenario file.
+  --json          print one JSON document on stdout
+  --allow-missing merge the shards that are there: a missing shard is a warning, not an error
+  -h, --help      this text
   A CI matrix (GitHub Actions), 4 machines that never explore the same seed block:
     strategy: { matrix: { shard: [0, 1, 2, 3] } }
     run: npx wakesim fuzz wakesim/*.ts --time 10m --shard \${{ matrix.shard }}/4 --json > results/shard-\${{ matrix.shard }}.json
@@ -82,13 +104,17 @@ export const USAGE = `wakesim — deterministic simulation testing for poll-base
 
 usage:
   wakesim fuzz <file…> [--runs N | --time 30s] [--strategy S] [--seed S] [--shard i/n] [--corpus DIR] [--json]
-               [--workers N] [--watchdog 10s]
-  wakesim replay <file> <token> [--trace out.json] [--html out.html]
-  wakesim check [DIR] [--corpus DIR] [--runs N | --time 5m] [--json]
-  wakesim merge <results.json…> [--json]
-  wakesim <command> --help     details of one command
+               [--executor E] [--faults F] [--workers N] [--watchdog 10s]
+  wakesim replay <file> <token> [--trace out.json] [--html out.html] [--executor E] [--watchdog 10s]
+  wakesim check [DIR] [--corpus DIR] [--runs N | --time 5m] [--strategy S] [--seed S] [--json]
+                [--executor E] [--faults F]
+  wakesim merge <results.json…> [--json] [--allow-missing]
+  wakesim <command> --help     details of one command (every command takes -h, --help)
   wakesim --version
 
-exit codes: 0 clean, 1 a violation was found (or still reproduces), 2 a usage or configuration
-error (the message names the argument or file), 130 stopped by Ctrl-C before the budget was spent.
-Colour only on a terminal, never with NO_COLOR set.`;
+exit codes: 0 clean; 1 a violation was found (or still reproduces) — in any file, even if others
+could not be used; otherwise 2 a usage or configuration error (the message names the argument or
+file: a scenario file that failed to load, whose setup threw or that spawned no task — the other
+files are still explored —, a missing shard in merge); otherwise 130 or 143 when stopped by Ctrl-C
+or SIGTERM before the budget was spent (what was explored so far is printed).
+Colour only on a terminal (or with FORCE_COLOR), never with a non-empty NO_COLOR.`;

@@ -21,6 +21,20 @@ import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js
 import { shrink } from "./shrink.js";
 import type { Strategy } from "./strategy.js";
 
+/**
+ * A scenario whose setup spawned no task: every run is trivially clean, so exploring it would
+ * pass while testing nothing — a trap for a CI gate. Thrown by explore() after its first run.
+ */
+export class EmptyScenarioError extends Error {
+  override readonly name = "EmptyScenarioError";
+  constructor(readonly scenario: string) {
+    super(
+      `scenario '${scenario}' spawned no task: nothing was tested — its setup(sim) must spawn the futures under test ` +
+        `(sim.spawn(future, { name: "…" })); a setup that returns early, or spawns only under a condition that is false, tests nothing`,
+    );
+  }
+}
+
 export interface ExploreOptions extends SimOptions {
   /** Most runs to make (default 10 000). */
   runs?: number;
@@ -133,6 +147,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
         !checked.checkDeterminism && onlyFaults(own)
           ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: ownFaults(own, checked.faults) })
           : runScenario(scenario, { ...base, ...own, chooser: plan.chooser });
+      if (run === 0 && out.tasks.length === 0) throw new EmptyScenarioError(scenario.name);
       strategy.runDone?.(out);
       steps += out.steps;
       if (schedules.size < MAX_TRACKED_SCHEDULES) schedules.add(hashChoices(out.choices));

@@ -9,9 +9,9 @@
  *  2. Colour, when asked for, is added to whole lines after layout, so it never shifts columns.
  *  3. The raw trace is not printed: `formatTrace` exists for that.
  */
-import { styleText } from "node:util";
 import type { Outcome } from "../sim/outcome.js";
 import type { StuckTask, Violation } from "../sim/violation.js";
+import { ansi } from "./ansi.js";
 import { contractTitle, DIAGNOSIS_LABEL, explainAll } from "./explain.js";
 import { formatTimeline } from "./timeline.js";
 
@@ -44,7 +44,7 @@ const I2 = "    ";
 export function formatReport(outcome: Outcome, ctx: ReportContext): string {
   const color = ctx.color ?? false;
   const vs = outcome.violations;
-  const title = (s: string) => (color ? styleText("bold", s) : s);
+  const title = (s: string) => (color ? ansi("bold", s) : s);
   const sections: string[][] = [[headline(outcome, ctx.scenario, color)]];
 
   if (!outcome.ok) {
@@ -93,13 +93,13 @@ function maskingNote(o: Outcome): string | null {
 function headline(o: Outcome, scenario: string, color: boolean): string {
   if (o.ok) {
     const s = `${scenario}: ok — ${o.status} after ${plural(o.steps, "step")} (${plural(o.polls, "poll")}), t=${o.time}`;
-    return color ? styleText("green", s) : s;
+    return color ? ansi("green", s) : s;
   }
   const first = o.violations[0];
   const more = o.violations.length > 1 ? ` (+${o.violations.length - 1} more)` : "";
   const what = first === undefined ? `the run ended ${o.status} at step ${o.steps}, t=${o.time}` : summarize(first);
   const head = `${scenario}: FAILED`;
-  return `${color ? styleText("red", styleText("bold", head)) : head} — ${what}${more}`;
+  return `${color ? ansi("red", ansi("bold", head)) : head} — ${what}${more}`;
 }
 
 const POLL_BUDGET_COUNTED = { "inner-polls": "inner polls", "self-wakes": "wakes of itself", "waker-clones": "clones of its waker" } as const;
@@ -247,9 +247,20 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
     const runs = ctx.runs === undefined ? "" : `found on run ${ctx.runs}`;
     row("seed", ctx.seed === undefined ? runs : `${String(ctx.seed)}${runs === "" ? "" : ` (${runs})`}`);
   }
-  row("strategy", ctx.strategy ?? o.chooser);
+  // The strategy explores; the chooser (the token's generator) made this run: a portfolio or
+  // random strategy runs an alea chooser. A replay knows only the chooser, so it says "chooser"
+  // — never calls the generator a strategy.
+  if (ctx.strategy === undefined) row("chooser", `${o.chooser} (the generator that made this run)`);
+  else row("strategy", ctx.strategy === o.chooser ? ctx.strategy : `${ctx.strategy} (this run was made by its ${o.chooser} chooser)`);
   const off = o.choices.reduce((n, c) => n + (c === 0 ? 0 : 1), 0);
-  row("schedule", o.choices.length === 0 ? "no choices: the default schedule" : `${plural(o.choices.length, "choice")}, ${off === 0 ? "all" : `${off} of them not`} the default (0)`);
+  row(
+    "schedule",
+    o.choices.length === 0
+      ? "no choices: the default schedule"
+      : off === 0
+        ? `the default schedule (${plural(o.choices.length, "choice")}, each the default 0): the bug needs no unusual interleaving`
+        : `${plural(o.choices.length, "choice")}, ${off} of them not the default (0)`,
+  );
   if (o.faults.length > 0) row("faults", o.faults.join(", "));
   if (ctx.file !== undefined) {
     // The token is checked against the run's options: the command must repeat them.

@@ -11,6 +11,9 @@
  *     wake). Every omitted run becomes one line saying how many rows, which steps and what they
  *     were; a run of a single row is shown instead, as the line would be no shorter.
  *  3. Lanes appear in order of the tasks' first event, and only for tasks with a shown row.
+ *  4. A dropped future (a cancelled task: its future's drop() ran) is always shown, as
+ *     "✂ dropped": what a task stopped doing matters as much as what it did, and a drop deep in
+ *     a long run must not vanish into "… 1 note".
  */
 import type { TraceEvent } from "./event.js";
 
@@ -39,6 +42,14 @@ interface Row {
 }
 
 const WORLD_MAX = 32;
+
+/** The Note the simulation records when it drops a task's future (cancellation: abort, the cancel fault). */
+export function isDrop(e: TraceEvent): boolean {
+  return e.type === "Note" && e.task !== null && DROPPED.test(e.text);
+}
+
+/** The text of that Note (src/sim/sim.ts cancel()). */
+export const DROPPED = /^cancelled\b.*\bdropped\b/;
 
 /** Formats a trace as a lane timeline; "" for an empty trace. */
 export function formatTimeline(trace: readonly TraceEvent[], opts: TimelineOptions = {}): string {
@@ -125,7 +136,7 @@ function toRows(trace: readonly TraceEvent[]): Row[] {
         add(e, e.to, null, `clock ${e.from} → ${e.to}`, true);
         break;
       case "Note":
-        add(e, e.time, e.task, e.task === null ? `note: ${e.text}` : e.text, true);
+        add(e, e.time, e.task, e.task === null ? `note: ${e.text}` : isDrop(e) ? "✂ dropped (cancelled)" : e.text, true);
         break;
       case "ViolationReported": {
         // Marked in the world column and in the lane of every task it names.
@@ -152,6 +163,7 @@ function selectRows(rows: readonly Row[], maxRows: number, headRows: number, foc
   for (let i = headRows; i < tailFrom; i++) if (rows[i]!.touches.some((t) => focus.has(t))) middle.push(i);
   if (middle.length > maxRows) middle = middle.filter((i) => rows[i]!.notable);
   for (const i of middle.slice(-maxRows)) keep[i] = true;
+  for (let i = headRows; i < tailFrom; i++) if (isDrop(rows[i]!.event)) keep[i] = true;
   // A gap of one row would be replaced by a line just as long: show the row.
   for (let i = 0; i < n; i++) if (!keep[i] && (i === 0 || keep[i - 1]) && (i === n - 1 || keep[i + 1])) keep[i] = true;
   return keep;
@@ -166,6 +178,7 @@ function omitted(rows: readonly Row[]): string {
   let finishes = 0;
   let wakes = 0;
   let notes = 0;
+  let drops = 0;
   let violations = 0;
   for (const r of rows) {
     const e = r.event;
@@ -175,6 +188,7 @@ function omitted(rows: readonly Row[]): string {
     else if (e.type === "TaskSpawned") spawns++;
     else if (e.type === "TaskFinished") finishes++;
     else if (e.type === "WakeIssued") wakes++;
+    else if (isDrop(e)) drops++;
     else if (e.type === "Note") notes++;
     else if (e.type === "ViolationReported") violations++;
   }
@@ -187,6 +201,7 @@ function omitted(rows: readonly Row[]): string {
   if (clock > 0) parts.push(plural(clock, "clock jump"));
   if (spawns > 0) parts.push(plural(spawns, "spawn"));
   if (finishes > 0) parts.push(plural(finishes, "task finished", "tasks finished"));
+  if (drops > 0) parts.push(plural(drops, "future dropped", "futures dropped"));
   if (notes > 0) parts.push(plural(notes, "note"));
   if (violations > 0) parts.push(plural(violations, "violation"));
   if (parts.length === 0 && wakes > 0) parts.push(plural(wakes, "wake"));
