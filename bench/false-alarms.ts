@@ -8,7 +8,7 @@
  * explore() stops at a scenario's first failure, so "false alarms" per row is 0 or 1 and "runs"
  * is where the first one was met; the total counts rows that failed, over the runs made.
  * Exhaustive search runs until its bounded space is exhausted or N, whichever comes first.
- * Scenarios in fixtures/unusual/debatable/ (correct code that breaks a documented wakesim rule)
+ * Scenarios in fixtures/unusual/debatable/ (correct code that wakesim's model rejects, by design)
  * are explored too, marked "(debatable)", and counted on a line of their own.
  *
  *   npm run bench:false-alarms                       # 20 000 runs per strategy (the issue's figure)
@@ -106,4 +106,4 @@ for (const r of rows) console.log(r.map((c, i) => (i === 5 ? c : c.padEnd(widths
 const line = (s: { alarms: number; runs: number; scenarios: number }) =>
   `${s.alarms} false alarm${s.alarms === 1 ? "" : "s"} in ${s.runs} runs (${s.scenarios} scenarios × ${STRATEGIES.length} strategies, up to ${RUNS} runs each, faults "all", seed ${SEED})`;
 console.log(`\n${line(sums.corpus)}`);
-if (sums.debatable.scenarios > 0) console.log(`debatable scenarios (correct code against a documented wakesim rule): ${line(sums.debatable)}`);
+if (sums.debatable.scenarios > 0) console.log(`debatable scenarios (fixtures/unusual/debatable/: correct JavaScript or Rust that wakesim's model rejects): ${line(sums.debatable)}`);

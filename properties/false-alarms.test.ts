@@ -11,9 +11,10 @@
  *
  * The corpus is found by listing the directory, so a scenario added there is tested without
  * being registered anywhere; every scenario a file exports (default or named) is included.
- * fixtures/unusual/debatable/ is not: correct code that breaks a documented wakesim rule (a
- * drop that releases its waker lazily, a finite poll past the poll budget) waits for the
- * team's decision; the bench reports it on a line of its own.
+ * fixtures/unusual/debatable/ is not: correct code that wakesim's model rejects by design (a
+ * drop that releases its waker lazily, a finite poll past the poll budget, an await inside a
+ * `finally` that cancellation skips) waits for the team's decision; the bench reports it on a
+ * line of its own.
  */
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
