@@ -99,7 +99,7 @@ describe("a real busy loop next to a task the schedule starves", () => {
   const starveBystander = [0, ...constant(1)];
 
   it("is confirmed under a fair suffix and says so", () => {
-    expect(underArrays(spinnerWithBystander, [starveBystander], "fast-check")).toMatchInlineSnapshot(`"[0,1,1,1…] starvation: task 'spinner' was polled 1000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock (it keeps waking itself); this held under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run had switched at step 256 to confirm a suspected starvation of task 'bystander'"`);
+    expect(underArrays(spinnerWithBystander, [starveBystander], "fast-check")).toMatchInlineSnapshot(`"[0,1,1,1…] starvation: task 'spinner' was polled 10000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock (it keeps waking itself); this held under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run had switched at step 256 to confirm a suspected starvation of task 'bystander'"`);
   });
 
   it("is found by PCT, and a run that needed the suffix replays to the same trace and message", () => {
@@ -118,7 +118,7 @@ describe("a real busy loop next to a task the schedule starves", () => {
         expect(again.violations[0]!.message).toBe(out.violations[0]!.message);
       }
       expect(seen).toBeGreaterThan(0);
-      expect(first).toMatchInlineSnapshot(`"task 'spinner' was polled 1000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock (it keeps waking itself); it persisted for another 1000 polls under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 1002 when it was first suspected"`);
+      expect(first).toMatchInlineSnapshot(`"task 'spinner' was polled 10000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock (it keeps waking itself); it persisted for another 10000 polls under a fair schedule (every runnable task polled in turn, due events delivered first), to which the run switched at step 1002 when it was first suspected"`);
     } finally {
       release();
     }

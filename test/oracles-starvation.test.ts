@@ -3,10 +3,12 @@ import {
   asyncBlock,
   countInnerPoll,
   defineScenario,
+  explore,
   FutureBase,
   PENDING,
   ready,
   readyFuture,
+  replay,
   select,
   Sim,
   sleep,
@@ -17,6 +19,7 @@ import {
   type Poll,
   wait,
 } from "wakesim";
+import { busyReactorSelfWake } from "../fixtures/busy-reactor.js";
 import { firstFailure, Flag } from "./helpers.js";
 
 
@@ -46,12 +49,51 @@ describe("reactor starvation", () => {
     const found = firstFailure(make(true), 5);
     expect(found?.seed).toBe(0);
     const v = found!.out.violations[0]!;
-    expect(v).toMatchObject({ kind: "starvation", cause: "reactor", tasks: ["waiter"], bound: 1000 });
-    expect(v.message).toMatchInlineSnapshot(`"1 timer/I/O event has waited through 1000 polls without the reactor delivering anything: tasks kept the executor busy ('waiter'), and virtual time only advances when nothing is runnable"`);
+    expect(v).toMatchObject({ kind: "starvation", cause: "reactor", tasks: ["waiter"], bound: 10_000 });
+    expect(v.message).toMatchInlineSnapshot(`"1 timer/I/O event has waited through 10000 polls without the reactor delivering anything: tasks kept the executor busy ('waiter'), and virtual time only advances when nothing is runnable"`);
   });
 
   it("passes the task that parks on the flag", () => {
     expect(firstFailure(make(false), 300, { faults: "all" })).toBeNull();
+  });
+
+  /** A long but finite batch, one yieldNow() per item, next to a timer that is not due yet. */
+  const batch = (items: number, withTimer: boolean) =>
+    defineScenario({
+      name: `batch-${items}`,
+      setup(sim) {
+        if (withTimer) sim.spawn(asyncBlock(function* () { yield* sleep(5); }), { name: "timer" });
+        sim.spawn(asyncBlock(function* () {
+          for (let i = 0; i < items; i++) yield* yieldNow();
+        }), { name: "batch" });
+      },
+    });
+
+  it("passes a finite batch of 2500 yieldNow() steps, alone or next to a timer that is not due (it fires after the batch)", () => {
+    // Before: the batch alone was a livelock at 1000 polls, and the pending (not due) timer made
+    // it "reactor starvation" at 1000 polls — on correct code, under every strategy.
+    for (const withTimer of [false, true]) {
+      const out = firstFailure(batch(2500, withTimer), 20, { faults: "all" });
+      expect(out?.out.violations[0]?.message ?? null, `withTimer ${withTimer}`).toBeNull();
+    }
+  });
+
+  it("still reports the batch when it never ends (an endless loop next to the timer)", () => {
+    const found = firstFailure(batch(1_000_000, true), 1);
+    expect(found!.out.violations[0]).toMatchObject({ kind: "starvation", cause: "reactor", tasks: ["batch"], bound: 10_000, observed: 10_000 });
+  });
+
+  it("keeps the token of a long starved run short: trailing default choices are dropped, and it replays the same", () => {
+    // busy-reactor-self-wake spins for 10 000 polls with two runnable tasks: a choice per step,
+    // all of them 0 once shrunk to the default schedule. A replay answers 0 once its list runs out.
+    const found = explore(busyReactorSelfWake, { runs: 5, seed: 0 });
+    const f = found.failure!;
+    expect(f.outcome.violations[0]).toMatchObject({ kind: "starvation", cause: "reactor" });
+    expect(f.outcome.choices.length).toBeGreaterThan(10_000);
+    expect(f.token.length).toBeLessThan(200);
+    const again = replay(busyReactorSelfWake, f.token);
+    expect(again.violations[0]!.message).toBe(f.outcome.violations[0]!.message);
+    expect(again.steps).toBe(f.outcome.steps);
   });
 });
 
@@ -90,7 +132,7 @@ describe("livelock", () => {
     const v = found!.out.violations[0]!;
     expect(v).toMatchObject({ kind: "starvation", cause: "livelock" });
     expect(v.tasks).toEqual(["ping", "pong"]);
-    expect(v.message).toMatchInlineSnapshot(`"task 'pong' was polled 1000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock among 'ping', 'pong' waking each other"`);
+    expect(v.message).toMatchInlineSnapshot(`"task 'pong' was polled 10000 times with no progress anywhere (no task finished, no event delivered, no bytes moved, no sim.progress()): a busy loop or livelock among 'ping', 'pong' waking each other"`);
   });
 
   it("passes a bounded exchange of 200 rounds", () => {

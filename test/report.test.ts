@@ -318,9 +318,9 @@ describe("formatReport", () => {
           waker from its poll 1, though it had been polled since (latest: poll 2) — whatever held that
           waker kept the waker of poll 1 instead of the latest. Most runtimes let such a wake through, but
           one with per-poll wakers does not, nor does any once the future moves to another task or
-          combinator slot: this run treated it as inert, and nothing else woke the task — at quiescence
-          (step 4, t=0) it was still pending. Keep the waker of every poll: replace the stored one unless
-          stored.willWake(cx.waker).
+          combinator slot: this run modelled per-poll wakers, so it was inert, and nothing else woke the
+          task — at quiescence (step 4, t=0) it was still pending. Keep the waker of every poll: replace
+          the stored one unless stored.willWake(cx.waker).
           waker: from poll g1; the task was at poll g2; woken by notifier at step 3, treated as inert
 
       Why this usually happens
@@ -347,9 +347,9 @@ describe("formatReport", () => {
         schedule: no choices: the default schedule
         command:  npx wakesim replay fixtures/stale.ts <token> --executor fifo
 
-      Timeline (15 trace events; step, virtual time t, one lane per task)
+      Timeline (16 trace events; step, virtual time t, one lane per task)
         step  t │ world                 │ waiter                    │ notifier
-        ────────┼───────────────────────┼───────────────────────────┼────────────────────
+        ────────┼───────────────────────┼───────────────────────────┼─────────────────────────────
            0  0 │                       │ spawned                   │
            0  0 │                       │                           │ spawned
            0  0 │                       │ poll g1                   │
@@ -361,6 +361,7 @@ describe("formatReport", () => {
            2  0 │                       │ poll g2                   │
            2  0 │                       │ → pending                 │
            3  0 │                       │                           │ poll g2
+           3  0 │                       │                           │ per-poll wakers (old ones i…
            3  0 │                       │ woken by notifier (stale) │
            3  0 │                       │                           │ → ready
            3  0 │                       │                           │ finished: completed
@@ -605,7 +606,7 @@ describe("formatReport", () => {
     expect(vs.map((v) => `${summarize(v)}  [${explain(v).map((e) => e.key).join(", ")}]`)).toMatchInlineSnapshot(`
       [
         "starvation: 'a', 'b' runnable but not polled for 412 steps (bound 200)  [starvation/fairness]",
-        "starvation: due events not delivered for 1001 polls (bound 1000)  [starvation/reactor]",
+        "starvation: timer/I/O events kept waiting through 1001 polls (bound 1000)  [starvation/reactor]",
         "livelock: 'a', 'b' polled 1000 times with no progress (bound 1000)  [starvation/livelock]",
         "starvation: 'a', 'b' overtaken 101 times (bound 100)  [starvation/bypass]",
         "poll budget: one poll of 'a' made 10001 inner polls (budget 10000)  [poll-budget]",

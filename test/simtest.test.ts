@@ -64,7 +64,7 @@ describe("simTest", () => {
     const serialized = out.split("\n").filter((l) => l.startsWith("Serialized Error"));
     expect(serialized).toMatchInlineSnapshot(`
       [
-        "Serialized Error: { token: 'ws1.vtOImQcACmZhc3QtY2hlY2sUZXhhbXBsZS1idWdneS1ub3RpZnkDAQAA' }",
+        "Serialized Error: { token: 'ws1.vtOImQcACmZhc3QtY2hlY2sUZXhhbXBsZS1idWdneS1ub3RpZnkBAQ' }",
       ]
     `);
     // The report with its timeline is ~4 KB; the outcome object printed after it was ~31 KB.

@@ -249,13 +249,74 @@ describe("stale wakers that do no harm", () => {
   });
 });
 
+// ---- embassy's Signal waited on with a heartbeat: every tick re-polls the wait ---------------
+
+const heartbeatWaiter = asyncFn(function* heartbeatWaiter(s: Signal<number>) {
+  for (;;) {
+    const r = yield* select(s.wait(), sleep(1));
+    if (r.index === 0) return r.value;
+  }
+});
+const slowSignaler = asyncFn(function* slowSignaler(s: Signal<number>) {
+  yield* sleep(3);
+  s.signal(7);
+});
+const embassyHeartbeat = defineScenario({
+  name: "embassy-signal-heartbeat",
+  setup(sim) {
+    const s = new Signal<number>();
+    sim.spawn(heartbeatWaiter(s), { name: "waiter" });
+    sim.spawn(slowSignaler(s), { name: "signaler" });
+  },
+});
+
+describe("willWake agrees with the runtime the run models (waker.ts rule 4)", () => {
+  it("an embassy Signal re-polled every tick ends in both kinds of runtime, never an endless self-wake", () => {
+    // Per-task wakers (0): willWake is true across polls, the slot keeps its waker. Per-poll
+    // wakers (1): willWake is false, the evicted waker is woken, and it is inert. Mixing
+    // per-poll willWake with live old wakers made the waiter wake itself on every poll, so it
+    // never parked, virtual time never moved and the signaller's sleep never fired.
+    for (const answer of [0, 1]) {
+      const out = runScenario(embassyHeartbeat, { chooser: staleChooser(answer), maxSteps: 2000 });
+      expect(out.violations, `answer ${answer}`).toEqual([]);
+      expect(out.status).toBe("completed");
+      expect(out.polls, `answer ${answer}`).toBeLessThan(20);
+    }
+  });
+
+  it("willWake across two polls of one task: true with per-task wakers, false with per-poll ones; one answer per run", () => {
+    for (const [mode, expected] of [["off", true], ["inert", false]] as const) {
+      const sim = new Sim({ oracles: { staleWakers: mode } });
+      const seen: boolean[] = [];
+      let first: Waker | null = null;
+      sim.spawn({
+        poll(cx) {
+          if (first === null) {
+            first = cx.waker.clone();
+            cx.waker.wakeByRef();
+            return PENDING;
+          }
+          seen.push(first.willWake(cx.waker), cx.waker.willWake(cx.waker));
+          first.drop();
+          return ready(0);
+        },
+      });
+      expect(sim.run().ok).toBe(true);
+      expect(seen, mode).toEqual([expected, true]);
+    }
+    // "report" asks once, the first time it matters, and keeps the answer for the run.
+    const choices = runScenario(embassyHeartbeat, { seed: 3, trace: true }).trace!.filter((e) => e.type === "ChoiceMade" && (e as { kind?: string }).kind === "stale-wake");
+    expect(choices.length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe("a stale waker that loses the task", () => {
   it("is found by the default exploration, with the poll whose waker was kept", () => {
     const found = explore(keptFirst, { runs: 200 });
     expect(found.ok).toBe(false);
     const v = found.failure!.outcome.violations[0]!;
     expect(v).toMatchObject({ kind: "stale-waker", task: "reader", wakerGeneration: 1, by: "writer" });
-    expect(v.message).toMatchInlineSnapshot(`"task 'reader' was lost through a stale waker: at step 5, t=2, task 'writer' woke it through a waker from its poll 1, though it had been polled since (latest: poll 2) — whatever held that waker kept the waker of poll 1 instead of the latest. Most runtimes let such a wake through, but one with per-poll wakers does not, nor does any once the future moves to another task or combinator slot: this run treated it as inert, and nothing else woke the task — at quiescence (step 6, t=2) it was still pending (awaiting reader › get). Keep the waker of every poll: replace the stored one unless stored.willWake(cx.waker)."`);
+    expect(v.message).toMatchInlineSnapshot(`"task 'reader' was lost through a stale waker: at step 5, t=2, task 'writer' woke it through a waker from its poll 1, though it had been polled since (latest: poll 2) — whatever held that waker kept the waker of poll 1 instead of the latest. Most runtimes let such a wake through, but one with per-poll wakers does not, nor does any once the future moves to another task or combinator slot: this run modelled per-poll wakers, so it was inert, and nothing else woke the task — at quiescence (step 6, t=2) it was still pending (awaiting reader › get). Keep the waker of every poll: replace the stored one unless stored.willWake(cx.waker)."`);
   });
 
   it("is found by every strategy: the inert answer is a choice like any other (PCT, exhaustive search, swarm)", () => {

@@ -22,10 +22,13 @@ export type ChoiceKind =
   /** which branch a fair `select` polls first */
   | "select"
   /**
-   * a wake through a waker from an older poll of the task (a stale waker), where it would change
-   * something: 0 = it wakes the task, as in every real runtime (the plain option); 1 = it is
-   * inert, as a runtime with per-poll wakers would treat it, or any runtime once the future moved
-   * to another task or combinator slot. Asked only while `oracles.staleWakers` is "report".
+   * which kind of runtime the run models, asked once per run, the first time it matters (a wake
+   * through a waker from an older poll of a task, where it would change something, or willWake
+   * across two polls of one task): 0 = a task's wakers are all alike, as tokio's and embassy's
+   * (old wakers wake it, willWake is true across polls; the plain option); 1 = each poll lends
+   * its own waker (an older poll's waker is inert, willWake false across polls — as also for a
+   * future that moved to another task or combinator slot). Asked only while
+   * `oracles.staleWakers` is "report".
    */
   | "stale-wake"
   /** fault: extra latency ticks for an I/O transfer */

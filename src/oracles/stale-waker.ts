@@ -4,11 +4,14 @@
  * it), so the wake alone is no bug — a select branch woken before it is re-polled, or embassy's
  * Signal waking the waker it evicts, are correct code. It loses the task only where old wakers
  * are inert: a runtime whose wakers are per poll, or any runtime once the future moved to another
- * task or another combinator slot. The simulation explores that as a choice ("stale-wake", see
- * chooser.ts) — asked only when the task is parked or being polled, where the wake would change
- * something (a queued task is polled anyway) — and records the inert wake on the task
- * (Task.inertStaleWake). `staleWakers: "inert"` makes every one inert without asking; "off"
- * lets every one through.
+ * task or another combinator slot. The simulation explores that as one choice per run
+ * ("stale-wake", see chooser.ts: per-task or per-poll wakers) — asked the first time it matters,
+ * a stale wake of a task parked or being polled (a queued task is polled anyway) or `willWake`
+ * across two polls of one task — and, in a per-poll run, records each inert wake on its task
+ * (Task.inertStaleWake). One answer for the whole run, not one per wake: a runtime is one or the
+ * other, and `willWake` must agree with it (waker.ts rule 4) — per-poll `willWake` with live
+ * old wakers turns embassy's Signal into an endless self-wake that no runtime has.
+ * `staleWakers: "inert"` is per poll without asking; "off" is per task.
  *
  * Invariant: a task is reported here only if the run reached quiescence with it still pending,
  * an inert stale wake received since its last poll began, and no poll after it: had that wake
@@ -49,7 +52,7 @@ export function staleWakerViolation(t: Task, awaiting: string | null, others: re
       `task '${t.name}' was lost through a stale waker: at step ${w.step}, t=${w.time}, ${w.by === null ? "the reactor" : `task '${w.by}'`} woke it through a waker from its poll ${k}, ` +
       `though it had been polled since (latest: poll ${w.taskGeneration}) — whatever held that waker kept the waker of poll ${k} instead of the latest. ` +
       `Most runtimes let such a wake through, but one with per-poll wakers does not, nor does any once the future moves to another task or combinator slot: ` +
-      `this run treated it as inert, and nothing else woke the task — at quiescence (step ${step}, t=${time}) it was still pending${on}. ` +
+      `this run modelled per-poll wakers, so it was inert, and nothing else woke the task — at quiescence (step ${step}, t=${time}) it was still pending${on}. ` +
       `Keep the waker of every poll: replace the stored one unless stored.willWake(cx.waker).` +
       rest,
   };

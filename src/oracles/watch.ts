@@ -35,6 +35,10 @@
  *     starve its consumer until the budget is spent. Halfway through the budget, a run whose
  *     schedule so far was possibly unfair switches to the fair suffix, and the step-limit report
  *     says that it still did not finish under it. A run that was fair all along is not touched.
+ *  8. A livelock is suspected after SUSPECT_POLLS polls without progress but judged only after
+ *     `livelockPolls` (10 000 by default): a long but finite loop — a batch of a few thousand
+ *     `yieldNow()` steps — is legal code. A suspicion on a possibly unfair stretch switches to
+ *     the fair suffix at once (rule 4), so the verdict, if any, comes from a fair stretch.
  */
 import type { ResolvedOracles } from "../sim/config.js";
 import type { Violation } from "../sim/violation.js";
@@ -43,6 +47,9 @@ import type { Task } from "../task/task.js";
 import { BypassMonitor } from "./bypass.js";
 import { FairSuffix } from "./fair-suffix.js";
 import { Monitors } from "./monitors.js";
+
+/** Polls without progress after which a livelock is suspected (and an unfair stretch confirmed). */
+const SUSPECT_POLLS = 1000;
 
 /** What each liveness oracle suspects, as the fair suffix's trace note and reports name it. */
 const REACTOR_CAUSE = "a suspected reactor starvation";
@@ -60,6 +67,8 @@ export interface Watched {
   readonly currentTask: Task | null;
   /** Live reactor events not yet delivered. */
   readonly pendingEvents: number;
+  /** Whether a reactor event is due now (its deadline reached) and not yet delivered. */
+  readonly eventDue: boolean;
   /** Waiters parked on a ready simulation resource: resource name and the waiting task. */
   parkedWhileReady(): readonly { resource: string; task: Task | undefined }[];
   report(v: Violation): void;
@@ -86,12 +95,15 @@ export class Watch {
   private parkedSince: Map<string, number> | null = null;
   private reported: Set<string> | null = null;
 
+  private readonly suspectPolls: number;
+
   constructor(
     private readonly w: Watched,
     private readonly o: ResolvedOracles,
     /** Whether the chooser is fair (the fairness bound only means something then). */
     private readonly fair: boolean,
   ) {
+    this.suspectPolls = Math.min(SUSPECT_POLLS, o.livelockPolls);
     this.monitors = new Monitors(w, { confirm: (cause, from) => this.confirm(cause, from), confirmation: (n, unit, cause) => this.suffix.confirmation(n, unit, cause) });
   }
 
@@ -163,9 +175,19 @@ export class Watch {
       t.pollsSinceProgress = 0;
       return;
     }
-    if (++t.pollsSinceProgress !== this.o.livelockPolls) return;
+    const n = ++t.pollsSinceProgress;
     // With timers or I/O pending, the sharper diagnosis is that busy tasks starve the reactor.
     const reactor = this.w.pendingEvents > 0 && !this.reactorReported;
+    if (n === this.suspectPolls && n < this.o.livelockPolls) {
+      // Rule 8: suspected early, judged late. Switching to the fair suffix costs nothing, and an
+      // unfair burst must not pile up work (a producer's queue) that the fair stretch then pays.
+      if (!this.confirm(reactor ? REACTOR_CAUSE : livelockCause(t), this.epochStep)) {
+        t.progressEpoch = this.epoch;
+        t.pollsSinceProgress = 0;
+      }
+      return;
+    }
+    if (n !== this.o.livelockPolls) return;
     if (!this.confirm(reactor ? REACTOR_CAUSE : livelockCause(t), this.epochStep)) {
       t.progressEpoch = this.epoch; // re-armed: this poll is the first of the fair stretch
       t.pollsSinceProgress = 0;
@@ -178,7 +200,11 @@ export class Watch {
   /** After every step. */
   afterStep(): void {
     const w = this.w;
-    if (w.pendingEvents === 0) {
+    // Only a *due* event can be starved: one whose deadline is still ahead merely waits (virtual
+    // time only moves when nothing is runnable, so a long but finite batch delays it without
+    // starving it). A busy loop that never parks, so that time never reaches the deadline, is
+    // the livelock check's to find (pollStarting), which then names the reactor as the victim.
+    if (!w.eventDue) {
       this.reactorMark = w.polls;
       this.reactorMarkStep = w.steps;
     } else if (!this.reactorReported && w.polls - this.reactorMark > this.o.reactorStarvationPolls && this.confirm(REACTOR_CAUSE, this.reactorMarkStep)) {
@@ -273,7 +299,7 @@ export class Watch {
     w.report({
       kind: "starvation",
       cause: "reactor",
-      bound: this.o.reactorStarvationPolls,
+      bound: busyPolls > 0 ? this.o.livelockPolls : this.o.reactorStarvationPolls, // the livelock path judged it by its own bound
       observed: n,
       tasks: polled,
       step: w.steps,

@@ -39,10 +39,11 @@ export interface OracleOptions {
   /**
    * Wakes through a waker from an older poll of the task (stale wakers). Such a wake reaches the
    * task in most runtimes, so it is reported only when it would lose the task:
-   * "report" (default) explores each stale wake both ways — it wakes (choice 0) or is inert, as
-   * with per-poll wakers (choice 1) — and reports `stale-waker` when an inert one leaves the task
-   * parked; "inert" treats every stale waker as inert (no choice), as a runtime with per-poll
-   * wakers; "off" lets every stale wake through and never reports one.
+   * "report" (default) explores both kinds of runtime, one per run (chosen the first time it
+   * matters): wakers per task, where old wakers wake it and willWake is true across polls
+   * (choice 0), or per poll, where old wakers are inert and willWake false across polls
+   * (choice 1) — and reports `stale-waker` when an inert one leaves the task parked; "inert" is
+   * always per poll (no choice); "off" always per task and never reports one.
    */
   staleWakers?: "report" | "inert" | "off";
   /** A runnable task must be polled within max(fairnessMinSteps, fairnessStepsPerRunnable × runnable tasks) steps (defaults 200 and 50). Checked only under a fair chooser. */
@@ -50,7 +51,7 @@ export interface OracleOptions {
   fairnessMinSteps?: number;
   /** Polls in a row without any reactor delivery while events are pending (default 1000). */
   reactorStarvationPolls?: number;
-  /** Polls of one task with no progress anywhere: no task finished, no event delivered, no bytes moved, no sim.progress() (default 1000). */
+  /** Polls of one task with no progress anywhere: no task finished, no event delivered, no bytes moved, no sim.progress() (default 10 000). */
   livelockPolls?: number;
   /** Inner polls one poll may make (counted by the reference combinators and countInnerPoll) (default 10000). */
   pollBudget?: number;
@@ -234,7 +235,10 @@ const DEFAULT_ORACLES: ResolvedOracles = Object.freeze({
   fairnessStepsPerRunnable: 50,
   fairnessMinSteps: 200,
   reactorStarvationPolls: 1000,
-  livelockPolls: 1000,
+  // 10 000, as pollBudget: a long but finite batch (a loop of yieldNow() over a few thousand
+  // items) is legal code; a loop making no progress for longer is almost surely endless, and
+  // each livelocked run, and each of its shrink reruns, costs this many polls.
+  livelockPolls: 10_000,
   pollBudget: 10_000,
   parkedWhileReadySteps: 50,
   bypassLimit: 100,

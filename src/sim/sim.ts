@@ -102,6 +102,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   private innerPolls = 0;
   private selfWakes = 0;
   private selfClones = 0;
+  /** Whether this run's wakers are per poll; null until it first matters (wakersPerPoll). */
+  private perPollWakers: boolean | null = null;
   private escapeRng: (() => number) | null = null;
   private escapesSeen: Set<string> | null = null;
   steps = 0;
@@ -240,6 +242,10 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
 
   get currentTask(): Task | null {
     return this.current;
+  }
+
+  get eventDue(): boolean {
+    return this.reactor.hasDue();
   }
 
   get pendingEvents(): number {
@@ -560,19 +566,31 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
   }
 
   /**
-   * A wake through a waker from an older poll: under "report" the chooser decides whether it is
-   * inert (see oracles/stale-waker.ts for why and when it is reported). True: ignore the wake.
+   * A wake through a waker from an older poll: inert where the run models per-poll wakers (see
+   * oracles/stale-waker.ts for why and when it is reported). True: ignore the wake.
    */
   private staleWake(t: Task, waker: Waker): boolean {
-    const mode = this.options.oracles.staleWakers;
-    if (mode === "off") return false;
     // A queued or already-notified task is polled anyway: the wake changes nothing either way.
     if (t.state !== TaskState.Idle && t.state !== TaskState.Running) return false;
-    if (mode === "report" && this.decide(2, "stale-wake") === 0) return false;
+    if (!this.wakersPerPoll()) return false;
     if (t.inertStaleWake === null || t.inertStaleWake.taskGeneration !== t.generation) {
       t.inertStaleWake = { wakerGeneration: waker.generation, taskGeneration: t.generation, step: this.steps, time: this.clock.now, by: this.current?.name ?? null };
     }
     return true;
+  }
+
+  /**
+   * One decision per run (oracles/stale-waker.ts): "report" asks the chooser the first time it
+   * matters (0 = per-task wakers, as tokio and embassy; 1 = per-poll wakers), "inert" is always
+   * per poll, "off" always per task.
+   */
+  wakersPerPoll(): boolean {
+    if (this.perPollWakers === null) {
+      const mode = this.options.oracles.staleWakers;
+      this.perPollWakers = mode === "inert" || (mode === "report" && this.decide(2, "stale-wake") === 1);
+      if (this.perPollWakers) this.note("per-poll wakers (old ones inert)");
+    }
+    return this.perPollWakers;
   }
 
   wakerCloned(target: WakeTarget, waker: Waker): void {

@@ -98,9 +98,9 @@ const STARVATION: Record<StarvationCause, Entry> = {
   reactor: {
     title: "Reactor starved",
     why:
-      "Due timers or I/O events stayed undelivered because some task was always runnable, so the reactor never got its turn. " +
-      "Typical causes: a future that spins with cx.waker.wakeByRef() and Pending while it waits for an event, instead of " +
-      "registering with the timer or I/O source; or an executor that drains its queue before the reactor runs.",
+      "Timers or I/O events stayed undelivered because some task was always runnable (and virtual time moves only when " +
+      "none is). Typical causes: a future that spins with cx.waker.wakeByRef() and Pending while it waits for an event, " +
+      "instead of registering with the timer or I/O source; or an executor that drains its queue before the reactor runs.",
     hints: [
       "Wait for events by registering the waker with their source (sleep, read futures), not by waking yourself.",
       "If you wrote the executor, let the reactor deliver due events every N polls.",

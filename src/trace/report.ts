@@ -121,7 +121,7 @@ export function summarize(v: Violation): string {
     case "starvation": {
       const bound = `(bound ${v.bound})`;
       if (v.cause === "fairness") return `starvation: ${names(v.tasks)} runnable but not polled for ${v.observed} steps ${bound}`;
-      if (v.cause === "reactor") return `starvation: due events not delivered for ${v.observed} polls ${bound}`;
+      if (v.cause === "reactor") return `starvation: timer/I/O events kept waiting through ${v.observed} polls ${bound}`;
       if (v.cause === "livelock") return `livelock: ${names(v.tasks)} polled ${v.observed} times with no progress ${bound}`;
       return `starvation: ${names(v.tasks)} overtaken ${v.observed} times ${bound}`;
     }

@@ -14,8 +14,14 @@
  *  3. `wake()` consumes an owned waker; `wakeByRef()` does not. A consumed or dropped waker is dead:
  *     using it again is a misuse. Calling `wake()` on the borrowed waker acts as `wakeByRef()`
  *     (it cannot be consumed: its poll owns it).
- *  4. `willWake(other)` is true only for the same task *and* the same generation, so the idiom
- *     "if (!stored.willWake(cx.waker)) stored = cx.waker.clone()" always keeps the latest waker.
+ *  4. `willWake(other)` answers as the runtime the run models (WakeHook.wakersPerPoll): two
+ *     wakers of the same poll always will; two of different polls of the same task will where
+ *     a task's wakers are all alike (tokio, embassy: a waker points at the task), and will not
+ *     where each poll lends a waker of its own — where, consistently, an older poll's waker is
+ *     inert. Either way the idiom "if (!stored.willWake(cx.waker)) stored = cx.waker.clone()"
+ *     keeps a waker that reaches the task, and embassy's "store the new one, wake the evicted
+ *     one" arm cannot turn into an endless self-wake (which per-poll answers with live old
+ *     wakers would make of it: a mix no runtime has).
  */
 import type { TaskId } from "../sim/ids.js";
 
@@ -36,6 +42,12 @@ export interface WakeHook {
   /** An owned clone was consumed by wake() (`woken`) or dropped without waking. */
   wakerReleased(target: WakeTarget, waker: Waker, woken: boolean): void;
   wakerMisused(target: WakeTarget, waker: Waker, misuse: WakerMisuse, message: string): void;
+  /**
+   * Whether this run models a runtime whose wakers are per poll (an older poll's waker is inert
+   * and `willWake` false across polls) rather than per task. Asked only when it matters: the
+   * first time two wakers of different polls of one task are compared, or a stale one wakes.
+   */
+  wakersPerPoll(target: WakeTarget): boolean;
 }
 
 export type WakerMisuse = "borrowed-after-poll" | "used-after-consume";
@@ -107,9 +119,10 @@ export class Waker {
     return w;
   }
 
-  /** True if both wake the same task from the same poll (so keeping `this` loses nothing). */
+  /** True if both wake the same task and keeping `this` loses nothing (see rule 4). */
   willWake(other: Waker): boolean {
-    return this._target === other._target && this.generation === other.generation;
+    if (this._target !== other._target) return false;
+    return this.generation === other.generation || !this._target.hook.wakersPerPoll(this._target);
   }
 
   /** Releases an owned clone without waking (Rust's Drop). A no-op on the borrowed waker. */
