@@ -85,7 +85,7 @@ describe("exploreScenarioPooled's tasks", () => {
       if (!hung && call > 0 && blocks.length >= 3) {
         hung = true;
         // The worker stopped in the task's second block, on its 7th run.
-        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false } };
+        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false, site: null } };
       }
       return { kind: "ok", results: blocks.map(ok) };
     }, 25);

@@ -195,3 +195,25 @@ export const EXPLORE_OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
+
+/** --workers and --watchdog (fuzz and check). */
+export const WATCHDOG_OPTIONS = {
+  workers: { type: "string" },
+  watchdog: { type: "string" },
+} as const satisfies OptionSpec;
+
+/** The watchdog time when --watchdog is not given: on by default, so that a CI gate never hangs. */
+export const DEFAULT_WATCHDOG_MS = 10_000;
+
+/** --watchdog T (a duration), --watchdog off (null), or the default. */
+export function parseWatchdog(values: Parsed["values"]): number | null {
+  const v = values.watchdog;
+  if (typeof v !== "string") return DEFAULT_WATCHDOG_MS;
+  if (v.trim() === "off") return null;
+  try {
+    return parseDuration(v, "--watchdog");
+  } catch (e) {
+    if (e instanceof CliError) throw new CliError(`${e.message}; or --watchdog off to run without it`);
+    throw e;
+  }
+}

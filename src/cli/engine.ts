@@ -27,6 +27,9 @@ import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
+import { hangReport } from "./hang.js";
+import { guard } from "../explore/watchdog.js";
+import { exploreWatched, type RunHang } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
 
 /** Runs per seed block (the unit --shard hands out). */
@@ -61,6 +64,11 @@ export interface EngineSettings {
   readonly color: boolean;
   readonly stopRequested: () => boolean;
   readonly onProgress: (s: ProgressSample) => void;
+  /**
+   * The watchdog time (null: off). In-process, each slice runs under the in-process watchdog
+   * (src/explore/watchdog.ts; Ctrl-C terminates a slice too); in a pool, see pool.ts.
+   */
+  readonly watchdogMs?: number | null;
 }
 
 export interface BlockRecord {
@@ -176,12 +184,17 @@ export function boundOf(t: { runs: number; n: number; k: number; d: number }): R
 }
 
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
+  const watch = s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs, breakOnSigint: true };
   let fresh: FreshClosures | null = null;
   try {
-    fresh = freshGeneratorFunctions(scenario, s.sim); // two runs: a few milliseconds
+    // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration.
+    const f = watch === null ? { kind: "ok" as const, value: freshGeneratorFunctions(scenario, s.sim) } : guard(() => freshGeneratorFunctions(scenario, s.sim), watch);
+    if (f.kind === "ok") fresh = f.value;
+    else if (f.kind === "interrupted") process.emit("SIGINT", "SIGINT"); // as if it had reached the Ctrl-C handler
   } catch {
     // a scenario whose setup throws fails in the exploration below, with a report
   }
+  const hangs: Hang[] = [];
   const start = performance.now();
   const exhaustive = s.strategy === "exhaustive";
   const blockSize = exhaustive ? Infinity : BLOCK_RUNS;
@@ -225,21 +238,30 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
         const t0 = performance.now();
         if (runsLeft <= 0 || (s.deadline !== null && t0 >= s.deadline)) break outer;
         const n = Math.min(sliceRuns, blockSize - block.runs, runsLeft);
-        const r = explore(scenario, {
+        const options = {
           ...s.sim,
           seed,
           runs: n,
           strategy: new Slice(inner, block.runs),
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
-        });
+        };
+        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, watch);
         const dt = performance.now() - t0;
         const before = runs;
         runs += r.runs;
         block.runs += r.runs;
         steps += r.steps;
+        if ("hangs" in r) {
+          for (const h of r.hangs) hangs.push(inProcessHang(scenario, s, h, before + h.run + 1, seed, inner.name, watch!.timeoutMs));
+          if (r.interrupted) {
+            process.emit("SIGINT", "SIGINT"); // Ctrl-C stopped the slice instead of reaching the handler: pass it on
+            interrupted = true;
+            break outer;
+          }
+        }
         if (r.failure !== null) {
-          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, r.strategy);
+          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, inner.name);
           break outer;
         }
         if (r.runs < n) {
@@ -270,10 +292,26 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     interrupted,
     elapsedMs: performance.now() - start,
     failure: found,
-    hangs: [],
-    residualMissBound: found === null ? boundOf(pct) : null,
+    hangs,
+    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
     fresh,
   };
+}
+
+function inProcessHang(scenario: Scenario, s: EngineSettings, h: RunHang, run: number, seed: number | string, strategy: string, limitMs: number): Hang {
+  return hangReport({
+    scenario: scenario.name,
+    run,
+    madeBy: `${strategy}, block seed ${String(seed)}`,
+    seed,
+    token: h.token,
+    site: h.site,
+    limitMs,
+    then: "the exploration went on with the next run",
+    command: s.command,
+    file: s.file,
+    sim: s.sim,
+  });
 }
 
 export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {

@@ -3,12 +3,12 @@
  * document with --json), add failures to the corpus. Exit 0 clean, 1 a violation, 2 a usage or
  * configuration error, 130 Ctrl-C before the budget was spent with nothing found.
  */
-import { budgetFrom, parseCommand, parseDuration, parseSeed, parseWorkers, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, type Shard } from "./args.js";
+import { budgetFrom, parseCommand, parseSeed, parseWatchdog, parseWorkers, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS, type Shard } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { BLOCK_RUNS } from "./engine.js";
 import { CliError, EXIT } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
-import { DEFAULT_WATCHDOG_MS, FuzzPool } from "./pool.js";
+import { FuzzPool } from "./pool.js";
 import { loadScenario } from "./load.js";
 import { makeProgress } from "./progress.js";
 import { watchParent } from "./reexec.js";
@@ -17,7 +17,7 @@ import { exploreAll, type Loaded } from "./session.js";
 import { colorFor, liveProgress, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
-const OPTIONS = { ...EXPLORE_OPTIONS, shard: { type: "string" }, workers: { type: "string" }, watchdog: { type: "string" } } as const;
+const OPTIONS = { ...EXPLORE_OPTIONS, shard: { type: "string" }, ...WATCHDOG_OPTIONS } as const;
 
 export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<number> {
   const { values, positionals } = parseCommand(name, argv, OPTIONS);
@@ -38,19 +38,18 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   const corpus = typeof values.corpus === "string" ? values.corpus : null;
   if (corpus === "") throw new CliError("--corpus needs a directory, e.g. --corpus wakesim/corpus");
   const json = values.json === true;
-  // --workers N > 1 explores in a pool of N worker threads; --watchdog (default 10s there) stops
-  // a run whose poll never returns. --watchdog alone uses a pool of one worker (the in-process
-  // path cannot stop a poll that never returns).
+  // --workers N > 1 explores in a pool of N worker threads. The watchdog (default 10s, --watchdog
+  // off to opt out) stops a run whose poll never returns: in-process, or in the pool.
   const workers = typeof values.workers === "string" ? parseWorkers(values.workers) : 1;
-  const watchdogMs = typeof values.watchdog === "string" ? parseDuration(values.watchdog, "--watchdog") : null;
-  const pooled = workers > 1 || watchdogMs !== null;
+  const watchdogMs = parseWatchdog(values);
+  const pooled = workers > 1;
   if (pooled && strategy === "exhaustive") {
-    throw new CliError("--workers and --watchdog cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without them, or use a seeded strategy");
+    throw new CliError("--workers cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy");
   }
   watchParent(); // when main.ts started this process again with single-threaded GC (reexec.ts)
 
   // The pool starts first: its workers start and load the files while this thread loads them.
-  const pool = pooled ? new FuzzPool(workers, watchdogMs ?? DEFAULT_WATCHDOG_MS, positionals) : null;
+  const pool = pooled ? new FuzzPool(workers, watchdogMs ?? Infinity, positionals) : null;
   const items: Loaded[] = [];
   try {
     for (const file of positionals) items.push({ file, scenario: await loadScenario(file) });
@@ -75,6 +74,7 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
       progress: makeProgress(process.stderr, liveProgress(process.stderr)),
       interrupt,
       pool,
+      watchdogMs,
       print: json ? null : (text) => process.stdout.write(`${text}\n`),
       note: (text) => process.stderr.write(`${text}\n`),
     });

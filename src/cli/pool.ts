@@ -36,11 +36,11 @@ import { resolveOptions } from "../sim/config.js";
 import { replay, type Scenario } from "../sim/scenario.js";
 import { formatToken, optionsFingerprint } from "../trace/token.js";
 import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
-import { formatOutcome, plain, replayCommand } from "./format.js";
+import { formatOutcome, plain } from "./format.js";
+import { hangReport } from "./hang.js";
+import type { HangSite } from "../explore/watchdog.js";
 import type { ProgressSample } from "./progress.js";
-import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type ReplayTask, type WorkerData } from "./worker.js";
-
-export const DEFAULT_WATCHDOG_MS = 10_000;
+import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type WorkerData } from "./worker.js";
 
 /**
  * Blocks handed to the pool per worker at a time: one running and one queued, so a worker that
@@ -73,6 +73,8 @@ export interface HangSnapshot {
   readonly choices: readonly number[];
   /** The run made more choices than the mirror holds: no token. */
   readonly overflow: boolean;
+  /** Where it hung, when the worker's own watchdog stopped it (null: terminated from outside). */
+  readonly site: HangSite | null;
 }
 
 /** What became of one task (a run of consecutive blocks) in the pool. */
@@ -158,22 +160,6 @@ export class FuzzPool {
     }
   }
 
-  /** Replays a token in a worker: "ok" when it returned within the watchdog time. */
-  async replayReturns(task: Omit<ReplayTask, "kind">): Promise<"ok" | "hang"> {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.watchdogMs);
-    try {
-      const full: ReplayTask = { kind: "replay", ...task };
-      await this.pool.run(full, { signal: ac.signal });
-      return "ok";
-    } catch (e) {
-      if (ac.signal.aborted) return "hang";
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Stops every running block (Ctrl-C): they resolve as "cancelled". */
   cancelAll(): void {
     for (const ac of this.running) ac.abort();
@@ -197,13 +183,10 @@ function snapshot(a: Int32Array): HangSnapshot {
     faults: FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
     choices: Array.from(a.subarray(M.choices, M.choices + n)),
     overflow: a[M.overflow] === 1,
+    site: null,
   };
 }
 
-/** "10s", "1.5s", "500ms": a watchdog time as --watchdog would take it back. */
-export function durationFlag(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 interface Planned {
   readonly index: number;
@@ -425,8 +408,6 @@ function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure):
 }
 
 function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, run: number, h: HangSnapshot): Hang {
-  const limit = durationFlag(pool.watchdogMs);
-  const headline = `watchdog: a poll did not return within ${limit} (an infinite loop in a future's poll?)`;
   const token = h.overflow
     ? null
     : formatToken({
@@ -436,23 +417,18 @@ function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, see
         scenario: scenario.name,
         choices: h.choices,
       });
-  const replay = token === null ? null : `${replayCommand(s.command, s.file, token, s.sim)} --watchdog ${limit}`;
-  const lines = [
-    `${scenario.name}: FAILED — ${headline}`,
-    "",
-    "What happened",
-    `  Run ${run} (${h.generator}, block seed ${String(seed)}) made no progress — no new run, no new scheduling`,
-    `  choice — for ${limit}: a poll that never returns. The worker was terminated and replaced, and the`,
-    "  exploration went on with the next block.",
-    "",
-    "Reproduce",
-    token === null
-      ? `  (no token: the run made more than ${MIRROR_INTS - M.choices} choices before it hung)`
-      : `  token:   ${token}\n  command: ${replay!}`,
-    "  The replay runs the schedule up to the poll that hangs; with --watchdog it is stopped and reported,",
-    "  without it the replay hangs too. To see where: replay it under `node --inspect` and pause, or count",
-    "  iterations in the suspect poll and throw past a limit (a thrown panic gets a full wakesim report).",
-  ];
-  const report = lines.join("\n");
-  return { run, seed, token, replay, message: `${scenario.name}: FAILED — ${headline}`, report, display: report };
+  return hangReport({
+    scenario: scenario.name,
+    run,
+    madeBy: `${h.generator}, block seed ${String(seed)}`,
+    seed,
+    token,
+    site: h.site,
+    limitMs: pool.watchdogMs,
+    then: "its worker was replaced, and the exploration went on with the runs after it",
+    noToken: `the run made more than ${MIRROR_INTS - M.choices} choices before it hung`,
+    command: s.command,
+    file: s.file,
+    sim: s.sim,
+  });
 }

@@ -39,8 +39,10 @@ export interface SessionSettings {
   readonly interrupt: Interrupt;
   /** Human output (null with --json: stdout is reserved for the document). */
   readonly print: ((text: string) => void) | null;
-  /** A worker pool (fuzz --workers/--watchdog): blocks are explored there, under the watchdog. */
+  /** A worker pool (--workers N): blocks are explored there, under the watchdog. */
   readonly pool?: FuzzPool | null;
+  /** In-process: the watchdog time of each slice of runs (null: --watchdog off). */
+  readonly watchdogMs?: number | null;
   /** Advice about a scenario (stderr; in --json output the notes are in the document instead). */
   readonly note: (text: string) => void;
 }
@@ -84,6 +86,7 @@ export async function exploreAll(items: readonly Loaded[], s: SessionSettings): 
         color: s.color,
         stopRequested: () => s.interrupt.requested,
         onProgress: (p) => s.progress.update(p),
+        watchdogMs: s.watchdogMs ?? null,
       };
       r = pooled ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
     } catch (e) {

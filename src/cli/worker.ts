@@ -27,7 +27,7 @@ import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { RunPlan, Strategy } from "../explore/strategy.js";
 import { resolveOptions, type SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
-import { replay, runScenario, type Scenario } from "../sim/scenario.js";
+import { runScenario, type Scenario } from "../sim/scenario.js";
 import type { TaskId } from "../sim/ids.js";
 import { loadScenario } from "./load.js";
 
@@ -78,13 +78,6 @@ export interface BlockTask {
   readonly deadline: number | null;
   readonly sim: SimOptions;
   readonly mirror: SharedArrayBuffer;
-}
-
-export interface ReplayTask {
-  readonly kind: "replay";
-  readonly file: string;
-  readonly token: string;
-  readonly sim: SimOptions;
 }
 
 export interface BlockFailure {
@@ -287,13 +280,6 @@ async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "
   };
 }
 
-/** Replays a token only to see that it returns (the main thread then replays it for the report). */
-async function runReplay(t: ReplayTask): Promise<boolean> {
-  const scenario = await scenarioOf(t.file);
-  replay(scenario, t.token, t.sim);
-  return true;
-}
-
-export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult[] | boolean> {
-  return t.kind === "blocks" ? runBlocks(t) : runReplay(t);
+export default async function task(t: BlockTask): Promise<BlockResult[]> {
+  return runBlocks(t);
 }
