@@ -8,16 +8,29 @@
  *   line (so CI annotations land there, not inside wakesim).
  * - To rerun exactly the failing schedule with its full trace: WAKESIM_REPLAY=<token> and the
  *   same test filter — the message prints that command.
+ * - A poll that never returns fails the test instead of hanging the test run: the exploration
+ *   runs under the in-process watchdog (src/explore/watchdog.ts, `watchdogMs`, default 10 s).
  */
 import { test } from "vitest";
 import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
+import { describeSite, guard } from "./explore/watchdog.js";
+import type { RunHang } from "./explore/watched.js";
 import { replay, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./trace/report.js";
 
-export interface SimTestOptions extends ExploreOptions {
+export interface SimTestOptions extends Omit<ExploreOptions, "watchdogMs"> {
   /** vitest's per-test timeout in ms (default 60 000). */
   testTimeoutMs?: number;
+  /**
+   * A run whose poll does not return within this many ms fails the test with a report naming
+   * the task (default 10 000; false: off). On by default because vitest's own timeout cannot
+   * stop synchronous code: a `while (true) {}` in a poll would hang the whole test run.
+   */
+  watchdogMs?: number | false;
 }
+
+/** simTest's watchdog time when none is given. */
+export const SIM_TEST_WATCHDOG_MS = 10_000;
 
 /** Thrown by a failing simTest; `message` is the full report. */
 export class SimTestFailure extends Error {
@@ -25,7 +38,8 @@ export class SimTestFailure extends Error {
 }
 
 export function simTest(name: string, scenario: Scenario, opts: SimTestOptions = {}): void {
-  const { testTimeoutMs, ...exploreOpts } = opts;
+  const { testTimeoutMs, watchdogMs, ...rest } = opts;
+  const exploreOpts: ExploreOptions = watchdogMs === false ? rest : { ...rest, watchdogMs: watchdogMs ?? SIM_TEST_WATCHDOG_MS };
   const site = new Error("simTest registered here"); // its stack is the user's line
   test(
     name,
@@ -34,13 +48,17 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;
       if (token !== undefined && token !== "") {
-        const out = replay(scenario, token, simOptionsOf(exploreOpts));
+        const run = () => replay(scenario, token, simOptionsOf(exploreOpts));
+        const g = exploreOpts.watchdogMs === undefined ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: exploreOpts.watchdogMs });
+        if (g.kind !== "ok") throw failure(`${scenario.name}: FAILED — watchdog: ${describeSite(g.site)} did not return within ${exploreOpts.watchdogMs} ms (replaying ${token})`, site);
+        const out = g.value;
         if (!out.ok) throw failure(`${formatReport(out, { scenario: scenario.name })}`, site);
         return;
       }
       if (process.env.CI) console.log(`wakesim: '${name}' (scenario ${scenario.name}) seed=${String(seed)} runs=${opts.runs ?? 10_000}`);
       const r = explore(scenario, { ...exploreOpts, seed });
       if (r.ok) return;
+      if (r.hang != null) throw failure(hangMessage(scenario.name, r.hang, exploreOpts.watchdogMs!, rerun, seed, r.runs), site);
       const f = r.failure!;
       throw failure(
         `${f.report}\n\nrerun this test on exactly this schedule, with its full trace:\n  ${rerun.replace("<token>", f.token)}\n` +
@@ -49,6 +67,16 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
       );
     },
     testTimeoutMs ?? 60_000,
+  );
+}
+
+function hangMessage(scenario: string, h: RunHang, ms: number, rerun: string, seed: number | string, runs: number): string {
+  return (
+    `${scenario}: FAILED — watchdog: ${describeSite(h.site)} did not return within ${ms} ms (an infinite loop in a future's poll?)\n\n` +
+    "A loop inside poll that never returns: a spin-wait for something another task would provide (no other task\n" +
+    "runs while one poll runs), or a retry loop that never gives up. A poll must return Pending and be woken instead.\n" +
+    (h.token === null ? "" : `\nrerun this test on exactly this schedule (the watchdog stops it again):\n  ${rerun.replace("<token>", h.token)}\n`) +
+    `(found by seed ${String(seed)}, on run ${runs}; the exploration stopped there)`
   );
 }
 

@@ -27,7 +27,7 @@ import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
-import { hangReport } from "./hang.js";
+import { hangReport, MAX_HANGS } from "./hang.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, type RunHang } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
@@ -246,7 +246,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         };
-        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, watch);
+        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length });
         const dt = performance.now() - t0;
         const before = runs;
         runs += r.runs;
@@ -259,6 +259,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
             interrupted = true;
             break outer;
           }
+          if (hangs.length >= MAX_HANGS) break outer; // each costs up to twice the watchdog time: enough to fix the first
         }
         if (r.failure !== null) {
           found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, inner.name);

@@ -11,6 +11,13 @@ import type { SimOptions } from "../sim/config.js";
 import type { Hang } from "./engine.js";
 import { replayCommand } from "./format.js";
 
+/**
+ * A scenario's exploration stops after this many hangs: each costs up to twice the watchdog time
+ * (watched.ts), and a scenario that hangs on many schedules would keep a CI job waiting for the
+ * rest of its budget. The first report is what needs fixing.
+ */
+export const MAX_HANGS = 3;
+
 /** "10s", "1.5s", "500ms": a watchdog time as --watchdog would take it back. */
 export function durationFlag(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;

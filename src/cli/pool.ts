@@ -17,14 +17,20 @@
  * depends on the machine, as it does without workers. Progress is reported per block: runs and
  * distinct schedules of the blocks finished so far.
  *
- * Watchdog: each worker mirrors the current run's chooser answers, fault kinds and generator
- * into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a heartbeat.
- * When a running block's heartbeat stands still for the watchdog time, the worker is terminated
- * (piscina starts a replacement), the token of the run that hung is built from the mirror, and it
- * is reported as a "watchdog" failure; the exploration goes on. A hung block counts the runs it
- * began; the blocks before it in its task count their runs (their steps and schedules are lost
- * with the worker); the blocks after it are handed out again. The watchdog is armed once the
- * task's first run began (loading the scenario file in a fresh worker is not timed).
+ * Watchdog, in two layers. (1) Each worker explores under the in-process watchdog
+ * (src/explore/watched.ts): a run whose poll does not return within --watchdog is stopped there,
+ * named (task, future, step) and returned in its block's result, and the block goes on with the
+ * next run; a block stops after MAX_HANGS hangs (hang.ts), and no more blocks are handed out
+ * once that many were seen. (2) The backstop, for a hang outside a guarded exploration (the
+ * shrinking of a failure): each worker mirrors the current run's chooser answers, fault kinds and
+ * generator into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a
+ * heartbeat. When a running block's heartbeat stands still for backstopMs, the worker is
+ * terminated (piscina starts a replacement), the token of the run that hung is built from the
+ * mirror, and it is reported as a "watchdog" failure (its task is not known); the exploration
+ * goes on. Such a block counts the runs it began; the blocks before it in its task count their
+ * runs (their steps and schedules are lost with the worker); the blocks after it are handed out
+ * again. The backstop is armed once the task's first run began (loading the scenario file in a
+ * fresh worker is not timed).
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -37,7 +43,8 @@ import { replay, type Scenario } from "../sim/scenario.js";
 import { formatToken, optionsFingerprint } from "../trace/token.js";
 import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
 import { formatOutcome, plain } from "./format.js";
-import { hangReport } from "./hang.js";
+import { hangReport, MAX_HANGS } from "./hang.js";
+import type { RunHang } from "../explore/watched.js";
 import type { HangSite } from "../explore/watchdog.js";
 import type { ProgressSample } from "./progress.js";
 import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type WorkerData } from "./worker.js";
@@ -101,12 +108,20 @@ export class FuzzPool {
   private readonly mirrors: SharedArrayBuffer[] = [];
   private readonly running = new Set<AbortController>();
 
-  /** `preload`: scenario files each worker starts loading as soon as it starts. */
+  /**
+   * How long a running block's heartbeat may stand still before its worker is terminated: the
+   * backstop. Each worker runs its own watchdog (watchdogMs), which stops, names and reports a hung
+   * run and goes on; it may take up to twice watchdogMs (watched.ts), hence the margin.
+   */
+  readonly backstopMs: number;
+
+  /** `watchdogMs`: Infinity for --watchdog off. `preload`: scenario files each worker starts loading as soon as it starts. */
   constructor(
     readonly workers: number,
     readonly watchdogMs: number,
     preload: readonly string[] = [],
   ) {
+    this.backstopMs = watchdogMs === Infinity ? Infinity : 3 * watchdogMs + 2000;
     const workerData: WorkerData = { preload };
     // atomics "disabled": tasks arrive as messages, and a worker's event loop runs while it waits
     // for one. With piscina's default ("sync") an idle worker blocks in Atomics.wait, so the
@@ -117,7 +132,7 @@ export class FuzzPool {
   }
 
   /** Explores consecutive blocks in a worker, under the watchdog. Never rejects. */
-  async runBlocks(task: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
+  async runBlocks(task: Omit<BlockTask, "kind" | "mirror" | "watchdogMs">): Promise<TaskOutcome> {
     const mirror = this.mirrors.pop() ?? new SharedArrayBuffer(MIRROR_INTS * 4);
     const a = new Int32Array(mirror);
     a[M.seq] = 0;
@@ -138,15 +153,15 @@ export class FuzzPool {
         if (seq === 0 || seq !== last[0] || count !== last[1]) {
           last = [seq, count];
           lastChange = now;
-        } else if (now - lastChange >= this.watchdogMs) {
+        } else if (now - lastChange >= this.backstopMs) {
           hung = true;
           ac.abort();
         }
       },
-      Math.max(5, Math.min(250, this.watchdogMs / 5)),
+      Math.max(5, Math.min(250, this.backstopMs / 5)),
     );
     try {
-      const full: BlockTask = { kind: "blocks", ...task, mirror };
+      const full: BlockTask = { kind: "blocks", ...task, mirror, watchdogMs: this.watchdogMs === Infinity ? null : this.watchdogMs };
       const results = (await this.pool.run(full, { signal: ac.signal })) as BlockResult[];
       return { kind: "ok", results };
     } catch (error) {
@@ -210,6 +225,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   /** Blocks (orders in `planned`) to explore again: those after a hang in the same task. */
   const retry: number[] = [];
   let interrupted = false;
+  let hangsSeen = 0;
   // For progress only: the schedules of every block finished so far, in whatever order they
   // finish, capped as explore() caps its set. The result counts its own, in block order up to
   // the first failure, so that it equals the in-process figure.
@@ -266,6 +282,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
           blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
           deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
           sim: s.sim,
+          maxHangs: MAX_HANGS,
         })
         .then((o) => {
           const outcomes = perBlock(o, mine);
@@ -275,6 +292,8 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
           for (const [k, b] of outcomes.entries()) {
             if (b.kind === "ok") {
               finishedRuns += b.result.runs;
+              hangsSeen += b.result.hangs.length;
+              if (hangsSeen >= MAX_HANGS) dispatching = false; // as in-process (hang.ts)
               for (const h of b.result.hashes) {
                 if (liveSchedules.size >= MAX_TRACKED_SCHEDULES) break;
                 liveSchedules.add(h);
@@ -284,7 +303,10 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
                 dispatching = false;
               } else if (b.result.runs < mine[k]!.runs) dispatching = false; // the time ran out
             } else if (b.kind === "lost") finishedRuns += b.runs;
-            else if (b.kind === "hang") finishedRuns += b.hang.runs;
+            else if (b.kind === "hang") {
+              finishedRuns += b.hang.runs;
+              if (++hangsSeen >= MAX_HANGS) dispatching = false;
+            }
             else if (b.kind === "error") dispatching = false;
           }
           // The worker's own time per block: the time the task waited in the queue is not speed.
@@ -337,6 +359,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     const before = runs;
     runs += r.runs;
     steps += r.steps;
+    for (const h of r.hangs) hangs.push(workerHang(scenario, s, pool, b.seed, r.strategy, before + h.run + 1, h));
     if (r.failure !== null) {
       found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure), before + r.failure.run + 1, b.seed, r.strategy);
       break;
@@ -407,6 +430,24 @@ function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure):
   };
 }
 
+/** A hang the worker's own watchdog stopped and named. */
+function workerHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, strategy: string, run: number, h: RunHang): Hang {
+  return hangReport({
+    scenario: scenario.name,
+    run,
+    madeBy: `${strategy}, block seed ${String(seed)}`,
+    seed,
+    token: h.token,
+    site: h.site,
+    limitMs: pool.watchdogMs,
+    then: "the exploration went on with the next run",
+    command: s.command,
+    file: s.file,
+    sim: s.sim,
+  });
+}
+
+/** A worker terminated by the backstop: the token from the mirror, the task not known. */
 function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, run: number, h: HangSnapshot): Hang {
   const token = h.overflow
     ? null
@@ -424,7 +465,7 @@ function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, see
     seed,
     token,
     site: h.site,
-    limitMs: pool.watchdogMs,
+    limitMs: pool.backstopMs,
     then: "its worker was replaced, and the exploration went on with the runs after it",
     noToken: `the run made more than ${MIRROR_INTS - M.choices} choices before it hung`,
     command: s.command,

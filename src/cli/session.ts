@@ -16,6 +16,7 @@ import { addEntry, CORPUS_FORMAT, fileForCorpus, type AddResult } from "./corpus
 import { VERSION } from "./context.js";
 import { freshClosuresNote } from "../explore/churn.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
+import { MAX_HANGS } from "./hang.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
 import { CliError, describeError } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
@@ -138,7 +139,8 @@ function humanResult(r: EngineResult, corpus: AddResult | null, s: SessionSettin
   const hangs = r.hangs.map((h) => `${h.display}\n`).join("\n");
   if (r.failure === null && r.hangs.length > 0) {
     const what = `${plural(r.runs, "run")} (${r.strategy}, seed ${String(s.seed)}), ${count(r.steps)} steps in completed blocks, ${duration(r.elapsedMs / 1000)}`;
-    return `${hangs}\n${r.scenario}: ${plural(r.hangs.length, "run")} stopped by the watchdog, no other failure in ${what}\n`;
+    const stopped = r.hangs.length >= MAX_HANGS ? ` — exploration stopped after ${MAX_HANGS} hangs: fix the first, then run it again` : "";
+    return `${hangs}\n${r.scenario}: ${plural(r.hangs.length, "run")} stopped by the watchdog, no other failure in ${what}${stopped}\n`;
   }
   return r.hangs.length > 0 ? `${hangs}\n${humanResult1(r, corpus, s)}` : humanResult1(r, corpus, s);
 }
