@@ -186,13 +186,19 @@ export function boundOf(t: { runs: number; n: number; k: number; d: number }): R
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
   const watch = s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs, breakOnSigint: true };
   let fresh: FreshClosures | null = null;
-  try {
-    // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration.
-    const f = watch === null ? { kind: "ok" as const, value: freshGeneratorFunctions(scenario, s.sim) } : guard(() => freshGeneratorFunctions(scenario, s.sim), watch);
-    if (f.kind === "ok") fresh = f.value;
-    else if (f.kind === "interrupted") process.emit("SIGINT", "SIGINT"); // as if it had reached the Ctrl-C handler
-  } catch {
-    // a scenario whose setup throws fails in the exploration below, with a report
+  // A Ctrl-C that arrived since the last turn of the event loop is delivered now: a guarded call
+  // takes Ctrl-C over from the handler (breakOnSigint), and a signal still pending when it does
+  // would be lost — and this first call may be the one that hangs.
+  if (watch !== null) await nextTurn();
+  if (!s.stopRequested()) {
+    try {
+      // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration.
+      const f = watch === null ? { kind: "ok" as const, value: freshGeneratorFunctions(scenario, s.sim) } : guard(() => freshGeneratorFunctions(scenario, s.sim), watch);
+      if (f.kind === "ok") fresh = f.value;
+      else if (f.kind === "interrupted") process.emit("SIGINT", "SIGINT"); // as if it had reached the Ctrl-C handler
+    } catch {
+      // a scenario whose setup throws fails in the exploration below, with a report
+    }
   }
   const hangs: Hang[] = [];
   const start = performance.now();
