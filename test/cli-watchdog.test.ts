@@ -43,8 +43,6 @@ function run(argv: readonly string[]): Promise<Ran> {
 }
 const cli = (args: readonly string[]): Promise<Ran> => run([...MAIN, ...args]);
 
-/** The report with the parts that vary by machine replaced. */
-const stable = (s: string): string => s.replace(/\d+(\.\d+)?s\)?\n/g, "<time>\n");
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -252,7 +252,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         };
-        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length });
+        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n });
         const dt = performance.now() - t0;
         const before = runs;
         runs += r.runs;

@@ -45,6 +45,11 @@ export interface WatchedResult {
 export interface WatchOptions extends GuardOptions {
   /** Stop after this many hangs (default: never; explore() stops at the first). */
   readonly maxHangs?: number;
+  /**
+   * Runs in the first guarded call (default 16; later calls are sized from its pace). A caller
+   * that already sizes its calls well under the limit (the CLI's ~100 ms slices) passes them whole.
+   */
+  readonly firstSliceRuns?: number;
 }
 
 /** The strategy seen by one guarded call: run r of the call is run offset + r; counts what it sees. */
@@ -90,7 +95,7 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
   const target = Math.max(1, Math.min(SLICE_MS, watch.timeoutMs / 10));
   let done = 0;
   let steps = 0;
-  let sliceRuns = 16;
+  let sliceRuns = Math.max(1, watch.firstSliceRuns ?? 16);
   while (done < options.runs) {
     // explore() reads the time limit between runs; here, between guarded calls (never in a run).
     const left = options.timeLimitMs === undefined ? null : options.timeLimitMs - (performance.now() - start);
