@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { defineScenario, explore, ready, replay, type Context, type Poll } from "wakesim";
 import example from "../fixtures/example.js";
 import mpsc from "../fixtures/mpsc.js";
+import { semaphoreSilentDrop } from "../fixtures/semaphore.js";
 import { guard } from "../src/explore/watchdog.js";
 import hangThenBug from "./cli-fixtures/hang-then-bug.js";
 
@@ -64,15 +65,17 @@ describe("explore({ watchdogMs })", () => {
   });
 
   it("makes the same runs as without the watchdog: a clean scenario's counts, a buggy one's failure and token", () => {
-    for (const [scenario, runs] of [
-      [mpsc, 3000],
-      [example, 1000],
+    for (const [scenario, runs, seed] of [
+      [mpsc, 3000, 7],
+      [example, 1000, 7],
+      [semaphoreSilentDrop, 1000, 0], // found on run 176: in a later guarded slice than the first
     ] as const) {
-      const plain = explore(scenario, { runs, seed: 7 });
-      const watched = explore(scenario, { runs, seed: 7, watchdogMs: 10_000 });
+      const plain = explore(scenario, { runs, seed });
+      const watched = explore(scenario, { runs, seed, watchdogMs: 10_000 });
       expect([watched.ok, watched.runs, watched.steps, watched.distinctSchedules, watched.stats]).toEqual([plain.ok, plain.runs, plain.steps, plain.distinctSchedules, plain.stats]);
       expect(watched.failure?.token).toBe(plain.failure?.token);
       expect(watched.failure?.run).toBe(plain.failure?.run);
+      expect(watched.failure?.report).toBe(plain.failure?.report);
       expect(watched.hang).toBeNull();
     }
   });

@@ -131,8 +131,8 @@ export class FuzzPool {
     this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData, atomics: "disabled" });
   }
 
-  /** Explores consecutive blocks in a worker, under the watchdog. Never rejects. */
-  async runBlocks(task: Omit<BlockTask, "kind" | "mirror" | "watchdogMs">): Promise<TaskOutcome> {
+  /** Explores consecutive blocks in a worker, under the watchdog. Never rejects; `cancel` makes it "cancelled". */
+  async runBlocks(task: Omit<BlockTask, "kind" | "mirror" | "watchdogMs">, cancel?: AbortSignal): Promise<TaskOutcome> {
     const mirror = this.mirrors.pop() ?? new SharedArrayBuffer(MIRROR_INTS * 4);
     const a = new Int32Array(mirror);
     a[M.seq] = 0;
@@ -142,6 +142,7 @@ export class FuzzPool {
     a[M.blockStart] = 0;
     const ac = new AbortController();
     this.running.add(ac);
+    cancel?.addEventListener("abort", () => ac.abort(), { once: true });
     let hung = false;
     let last = [0, 0];
     let lastChange = performance.now();
@@ -226,6 +227,8 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   const retry: number[] = [];
   let interrupted = false;
   let hangsSeen = 0;
+  /** Per task in flight (by its first block's order): stops it when an earlier block failed. */
+  const cancels = new Map<number, AbortController>();
   // For progress only: the schedules of every block finished so far, in whatever order they
   // finish, capped as explore() caps its set. The result counts its own, in block order up to
   // the first failure, so that it equals the in-process figure.
@@ -275,15 +278,20 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       }
       const first = orders[0]!;
       const mine = orders.map((o) => planned[o]!);
+      const cancel = new AbortController();
+      cancels.set(first, cancel);
       const p = pool
-        .runBlocks({
-          file: s.file,
-          strategy: s.strategy,
-          blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
-          deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
-          sim: s.sim,
-          maxHangs: MAX_HANGS,
-        })
+        .runBlocks(
+          {
+            file: s.file,
+            strategy: s.strategy,
+            blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
+            deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
+            sim: s.sim,
+            maxHangs: MAX_HANGS,
+          },
+          cancel.signal,
+        )
         .then((o) => {
           const outcomes = perBlock(o, mine);
           outcomes.forEach((b, k) => (done[orders[k]!] = b));
@@ -300,6 +308,8 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
               }
               if (b.result.failure !== null) {
                 stopAt = Math.min(stopAt, orders[k]!);
+                // Tasks of later blocks cannot change the result: stop them (one may be waiting out a hang).
+                for (const [f, c] of cancels) if (f > stopAt) c.abort();
                 dispatching = false;
               } else if (b.result.runs < mine[k]!.runs) dispatching = false; // the time ran out
             } else if (b.kind === "lost") finishedRuns += b.runs;
@@ -313,7 +323,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
           if (o.kind === "ok" && o.results.length > 0) msPerBlock = o.results.reduce((sum, r) => sum + r.ms, 0) / o.results.length;
           inflight.delete(first);
         });
-      inflight.set(first, p);
+      inflight.set(first, p.finally(() => cancels.delete(first)));
     }
     if (inflight.size === 0) break;
     await Promise.race([...inflight.values(), sleep(100)]);

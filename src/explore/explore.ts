@@ -132,7 +132,10 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     const hang = w.hangs[0] ?? null;
     const ok = w.failure === null && hang === null;
     const common = { scenario: scenario.name, strategy: strategy.name, seed, runs: w.runs, steps: w.steps, distinctSchedules: schedules.size, exhausted: strategy.exhausted === true, stats };
-    return { ok, ...common, failure: w.failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
+    // The slice that found the failure numbered its runs from its own start: the report counts from the exploration's.
+    const f = w.failure;
+    const failure = f === null ? null : { ...f, report: formatReport(f.outcome, { scenario: scenario.name, strategy: strategy.name, seed, runs: f.run + 1, ...(file === undefined ? {} : { file }), ...(command === undefined ? {} : { command }) }) };
+    return { ok, ...common, failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
   }
   let steps = 0;
   let run = 0;
