@@ -6,7 +6,7 @@
  * kill timeout far above what it needs, so that a regression fails the test instead of hanging it.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -134,6 +134,27 @@ describe("the watchdog, on by default", { timeout: KILL_MS + 5000 }, () => {
       expect(r.stdout).toContain("check: FAILED — 1 scenario failed (infinite-loop)");
     }
     expect(readdirSync(corpus)).toEqual([]);
+  });
+
+  it("check: a corpus entry whose replay hangs still fails the gate, by name, and the gate goes on", async () => {
+    const corpus = mkdtempSync(join(tmpdir(), "wakesim-watchdog-corpus-"));
+    dirs.push(corpus);
+    writeFileSync(
+      join(corpus, "infinite-loop--hang.json"),
+      JSON.stringify({
+        format: 1,
+        scenario: "infinite-loop",
+        file: join(root, "test/cli-fixtures/watchdog-check/spin.ts"),
+        token: "ws1.vtOImQcABGFsZWENaW5maW5pdGUtbG9vcAEB", // the spinner polled first: it hangs
+        oracle: { kind: "panic", sub: null, diagnosis: null },
+        firstLine: "infinite-loop: FAILED — task 'spinner' panicked",
+      }),
+    );
+    const r = await cli(["check", "test/cli-fixtures/watchdog-check", "--corpus", corpus, "--watchdog", "1s", "--runs", "1"]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ *FAIL +corpus .*infinite-loop--hang\.json +infinite-loop +still fails: watchdog: the poll of task 'spinner' did not return within 1s/m);
+    expect(r.stdout).toMatch(/^scenarios under test\/cli-fixtures\/watchdog-check: 1 of 1 file$/m); // it went on to fuzz
   });
 
   it("--watchdog off turns it off (documented in --help), and a bad value names the way out", async () => {
