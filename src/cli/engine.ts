@@ -14,6 +14,12 @@
  * Ctrl-C). Slicing does not change the result: every slice of a block drives the same strategy
  * object through a wrapper that offsets the run index, so a block explored in ten slices makes
  * the same runs as one explore() call. Distinct schedules are counted across slices and blocks.
+ *
+ * The watchdog (on unless --watchdog off). Each slice runs under the in-process watchdog
+ * (src/explore/watched.ts): a run whose poll never returns is stopped, reported as a Hang that
+ * names its task, and the slice goes on with the next run, so the block and the budget are spent
+ * as without a hang; a scenario stops after MAX_HANGS (hang.ts). Ctrl-C terminates a slice too
+ * (the vm's breakOnSigint), which is passed on to the Ctrl-C handler as if it had reached it.
  */
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -27,9 +33,9 @@ import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
-import { hangReport, MAX_HANGS } from "./hang.js";
+import { MAX_HANGS, runHangReport } from "./hang.js";
 import { guard } from "../explore/watchdog.js";
-import { exploreWatched, type RunHang } from "../explore/watched.js";
+import { exploreWatched } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
 
 /** Runs per seed block (the unit --shard hands out). */
@@ -259,7 +265,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
         block.runs += r.runs;
         steps += r.steps;
         if ("hangs" in r) {
-          for (const h of r.hangs) hangs.push(inProcessHang(scenario, s, h, before + h.run + 1, seed, inner.name, watch!.timeoutMs));
+          for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, seed, inner.name, watch!.timeoutMs));
           if (r.interrupted) {
             process.emit("SIGINT", "SIGINT"); // Ctrl-C stopped the slice instead of reaching the handler: pass it on
             interrupted = true;
@@ -303,22 +309,6 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
     fresh,
   };
-}
-
-function inProcessHang(scenario: Scenario, s: EngineSettings, h: RunHang, run: number, seed: number | string, strategy: string, limitMs: number): Hang {
-  return hangReport({
-    scenario: scenario.name,
-    run,
-    madeBy: `${strategy}, block seed ${String(seed)}`,
-    seed,
-    token: h.token,
-    site: h.site,
-    limitMs,
-    then: "the exploration went on with the next run",
-    command: s.command,
-    file: s.file,
-    sim: s.sim,
-  });
 }
 
 export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {

@@ -8,7 +8,9 @@
 import type { HangSite } from "../explore/watchdog.js";
 import { describeSite } from "../explore/watchdog.js";
 import type { SimOptions } from "../sim/config.js";
-import type { Hang } from "./engine.js";
+import type { RunHang } from "../explore/watched.js";
+import type { Scenario } from "../sim/scenario.js";
+import type { EngineSettings, Hang } from "./engine.js";
 import { replayCommand } from "./format.js";
 
 /**
@@ -80,4 +82,21 @@ export function hangReport(h: HangFacts): Hang {
   ];
   const report = lines.join("\n");
   return { run: h.run ?? 0, seed: h.seed, token: h.token, replay, message, report, display: report };
+}
+
+/** A run the in-process watchdog stopped and named (src/explore/watched.ts), in fuzz's or check's exploration, in-process or in a worker. */
+export function runHangReport(scenario: Scenario, s: EngineSettings, h: RunHang, run: number, seed: number | string, strategy: string, limitMs: number): Hang {
+  return hangReport({
+    scenario: scenario.name,
+    run,
+    madeBy: `${strategy}, block seed ${String(seed)}`,
+    seed,
+    token: h.token,
+    site: h.site,
+    limitMs,
+    then: "the exploration went on with the next run",
+    command: s.command,
+    file: s.file,
+    sim: s.sim,
+  });
 }

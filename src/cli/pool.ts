@@ -43,8 +43,7 @@ import { replay, type Scenario } from "../sim/scenario.js";
 import { formatToken, optionsFingerprint } from "../trace/token.js";
 import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
 import { formatOutcome, plain } from "./format.js";
-import { hangReport, MAX_HANGS } from "./hang.js";
-import type { RunHang } from "../explore/watched.js";
+import { hangReport, MAX_HANGS, runHangReport } from "./hang.js";
 import type { HangSite } from "../explore/watchdog.js";
 import type { ProgressSample } from "./progress.js";
 import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type WorkerData } from "./worker.js";
@@ -369,7 +368,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     const before = runs;
     runs += r.runs;
     steps += r.steps;
-    for (const h of r.hangs) hangs.push(workerHang(scenario, s, pool, b.seed, r.strategy, before + h.run + 1, h));
+    for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
     if (r.failure !== null) {
       found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure), before + r.failure.run + 1, b.seed, r.strategy);
       break;
@@ -438,23 +437,6 @@ function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure):
     outcome: traced,
     report: plain(formatOutcome(scenario, traced, { command: s.command, file: s.file, options: s.sim })),
   };
-}
-
-/** A hang the worker's own watchdog stopped and named. */
-function workerHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, strategy: string, run: number, h: RunHang): Hang {
-  return hangReport({
-    scenario: scenario.name,
-    run,
-    madeBy: `${strategy}, block seed ${String(seed)}`,
-    seed,
-    token: h.token,
-    site: h.site,
-    limitMs: pool.watchdogMs,
-    then: "the exploration went on with the next run",
-    command: s.command,
-    file: s.file,
-    sim: s.sim,
-  });
 }
 
 /** A worker terminated by the backstop: the token from the mirror, the task not known. */
