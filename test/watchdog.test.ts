@@ -10,7 +10,7 @@ import { defineScenario, explore, ready, replay, type Context, type Poll } from 
 import example from "../fixtures/example.js";
 import mpsc from "../fixtures/mpsc.js";
 import { semaphoreSilentDrop } from "../fixtures/semaphore.js";
-import { guard } from "../src/explore/watchdog.js";
+import { describeSite, guard } from "../src/explore/watchdog.js";
 import hangThenBug from "./cli-fixtures/hang-then-bug.js";
 
 const real = { setTimeout, Date, random: Math.random, now: Date.now, perfNow: performance.now };
@@ -41,6 +41,7 @@ describe("explore({ watchdogMs })", () => {
         "run": 2,
         "site": {
           "awaiting": "loader-step",
+          "inRun": true,
           "poll": 1,
           "step": 3,
           "task": "loader",
@@ -78,6 +79,21 @@ describe("explore({ watchdogMs })", () => {
       expect(watched.failure?.report).toBe(plain.failure?.report);
       expect(watched.hang).toBeNull();
     }
+  });
+
+  it("stops a scenario whose setup never returns, and says the hang was outside any run (no token)", () => {
+    const stuckSetup = defineScenario({
+      name: "stuck-setup",
+      setup() {
+        for (;;) {
+          /* never returns */
+        }
+      },
+    });
+    const r = explore(stuckSetup, { runs: 10, watchdogMs: 300 });
+    expect([r.ok, r.runs, r.hang?.token, r.hang?.site.inRun, r.hang?.site.task]).toEqual([false, 1, null, false, null]);
+    expect(describeSite(r.hang!.site)).toMatchInlineSnapshot(`"code outside any simulation run (the scenario's setup? — or any code, when the escapes oracle is off)"`);
+    expectRealGlobals();
   });
 
   it("rejects a bad watchdogMs by name", () => {

@@ -44,6 +44,8 @@ export const BLOCK_RUNS = 1000;
 const PCT_DEPTH = 3;
 /** Aim for slices of about this many milliseconds. */
 const SLICE_MS = 100;
+/** Under the watchdog, the fresh-closure diagnosis (two runs, advice only) gets at most this long. */
+export const DIAGNOSIS_MS = 1000;
 
 export function blockSeed(seed: number | string, block: number): number | string {
   return block === 0 ? seed : `${seed}:b${block}`;
@@ -198,8 +200,12 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
   if (watch !== null) await nextTurn();
   if (!s.stopRequested()) {
     try {
-      // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration.
-      const f = watch === null ? { kind: "ok" as const, value: freshGeneratorFunctions(scenario, s.sim) } : guard(() => freshGeneratorFunctions(scenario, s.sim), watch);
+      // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration, so
+      // the diagnosis (only advice) is given at most DIAGNOSIS_MS, not the whole watchdog time.
+      const f =
+        watch === null
+          ? { kind: "ok" as const, value: freshGeneratorFunctions(scenario, s.sim) }
+          : guard(() => freshGeneratorFunctions(scenario, s.sim), { ...watch, timeoutMs: Math.min(watch.timeoutMs, DIAGNOSIS_MS) });
       if (f.kind === "ok") fresh = f.value;
       else if (f.kind === "interrupted") process.emit("SIGINT", "SIGINT"); // as if it had reached the Ctrl-C handler
     } catch {

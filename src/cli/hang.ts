@@ -27,7 +27,7 @@ export function durationFlag(ms: number): string {
 
 /** The report's first line after "<scenario>: FAILED — ". */
 export function hangHeadline(site: HangSite | null, limitMs: number): string {
-  const what = site?.task == null ? "a poll" : `the poll of task '${site.task}'`;
+  const what = site === null ? "a poll" : site.task !== null ? `the poll of task '${site.task}'` : site.inRun ? "the simulation" : "the scenario's code";
   return `watchdog: ${what} did not return within ${durationFlag(limitMs)} (an infinite loop in a future's poll?)`;
 }
 
@@ -71,7 +71,7 @@ export function hangReport(h: HangFacts): Hang {
     "  of waiting in place.",
     "",
     "Reproduce",
-    h.token === null ? `  (no token: ${h.noToken ?? "the escapes oracle, which tracks the running simulation, was off"})` : `  token:   ${h.token}\n  command: ${replay!}`,
+    h.token === null ? `  (no token: ${h.noToken ?? "no simulation run was in progress — the scenario's setup hung? — or the escapes oracle, which tracks the running simulation, was off"})` : `  token:   ${h.token}\n  command: ${replay!}`,
     "  The replay runs the schedule up to the poll that hangs, where the watchdog stops it again.",
     "",
     "Hint",

@@ -31,6 +31,7 @@ import { resolveOptions, type SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import { runScenario, type Scenario } from "../sim/scenario.js";
 import type { TaskId } from "../sim/ids.js";
+import { DIAGNOSIS_MS } from "./engine.js";
 import { loadScenario } from "./load.js";
 
 /** Layout of the mirror (Int32Array indices). */
@@ -270,7 +271,7 @@ async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "
     ...(timeLimitMs === null ? {} : { timeLimitMs }),
   };
   const r = t.watchdogMs === null ? { ...explore(scenario, options), hangs: [] } : exploreWatched(scenario, options, { timeoutMs: t.watchdogMs, maxHangs: t.maxHangs });
-  const guarded = t.watchdogMs === null ? null : guard(() => freshOf(t.file, scenario, base, mirror), { timeoutMs: t.watchdogMs });
+  const guarded = t.watchdogMs === null ? null : guard(() => freshOf(t.file, scenario, base, mirror), { timeoutMs: Math.min(t.watchdogMs, DIAGNOSIS_MS) });
   const diagnosis = guarded === null ? freshOf(t.file, scenario, base, mirror) : guarded.kind === "ok" ? guarded.value : null;
   const result = {
     runs: r.runs,

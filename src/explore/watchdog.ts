@@ -28,6 +28,11 @@ import { formatToken, optionsFingerprint } from "../trace/token.js";
 
 /** Where a terminated run stood: the task whose poll was running and what it awaited. */
 export interface HangSite {
+  /**
+   * A simulation was running (as far as the escapes oracle, which keeps the list, can tell):
+   * false when the code that hung ran outside any run — a scenario's setup — or that oracle was off.
+   */
+  readonly inRun: boolean;
   /** The task being polled, or null when it cannot be known (no poll running, or the escapes oracle off). */
   readonly task: string | null;
   /** Its chain of awaited futures, innermost last ("main › recv(chan#1)"), when known. */
@@ -107,6 +112,7 @@ function siteOf(sink: EscapeSink | undefined): HangSite {
   const sim = sink as SimLike | undefined;
   const t = sim?.currentTask ?? null;
   return {
+    inRun: sim !== undefined,
     task: t?.name ?? null,
     awaiting: t === null ? null : awaitChain(t.future as Parameters<typeof awaitChain>[0]),
     poll: t?.generation ?? null,
@@ -118,6 +124,7 @@ function siteOf(sink: EscapeSink | undefined): HangSite {
 /** "task 'spinner' (poll 1, awaiting main › recv) at step 3, time 0" — or what is known of it. */
 export function describeSite(s: HangSite): string {
   const where = s.step === null ? "" : ` at step ${s.step}, virtual time ${s.time ?? 0}`;
-  if (s.task === null) return `a poll (which task is not known: the escapes oracle was off, or no task was being polled)${where}`;
+  if (!s.inRun) return "code outside any simulation run (the scenario's setup? — or any code, when the escapes oracle is off)";
+  if (s.task === null) return `the simulation between polls (delivering an event, or in the executor)${where}`;
   return `the poll of task '${s.task}'${s.poll === null ? "" : ` (its poll ${s.poll}`}${s.awaiting === null ? "" : `, awaiting ${s.awaiting}`}${s.poll === null ? "" : ")"}${where}`;
 }
