@@ -205,13 +205,16 @@ describe("signals while a poll hangs", { timeout: KILL_MS + 5000 }, () => {
 });
 
 describe("simTest", { timeout: KILL_MS + 5000 }, () => {
-  it("fails a test whose poll never returns, naming the task, instead of hanging the test run", async () => {
-    const r = await run([fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url)), "run", "--config", "test/simtest-fixtures/hang/vitest.config.ts"]);
-    expect(r.signal).toBeNull();
-    expect(r.code).toBe(1);
-    const out = r.stdout + r.stderr;
-    expect(out).toContain("hang-then-bug: FAILED — watchdog: the poll of task 'loader' (its poll 1, awaiting loader-step) at step 3, virtual time 0 did not return within 1000 ms");
-    expect(out).toContain("WAKESIM_REPLAY=ws1.vtOImQcAA3BjdA1oYW5nLXRoZW4tYnVnAwEAAQ");
-    expect(out).toMatch(/hang\.simtest\.ts:6:1/); // the simTest(...) line
-  });
+  // vitest's default pool (forks), and vmThreads, where the test's globalThis is a vm context's.
+  for (const pool of [[], ["--pool", "vmThreads"]]) {
+    it(`fails a test whose poll never returns, naming the task, instead of hanging the test run (${pool[1] ?? "default pool"})`, async () => {
+      const r = await run([fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url)), "run", "--config", "test/simtest-fixtures/hang/vitest.config.ts", ...pool]);
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(1);
+      const out = r.stdout + r.stderr;
+      expect(out).toContain("hang-then-bug: FAILED — watchdog: the poll of task 'loader' (its poll 1, awaiting loader-step) at step 3, virtual time 0 did not return within 1000 ms");
+      expect(out).toContain("WAKESIM_REPLAY=ws1.vtOImQcAA3BjdA1oYW5nLXRoZW4tYnVnAwEAAQ");
+      expect(out).toMatch(/hang\.simtest\.ts:6:1/); // the simTest(...) line
+    });
+  }
 });

@@ -3,7 +3,7 @@
  * so that a poll that never returns — `while (true) {}` in a future — is stopped after a time
  * limit instead of hanging the process, and says which task's poll it was.
  *
- * How: the code runs under `vm.Script#runInThisContext({ timeout, breakOnSigint })`. Node's
+ * How: the code runs under `vm.Script#runInContext(…, { timeout, breakOnSigint })`. Node's
  * timeout terminates *all* JavaScript running under that call — functions defined anywhere, a
  * scenario's poll included — from a helper thread, and the call then throws; the heap is intact
  * and readable. Ctrl-C (with `breakOnSigint`) terminates it the same way, which is how a CLI
@@ -61,17 +61,24 @@ export interface GuardOptions {
   readonly breakOnSigint?: boolean;
 }
 
-const SLOT = Symbol.for("wakesim.watchdog.body");
-const SCRIPT = new vm.Script("globalThis[Symbol.for('wakesim.watchdog.body')]()", { filename: "wakesim-watchdog.js" });
+/**
+ * The guarded function is called from a script run in a context of its own, made once: calling a
+ * function of another context is ordinary in V8, and the timeout covers everything that runs
+ * until the script returns. No global of the caller's context is touched, so this works wherever
+ * wakesim itself was loaded — in vitest's vm pools too, where the test's globalThis is not the
+ * one runInThisContext would see.
+ */
+let sandbox: { context: vm.Context; script: vm.Script } | null = null;
 
 /** Runs `fn` under the watchdog. Anything `fn` throws is rethrown as is. */
 export function guard<T>(fn: () => T, o: GuardOptions): Guarded<T> {
+  sandbox ??= { context: vm.createContext({ body: null }), script: new vm.Script("body()", { filename: "wakesim-watchdog.js" }) };
+  const { context, script } = sandbox;
   const mark = escapeTrapsMark();
-  const g = globalThis as unknown as Record<symbol, unknown>;
-  const outer = g[SLOT];
-  g[SLOT] = fn;
+  const outer = context.body as unknown;
+  context.body = fn;
   try {
-    return { kind: "ok", value: SCRIPT.runInThisContext({ timeout: Math.max(1, Math.round(o.timeoutMs)), breakOnSigint: o.breakOnSigint === true }) as T };
+    return { kind: "ok", value: script.runInContext(context, { timeout: Math.max(1, Math.round(o.timeoutMs)), breakOnSigint: o.breakOnSigint === true }) as T };
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code !== "ERR_SCRIPT_EXECUTION_TIMEOUT" && code !== "ERR_SCRIPT_EXECUTION_INTERRUPTED") throw e;
@@ -82,7 +89,7 @@ export function guard<T>(fn: () => T, o: GuardOptions): Guarded<T> {
     const token = tokenOf(sim);
     return code === "ERR_SCRIPT_EXECUTION_TIMEOUT" ? { kind: "timeout", site, token } : { kind: "interrupted", site, token };
   } finally {
-    g[SLOT] = outer;
+    context.body = outer;
   }
 }
 
