@@ -81,6 +81,36 @@ describe("explore({ watchdogMs })", () => {
     }
   });
 
+  it("shrinks a failure whose shrink candidates hang: each such rerun is stopped and rejected, the failure kept", () => {
+    let spun = 0;
+    // x panics when it runs last after y, z; on the schedule y, x, z its poll spins for ever.
+    const shrinkIntoHang = defineScenario({
+      name: "shrink-into-hang",
+      setup(sim) {
+        const log: string[] = [];
+        const task = (name: string, before?: () => void) =>
+          sim.spawn({ poll: (_cx: Context): Poll<void> => (before?.(), log.push(name), ready()) }, { name });
+        task("x", () => {
+          if (log.join(",") === "y") {
+            spun++;
+            for (;;) {
+              /* never returns */
+            }
+          }
+          if (log.join(",") === "y,z") throw new Error("x ran last");
+        });
+        task("y");
+        task("z");
+      },
+    });
+    const r = explore(shrinkIntoHang, { runs: 200, seed: 0, strategy: "random", watchdogMs: 200 });
+    expect(r.hang).toBeNull();
+    expect(spun).toBeGreaterThan(0); // shrinking tried the hanging schedule
+    expect([r.failure?.violation.kind, r.failure?.choices, r.failure?.shrinkRuns]).toEqual(["panic", [1, 1], 4]);
+    expect(r.failure!.report).toContain("task 'x' panicked");
+    expectRealGlobals();
+  });
+
   it("stops a scenario whose setup never returns, and says the hang was outside any run (no token)", () => {
     const stuckSetup = defineScenario({
       name: "stuck-setup",

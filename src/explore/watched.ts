@@ -12,14 +12,16 @@
  *     that was terminated was not the first of its guarded call (earlier runs used part of the
  *     time), it is replayed alone from its token under a fresh limit first. So a hang found
  *     mid-call costs up to twice the limit, and a merely slow run is never reported.
- *  3. Termination in the shrinking of a failure (a shrunk schedule that hangs) keeps the failure,
- *     unshrunk.
+ *  3. A found failure is shrunk as explore() shrinks it, each rerun guarded on its own: a shrunk
+ *     schedule that hangs is a rejected candidate, and a long shrink is not mistaken for a hang.
  */
 import { performance } from "node:perf_hooks";
 import { ReplayChooser } from "../chooser/replay.js";
 import type { Outcome } from "../sim/outcome.js";
-import { replay, type Scenario } from "../sim/scenario.js";
+import type { FaultKind } from "../chooser/chooser.js";
+import { replay, runScenario, type Scenario } from "../sim/scenario.js";
 import { explore, simOptionsOf, type ExploreOptions, type Failure } from "./explore.js";
+import { shrink } from "./shrink.js";
 import type { RunPlan, Strategy } from "./strategy.js";
 import { guard, type GuardOptions, type HangSite } from "./watchdog.js";
 
@@ -103,13 +105,18 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     const n = Math.min(sliceRuns, options.runs - done);
     const slice = new Resumed(options.strategy, done);
     const t0 = performance.now();
-    const g = guard(() => explore(scenario, { ...options, runs: n, strategy: slice, ...(left === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(left)) }) }), watch);
+    // Shrinking is done below, one guarded rerun at a time: a slow shrink is not a hang, and a
+    // shrunk schedule that hangs is only a candidate rejected.
+    const g = guard(() => explore(scenario, { ...options, runs: n, shrink: false, strategy: slice, ...(left === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(left)) }) }), watch);
     if (g.kind === "ok") {
       const r = g.value;
       const before = done;
       done += r.runs;
       steps += r.steps;
-      if (r.failure !== null) return { runs: done, steps, failure: { ...r.failure, run: before + r.failure.run }, hangs, interrupted: false };
+      if (r.failure !== null) {
+        const failure = options.shrink === false ? r.failure : shrinkGuarded(scenario, options, r.failure, watch);
+        return { runs: done, steps, failure: { ...failure, run: before + r.failure.run }, hangs, interrupted: false };
+      }
       if (r.runs < n) break; // the strategy ran out, or the time did
       sliceRuns = Math.max(1, Math.min(100_000, Math.round((r.runs / Math.max(performance.now() - t0, 0.5)) * target)));
       continue;
@@ -119,7 +126,7 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     if (slice.failed !== null) {
       // Terminated after the failing run, while shrinking it: keep the failure as found.
       const found = slice.failed;
-      const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found) }), watch);
+      const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found), schedules: new Set() }), watch);
       const runs = done + slice.completed;
       if (again.kind === "ok" && again.value.failure !== null) return { runs, steps, failure: { ...again.value.failure, run: runs - 1 }, hangs, interrupted: false };
       return { runs, steps, failure: null, hangs, interrupted: again.kind === "interrupted" };
@@ -140,6 +147,28 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     if (hangs.length >= (watch.maxHangs ?? Infinity)) break;
   }
   return { runs: done, steps, failure: null, hangs, interrupted: false };
+}
+
+/** What a rerun that the watchdog stopped counts as while shrinking: no violation, so not kept. */
+const STOPPED = { ok: true, violations: [] } as unknown as Outcome;
+
+/**
+ * explore()'s shrinking of a found failure (shrink.ts, the same budget), each rerun under the
+ * watchdog; then the shrunk run through explore() again, for its traced replay and report.
+ */
+function shrinkGuarded(scenario: Scenario, options: ExploreOptions, found: Failure, watch: WatchOptions): Failure {
+  const sim = simOptionsOf(options);
+  const generator = found.outcome.chooser;
+  const rerun = (choices: readonly number[], faults: readonly FaultKind[]): Outcome => {
+    const g = guard(() => runScenario(scenario, { ...sim, faults, chooser: new ReplayChooser(choices, generator) }), watch);
+    return g.kind === "ok" ? g.value : STOPPED;
+  };
+  const budget = options.maxShrinkRuns ?? 2000;
+  if (budget === 0 || found.outcome.violations.length === 0) return found;
+  const shrunk = shrink(found.outcome, rerun, budget);
+  const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(shrunk.outcome), schedules: new Set() }), watch);
+  if (again.kind !== "ok" || again.value.failure === null) return found;
+  return { ...again.value.failure, originalToken: found.originalToken, originalChoices: found.originalChoices, shrinkSteps: shrunk.steps, shrinkRuns: shrunk.runs };
 }
 
 /** A strategy of one run: the found run again, on its own choices and faults. */
