@@ -158,7 +158,16 @@ describe("the watchdog, on by default", { timeout: KILL_MS + 5000 }, () => {
   });
 
   it("--watchdog off turns it off (documented in --help), and a bad value names the way out", async () => {
-    const [help, bad] = await Promise.all([cli(["fuzz", "--help"]), cli(["check", "fixtures", "--watchdog", "soon"])]);
+    const [help, bad, short] = await Promise.all([
+      cli(["fuzz", "--help"]),
+      cli(["check", "fixtures", "--watchdog", "soon"]),
+      cli(["replay", HANG_THEN_BUG, "ws1.vtOImQcAA3BjdA1oYW5nLXRoZW4tYnVnAwEAAQ", "--watchdog", "5ms"]),
+    ]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatchInlineSnapshot(`
+      "wakesim: --watchdog must be at least 100ms (a shorter limit would stop runs that are merely slow); got '5ms'
+      "
+    `);
     expect(help.stdout).toContain("[--watchdog 10s|off]");
     expect(help.stdout).toContain("(default 10s; off: no watchdog)");
     expect(bad.code).toBe(2);
