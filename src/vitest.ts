@@ -10,18 +10,31 @@
  *   same test filter — the message prints that command. The token applies only to the simTest
  *   whose scenario it names (the token carries the scenario's name): the other simTests of the
  *   run explore as usual, rather than fail on a token recorded for another scenario.
+ * - A poll that never returns fails the test instead of hanging the test run: the exploration
+ *   runs under the in-process watchdog (src/explore/watchdog.ts, `watchdogMs`, default 10 s).
  * - vitest is an optional peer dependency of wakesim: this module is the only one that imports it.
  */
 import { test } from "vitest";
 import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
+import { describeSite, guard } from "./explore/watchdog.js";
+import type { RunHang } from "./explore/watched.js";
 import { replay, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./trace/report.js";
 import { parseToken } from "./trace/token.js";
 
-export interface SimTestOptions extends ExploreOptions {
+export interface SimTestOptions extends Omit<ExploreOptions, "watchdogMs"> {
   /** vitest's per-test timeout in ms (default 60 000). */
   testTimeoutMs?: number;
+  /**
+   * A run whose poll does not return within this many ms fails the test with a report naming
+   * the task (default 10 000; false: off). On by default because vitest's own timeout cannot
+   * stop synchronous code: a `while (true) {}` in a poll would hang the whole test run.
+   */
+  watchdogMs?: number | false;
 }
+
+/** simTest's watchdog time when none is given. */
+export const SIM_TEST_WATCHDOG_MS = 10_000;
 
 /** Thrown by a failing simTest; `message` is the full report. */
 export class SimTestFailure extends Error {
@@ -29,7 +42,8 @@ export class SimTestFailure extends Error {
 }
 
 export function simTest(name: string, scenario: Scenario, opts: SimTestOptions = {}): void {
-  const { testTimeoutMs, ...exploreOpts } = opts;
+  const { testTimeoutMs, watchdogMs, ...rest } = opts;
+  const exploreOpts: ExploreOptions = watchdogMs === false ? rest : { ...rest, watchdogMs: watchdogMs ?? SIM_TEST_WATCHDOG_MS };
   const site = new Error("simTest registered here"); // its stack is the user's line
   test(
     name,
@@ -38,13 +52,17 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;
       if (token !== undefined && token !== "" && namesScenario(token, scenario, site)) {
-        const out = replay(scenario, token, simOptionsOf(exploreOpts));
+        const run = () => replay(scenario, token, simOptionsOf(exploreOpts));
+        const g = exploreOpts.watchdogMs === undefined ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: exploreOpts.watchdogMs });
+        if (g.kind !== "ok") throw failure(`${scenario.name}: FAILED — watchdog: ${describeSite(g.site)} did not return within ${exploreOpts.watchdogMs} ms (replaying ${token})`, site);
+        const out = g.value;
         if (!out.ok) throw failure(`${formatReport(out, { scenario: scenario.name })}`, site);
         return;
       }
       if (process.env.CI) console.log(`wakesim: '${name}' (scenario ${scenario.name}) seed=${String(seed)} runs=${opts.runs ?? 10_000}`);
       const r = explore(scenario, { ...exploreOpts, seed });
       if (r.ok) return;
+      if (r.hang != null) throw failure(hangMessage(scenario.name, r.hang, exploreOpts.watchdogMs!, rerun, seed, r.runs), site);
       const f = r.failure!;
       throw failure(
         `${f.report}\n\nrerun this test on exactly this schedule, with its full trace:\n  ${rerun.replace("<token>", f.token)}\n` +
@@ -63,6 +81,16 @@ function namesScenario(token: string, scenario: Scenario, site: Error): boolean 
   } catch (e) {
     throw failure(`WAKESIM_REPLAY: ${e instanceof Error ? e.message : String(e)}`, site);
   }
+}
+
+function hangMessage(scenario: string, h: RunHang, ms: number, rerun: string, seed: number | string, runs: number): string {
+  return (
+    `${scenario}: FAILED — watchdog: ${describeSite(h.site)} did not return within ${ms} ms (an infinite loop in a future's poll?)\n\n` +
+    "A loop inside poll that never returns: a spin-wait for something another task would provide (no other task\n" +
+    "runs while one poll runs), or a retry loop that never gives up. A poll must return Pending and be woken instead.\n" +
+    (h.token === null ? "" : `\nrerun this test on exactly this schedule (the watchdog stops it again):\n  ${rerun.replace("<token>", h.token)}\n`) +
+    `(found by seed ${String(seed)}, on run ${runs}; the exploration stopped there)`
+  );
 }
 
 const OWN_FILE = decodeURI(new URL(import.meta.url).pathname);

@@ -68,16 +68,16 @@ describe("wakesim fuzz --workers", () => {
     expect([a.runs, a.steps, a.distinctSchedules]).toEqual([b.runs, b.steps, b.distinctSchedules]);
   }, 30_000);
 
-  it("stops a poll that never returns with the watchdog, reports its token, goes on, and replay --watchdog reports it too", async () => {
-    const start = Date.now();
+  it("stops a poll that never returns with the watchdog, names the task, reports its token, goes on, and replay --watchdog reports it too", async () => {
     const r = await cli(["fuzz", "test/cli-fixtures/infinite-loop.ts", "--workers", "2", "--watchdog", "1s", "--runs", "3000"]);
     expect(r.code).toBe(1);
-    expect(Date.now() - start).toBeLessThan(30_000);
-    const headline = "infinite-loop: FAILED — watchdog: a poll did not return within 1s (an infinite loop in a future's poll?)";
+    const headline = "infinite-loop: FAILED — watchdog: the poll of task 'spinner' did not return within 1s (an infinite loop in a future's poll?)";
     expect(r.stdout.split("\n")[0]).toBe(headline);
-    // Every block hangs on this scenario sooner or later: three blocks, three reports (it went on).
-    expect(r.stdout.split(headline).length - 1).toBe(3);
-    expect(r.stdout).toMatch(/^infinite-loop: 3 runs stopped by the watchdog/m);
+    // This scenario hangs on many schedules: each worker stops at 3 hangs in a block, the pool
+    // hands out no more blocks after 3, and every one is reported.
+    const reported = r.stdout.split(headline).length - 1;
+    expect(reported).toBeGreaterThanOrEqual(3);
+    expect(r.stdout).toMatch(new RegExp(`^infinite-loop: ${reported} runs stopped by the watchdog.* — exploration stopped after 3 hangs`, "m"));
     const line = /^ {2}command: +(.+)$/m.exec(r.stdout)?.[1];
     expect(line).toMatch(/^npm run wakesim -- replay test\/cli-fixtures\/infinite-loop\.ts ws1\.[\w-]+ --watchdog 1s$/);
     const again = await cli(replayArgs(line!));
@@ -90,7 +90,7 @@ describe("wakesim fuzz --workers", () => {
       [["--workers", "0"], /--workers must be a whole number of worker threads from 1 to 256, like --workers 2 .*got '0'/],
       [["--workers", "two"], /--workers must be a whole number .*got 'two'/],
       [["--watchdog", "10"], /--watchdog must be a duration with a unit, like --watchdog 30s.*got '10' \(add a unit: s for seconds\)/],
-      [["--workers", "2", "--strategy", "exhaustive"], /--workers and --watchdog cannot run --strategy exhaustive/],
+      [["--workers", "2", "--strategy", "exhaustive"], /--workers cannot run --strategy exhaustive/],
     ];
     const ran = await Promise.all(cases.map(([args]) => cli(["fuzz", "fixtures/example.ts", ...args])));
     ran.forEach((r, i) => {

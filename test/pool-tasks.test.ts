@@ -33,7 +33,7 @@ function settings(maxRuns: number): EngineSettings {
   };
 }
 
-const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0 });
+const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0, hangs: [] });
 
 /** A pool that answers each task with `answer`, after `ms` of (fake) work per block. */
 function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOutcome, msPerBlock: number) {
@@ -41,6 +41,7 @@ function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOu
   const pool = {
     workers: 2,
     watchdogMs: 1000,
+    backstopMs: 5000,
     cancelAll() {},
     async runBlocks(t: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
       const outcome = answer(t.blocks, tasks.push(t.blocks.map((b) => b.seed)) - 1); // decided when handed out
@@ -85,7 +86,7 @@ describe("exploreScenarioPooled's tasks", () => {
       if (!hung && call > 0 && blocks.length >= 3) {
         hung = true;
         // The worker stopped in the task's second block, on its 7th run.
-        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false } };
+        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false, site: null } };
       }
       return { kind: "ok", results: blocks.map(ok) };
     }, 25);

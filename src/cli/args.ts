@@ -195,3 +195,32 @@ export const EXPLORE_OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
+
+/** --workers and --watchdog (fuzz and check). */
+export const WATCHDOG_OPTIONS = {
+  workers: { type: "string" },
+  watchdog: { type: "string" },
+} as const satisfies OptionSpec;
+
+/** The watchdog time when --watchdog is not given: on by default, so that a CI gate never hangs. */
+export const DEFAULT_WATCHDOG_MS = 10_000;
+
+const MIN_WATCHDOG_MS = 100;
+
+/** --watchdog T (a duration, at least 100ms), --watchdog off (null), or the default. */
+export function parseWatchdog(values: Parsed["values"]): number | null {
+  const v = values.watchdog;
+  if (typeof v !== "string") return DEFAULT_WATCHDOG_MS;
+  if (v.trim() === "off") return null;
+  let ms: number;
+  try {
+    ms = parseDuration(v, "--watchdog");
+  } catch (e) {
+    if (e instanceof CliError) throw new CliError(`${e.message}; or --watchdog off to run without it`);
+    throw e;
+  }
+  // Each slice of runs is sized to a tenth of the limit, and a guarded call alone costs ~0.25 ms:
+  // below this, runs that are merely slow would be stopped as hangs.
+  if (ms < MIN_WATCHDOG_MS) throw new CliError(`--watchdog must be at least ${MIN_WATCHDOG_MS}ms (a shorter limit would stop runs that are merely slow); got '${v}'`);
+  return ms;
+}

@@ -14,13 +14,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Outcome } from "../sim/outcome.js";
 import { replay as replayRun, type Scenario } from "../sim/scenario.js";
-import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS } from "./args.js";
+import { guard } from "../explore/watchdog.js";
+import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, parseWatchdog, parseWorkers, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { checkCorpusWritable, fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
 import { CliError, describeError, EXIT } from "./errors.js";
 import { firstLine, formatOutcome, plain, replayCommand } from "./format.js";
 import { onInterrupt } from "./interrupt.js";
+import { hangReport } from "./hang.js";
 import { findScenarioFiles, importScenario } from "./load.js";
+import { FuzzPool } from "./pool.js";
 import { oracleLabel, type OracleName } from "./oracle.js";
 import { count, duration, makeProgress, plural } from "./progress.js";
 import { budgetJson, type ScenarioResult } from "./results.js";
@@ -52,7 +55,7 @@ export interface FileRow {
 }
 
 export async function check(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand("check", argv, EXPLORE_OPTIONS);
+  const { values, positionals } = parseCommand("check", argv, { ...EXPLORE_OPTIONS, ...WATCHDOG_OPTIONS });
   if (values.help === true) {
     process.stdout.write(`${HELP.check}\n`);
     return EXIT.ok;
@@ -67,6 +70,12 @@ export async function check(argv: readonly string[]): Promise<number> {
   const seed = typeof values.seed === "string" ? parseSeed(values.seed) : 0;
   const sim = simOptionsFrom(values);
   const corpusDir = typeof values.corpus === "string" && values.corpus !== "" ? values.corpus : join(dir, "corpus");
+  // As fuzz: --workers N > 1 explores in a worker pool; the watchdog is on unless --watchdog off.
+  const workers = typeof values.workers === "string" ? parseWorkers(values.workers) : 1;
+  const watchdogMs = parseWatchdog(values);
+  if (workers > 1 && strategy === "exhaustive") {
+    throw new CliError("--workers cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy");
+  }
   const json = values.json === true;
   const files = findScenarioFiles(dir);
   checkCorpusWritable(corpusDir, typeof values.corpus === "string" ? "--corpus" : "the corpus directory"); // fuzzing adds its finds there
@@ -96,7 +105,7 @@ export async function check(argv: readonly string[]): Promise<number> {
   const read = readCorpus(corpusDir);
   print?.(`corpus ${corpusDir}: ${read.length === 0 ? (existsSync(corpusDir) ? "empty" : "none yet") : `${read.length} entr${read.length === 1 ? "y" : "ies"}, replaying`}`);
   for (const r of read) {
-    const row = "error" in r ? { path: r.path, status: "error" as const, message: r.error } : await replayEntry(r.path, r.entry, corpusDir, load, color);
+    const row = "error" in r ? { path: r.path, status: "error" as const, message: r.error } : await replayEntry(r.path, r.entry, corpusDir, load, color, watchdogMs);
     corpusRows.push(row);
     if (row.status === "fail" && row.report !== undefined) print?.(`\n${row.report}\n`);
   }
@@ -124,6 +133,7 @@ export async function check(argv: readonly string[]): Promise<number> {
   let results: ScenarioResult[];
   let interrupted: boolean;
   let stopCode: number;
+  const pool = workers > 1 && loaded.length > 0 ? new FuzzPool(workers, watchdogMs ?? Infinity, loaded.map((l) => l.file)) : null;
   try {
     const session = await exploreAll(loaded, {
       strategy,
@@ -138,6 +148,8 @@ export async function check(argv: readonly string[]): Promise<number> {
       progress: makeProgress(process.stderr, liveProgress(process.stderr)),
       interrupt,
       print,
+      pool,
+      watchdogMs,
       note: (text) => process.stderr.write(`${text}\n`),
     });
     results = session.results;
@@ -145,6 +157,7 @@ export async function check(argv: readonly string[]): Promise<number> {
     stopCode = interrupt.exitCode;
   } finally {
     interrupt.dispose();
+    await pool?.close();
   }
 
   // 3. The verdict.
@@ -221,7 +234,14 @@ export async function check(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-async function replayEntry(path: string, e: CorpusEntry, dir: string, load: (file: string) => Promise<Scenario | string>, color: boolean): Promise<CorpusRow> {
+async function replayEntry(
+  path: string,
+  e: CorpusEntry,
+  dir: string,
+  load: (file: string) => Promise<Scenario | string>,
+  color: boolean,
+  watchdogMs: number | null,
+): Promise<CorpusRow> {
   const file = fileFromCorpus(dir, e.file);
   const base = { path, scenario: e.scenario, file, oracle: e.oracle, token: e.token };
   const s = await load(file);
@@ -230,7 +250,14 @@ async function replayEntry(path: string, e: CorpusEntry, dir: string, load: (fil
   let out: Outcome;
   try {
     sim = e.executor === undefined ? {} : { executor: parseExecutor(e.executor) };
-    out = replayRun(s, e.token, sim);
+    const options = sim;
+    const run = (): Outcome => replayRun(s, e.token, options);
+    const g = watchdogMs === null ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: watchdogMs });
+    if (g.kind !== "ok") {
+      const h = hangReport({ scenario: s.name, run: null, madeBy: null, seed: 0, token: e.token, site: g.site, limitMs: watchdogMs!, then: "the gate went on with the next entry", command: COMMAND, file, sim });
+      return { ...base, status: "fail", message: `still fails: ${h.message.replace(/^[^:]*: FAILED — /, "")}`, ...(h.replay === null ? {} : { replay: h.replay }), report: h.report };
+    }
+    out = g.value;
   } catch (err) {
     return { ...base, status: "error", message: `${path}: cannot be replayed — ${describeError(err).replace(/^CliError: /, "")}` };
   }

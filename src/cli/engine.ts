@@ -14,6 +14,12 @@
  * Ctrl-C). Slicing does not change the result: every slice of a block drives the same strategy
  * object through a wrapper that offsets the run index, so a block explored in ten slices makes
  * the same runs as one explore() call. Distinct schedules are counted across slices and blocks.
+ *
+ * The watchdog (on unless --watchdog off). Each slice runs under the in-process watchdog
+ * (src/explore/watched.ts): a run whose poll never returns is stopped, reported as a Hang that
+ * names its task, and the slice goes on with the next run, so the block and the budget are spent
+ * as without a hang; a scenario stops after MAX_HANGS (hang.ts). Ctrl-C terminates a slice too
+ * (the vm's breakOnSigint), which is passed on to the Ctrl-C handler as if it had reached it.
  */
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -27,6 +33,9 @@ import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
+import { MAX_HANGS, runHangReport } from "./hang.js";
+import { guard } from "../explore/watchdog.js";
+import { exploreWatched } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
 
 /** Runs per seed block (the unit --shard hands out). */
@@ -35,6 +44,8 @@ export const BLOCK_RUNS = 1000;
 const PCT_DEPTH = 3;
 /** Aim for slices of about this many milliseconds. */
 const SLICE_MS = 100;
+/** Under the watchdog, the fresh-closure diagnosis (two runs, advice only) gets at most this long. */
+export const DIAGNOSIS_MS = 1000;
 
 export function blockSeed(seed: number | string, block: number): number | string {
   return block === 0 ? seed : `${seed}:b${block}`;
@@ -61,6 +72,11 @@ export interface EngineSettings {
   readonly color: boolean;
   readonly stopRequested: () => boolean;
   readonly onProgress: (s: ProgressSample) => void;
+  /**
+   * The watchdog time (null: off). In-process, each slice runs under the in-process watchdog
+   * (src/explore/watchdog.ts; Ctrl-C terminates a slice too); in a pool, see pool.ts.
+   */
+  readonly watchdogMs?: number | null;
 }
 
 export interface BlockRecord {
@@ -176,12 +192,27 @@ export function boundOf(t: { runs: number; n: number; k: number; d: number }): R
 }
 
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
+  const watch = s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs, breakOnSigint: true };
   let fresh: FreshClosures | null = null;
-  try {
-    fresh = freshGeneratorFunctions(scenario, s.sim); // two runs: a few milliseconds
-  } catch {
-    // a scenario whose setup throws fails in the exploration below, with a report
+  // A Ctrl-C that arrived since the last turn of the event loop is delivered now: a guarded call
+  // takes Ctrl-C over from the handler (breakOnSigint), and a signal still pending when it does
+  // would be lost — and this first call may be the one that hangs.
+  if (watch !== null) await nextTurn();
+  if (!s.stopRequested()) {
+    try {
+      // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration, so
+      // the diagnosis (only advice) is given at most DIAGNOSIS_MS, not the whole watchdog time.
+      const f =
+        watch === null
+          ? { kind: "ok" as const, value: freshGeneratorFunctions(scenario, s.sim) }
+          : guard(() => freshGeneratorFunctions(scenario, s.sim), { ...watch, timeoutMs: Math.min(watch.timeoutMs, DIAGNOSIS_MS) });
+      if (f.kind === "ok") fresh = f.value;
+      else if (f.kind === "interrupted") process.emit("SIGINT", "SIGINT"); // as if it had reached the Ctrl-C handler
+    } catch {
+      // a scenario whose setup throws fails in the exploration below, with a report
+    }
   }
+  const hangs: Hang[] = [];
   const start = performance.now();
   const exhaustive = s.strategy === "exhaustive";
   const blockSize = exhaustive ? Infinity : BLOCK_RUNS;
@@ -225,21 +256,31 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
         const t0 = performance.now();
         if (runsLeft <= 0 || (s.deadline !== null && t0 >= s.deadline)) break outer;
         const n = Math.min(sliceRuns, blockSize - block.runs, runsLeft);
-        const r = explore(scenario, {
+        const options = {
           ...s.sim,
           seed,
           runs: n,
           strategy: new Slice(inner, block.runs),
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
-        });
+        };
+        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n });
         const dt = performance.now() - t0;
         const before = runs;
         runs += r.runs;
         block.runs += r.runs;
         steps += r.steps;
+        if ("hangs" in r) {
+          for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, seed, inner.name, watch!.timeoutMs));
+          if (r.interrupted) {
+            process.emit("SIGINT", "SIGINT"); // Ctrl-C stopped the slice instead of reaching the handler: pass it on
+            interrupted = true;
+            break outer;
+          }
+          if (hangs.length >= MAX_HANGS) break outer; // each costs up to twice the watchdog time: enough to fix the first
+        }
         if (r.failure !== null) {
-          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, r.strategy);
+          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, inner.name);
           break outer;
         }
         if (r.runs < n) {
@@ -270,8 +311,8 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     interrupted,
     elapsedMs: performance.now() - start,
     failure: found,
-    hangs: [],
-    residualMissBound: found === null ? boundOf(pct) : null,
+    hangs,
+    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
     fresh,
   };
 }

@@ -6,12 +6,12 @@
  * an argument is wrong; otherwise 130 (Ctrl-C) or 143 (SIGTERM) when stopped before the budget
  * was spent; otherwise 0.
  */
-import { budgetFrom, parseCommand, parseDuration, parseSeed, parseWorkers, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, type Shard } from "./args.js";
+import { budgetFrom, parseCommand, parseSeed, parseWatchdog, parseWorkers, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS, type Shard } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { BLOCK_RUNS } from "./engine.js";
 import { CliError, EXIT } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
-import { DEFAULT_WATCHDOG_MS, FuzzPool } from "./pool.js";
+import { FuzzPool } from "./pool.js";
 import { checkCorpusWritable } from "./corpus.js";
 import { loadScenario } from "./load.js";
 import { makeProgress, plural } from "./progress.js";
@@ -21,7 +21,7 @@ import { exploreAll, loadError, type Item } from "./session.js";
 import { colorFor, liveProgress, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
-const OPTIONS = { ...EXPLORE_OPTIONS, shard: { type: "string" }, workers: { type: "string" }, watchdog: { type: "string" } } as const;
+const OPTIONS = { ...EXPLORE_OPTIONS, shard: { type: "string" }, ...WATCHDOG_OPTIONS } as const;
 
 export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<number> {
   const { values, positionals } = parseCommand(name, argv, OPTIONS);
@@ -43,19 +43,18 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   if (corpus === "") throw new CliError("--corpus needs a directory, e.g. --corpus wakesim/corpus");
   if (corpus !== null) checkCorpusWritable(corpus); // before hours of exploring, not after the first find
   const json = values.json === true;
-  // --workers N > 1 explores in a pool of N worker threads; --watchdog (default 10s there) stops
-  // a run whose poll never returns. --watchdog alone uses a pool of one worker (the in-process
-  // path cannot stop a poll that never returns).
+  // --workers N > 1 explores in a pool of N worker threads. The watchdog (default 10s, --watchdog
+  // off to opt out) stops a run whose poll never returns: in-process, or in the pool.
   const workers = typeof values.workers === "string" ? parseWorkers(values.workers) : 1;
-  const watchdogMs = typeof values.watchdog === "string" ? parseDuration(values.watchdog, "--watchdog") : null;
-  const pooled = workers > 1 || watchdogMs !== null;
+  const watchdogMs = parseWatchdog(values);
+  const pooled = workers > 1;
   if (pooled && strategy === "exhaustive") {
-    throw new CliError("--workers and --watchdog cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without them, or use a seeded strategy");
+    throw new CliError("--workers cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy");
   }
   watchParent(); // when main.ts started this process again with single-threaded GC (reexec.ts)
 
   // The pool starts first: its workers start and load the files while this thread loads them.
-  const pool = pooled ? new FuzzPool(workers, watchdogMs ?? DEFAULT_WATCHDOG_MS, positionals) : null;
+  const pool = pooled ? new FuzzPool(workers, watchdogMs ?? Infinity, positionals) : null;
   // A file that fails to load is reported in its place; the others are still explored.
   const items: Item[] = [];
   for (const file of positionals) {
@@ -89,6 +88,7 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
       progress: makeProgress(process.stderr, liveProgress(process.stderr)),
       interrupt,
       pool,
+      watchdogMs,
       print: json ? null : (text) => process.stdout.write(`${text}\n`),
       note: (text) => process.stderr.write(`${text}\n`),
     });

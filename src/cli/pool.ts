@@ -17,14 +17,20 @@
  * depends on the machine, as it does without workers. Progress is reported per block: runs and
  * distinct schedules of the blocks finished so far.
  *
- * Watchdog: each worker mirrors the current run's chooser answers, fault kinds and generator
- * into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a heartbeat.
- * When a running block's heartbeat stands still for the watchdog time, the worker is terminated
- * (piscina starts a replacement), the token of the run that hung is built from the mirror, and it
- * is reported as a "watchdog" failure; the exploration goes on. A hung block counts the runs it
- * began; the blocks before it in its task count their runs (their steps and schedules are lost
- * with the worker); the blocks after it are handed out again. The watchdog is armed once the
- * task's first run began (loading the scenario file in a fresh worker is not timed).
+ * Watchdog, in two layers. (1) Each worker explores under the in-process watchdog
+ * (src/explore/watched.ts): a run whose poll does not return within --watchdog is stopped there,
+ * named (task, future, step) and returned in its block's result, and the block goes on with the
+ * next run; a block stops after MAX_HANGS hangs (hang.ts), and no more blocks are handed out
+ * once that many were seen. (2) The backstop, for a hang outside a guarded exploration (the
+ * shrinking of a failure): each worker mirrors the current run's chooser answers, fault kinds and
+ * generator into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a
+ * heartbeat. When a running block's heartbeat stands still for backstopMs, the worker is
+ * terminated (piscina starts a replacement), the token of the run that hung is built from the
+ * mirror, and it is reported as a "watchdog" failure (its task is not known); the exploration
+ * goes on. Such a block counts the runs it began; the blocks before it in its task count their
+ * runs (their steps and schedules are lost with the worker); the blocks after it are handed out
+ * again. The backstop is armed once the task's first run began (loading the scenario file in a
+ * fresh worker is not timed).
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36,11 +42,11 @@ import { resolveOptions } from "../sim/config.js";
 import { replay, type Scenario } from "../sim/scenario.js";
 import { formatToken, optionsFingerprint } from "../trace/token.js";
 import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
-import { formatOutcome, plain, replayCommand } from "./format.js";
+import { formatOutcome, plain } from "./format.js";
+import { hangReport, MAX_HANGS, runHangReport } from "./hang.js";
+import type { HangSite } from "../explore/watchdog.js";
 import type { ProgressSample } from "./progress.js";
-import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type ReplayTask, type WorkerData } from "./worker.js";
-
-export const DEFAULT_WATCHDOG_MS = 10_000;
+import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type WorkerData } from "./worker.js";
 
 /**
  * Blocks handed to the pool per worker at a time: one running and one queued, so a worker that
@@ -73,6 +79,8 @@ export interface HangSnapshot {
   readonly choices: readonly number[];
   /** The run made more choices than the mirror holds: no token. */
   readonly overflow: boolean;
+  /** Where it hung, when the worker's own watchdog stopped it (null: terminated from outside). */
+  readonly site: HangSite | null;
 }
 
 /** What became of one task (a run of consecutive blocks) in the pool. */
@@ -99,12 +107,20 @@ export class FuzzPool {
   private readonly mirrors: SharedArrayBuffer[] = [];
   private readonly running = new Set<AbortController>();
 
-  /** `preload`: scenario files each worker starts loading as soon as it starts. */
+  /**
+   * How long a running block's heartbeat may stand still before its worker is terminated: the
+   * backstop. Each worker runs its own watchdog (watchdogMs), which stops, names and reports a hung
+   * run and goes on; it may take up to twice watchdogMs (watched.ts), hence the margin.
+   */
+  readonly backstopMs: number;
+
+  /** `watchdogMs`: Infinity for --watchdog off. `preload`: scenario files each worker starts loading as soon as it starts. */
   constructor(
     readonly workers: number,
     readonly watchdogMs: number,
     preload: readonly string[] = [],
   ) {
+    this.backstopMs = watchdogMs === Infinity ? Infinity : 3 * watchdogMs + 2000;
     const workerData: WorkerData = { preload };
     // atomics "disabled": tasks arrive as messages, and a worker's event loop runs while it waits
     // for one. With piscina's default ("sync") an idle worker blocks in Atomics.wait, so the
@@ -114,8 +130,8 @@ export class FuzzPool {
     this.pool = new Piscina({ filename: WORKER.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData, atomics: "disabled" });
   }
 
-  /** Explores consecutive blocks in a worker, under the watchdog. Never rejects. */
-  async runBlocks(task: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
+  /** Explores consecutive blocks in a worker, under the watchdog. Never rejects; `cancel` makes it "cancelled". */
+  async runBlocks(task: Omit<BlockTask, "kind" | "mirror" | "watchdogMs">, cancel?: AbortSignal): Promise<TaskOutcome> {
     const mirror = this.mirrors.pop() ?? new SharedArrayBuffer(MIRROR_INTS * 4);
     const a = new Int32Array(mirror);
     a[M.seq] = 0;
@@ -125,6 +141,7 @@ export class FuzzPool {
     a[M.blockStart] = 0;
     const ac = new AbortController();
     this.running.add(ac);
+    cancel?.addEventListener("abort", () => ac.abort(), { once: true });
     let hung = false;
     let last = [0, 0];
     let lastChange = performance.now();
@@ -136,15 +153,15 @@ export class FuzzPool {
         if (seq === 0 || seq !== last[0] || count !== last[1]) {
           last = [seq, count];
           lastChange = now;
-        } else if (now - lastChange >= this.watchdogMs) {
+        } else if (now - lastChange >= this.backstopMs) {
           hung = true;
           ac.abort();
         }
       },
-      Math.max(5, Math.min(250, this.watchdogMs / 5)),
+      Math.max(5, Math.min(250, this.backstopMs / 5)),
     );
     try {
-      const full: BlockTask = { kind: "blocks", ...task, mirror };
+      const full: BlockTask = { kind: "blocks", ...task, mirror, watchdogMs: this.watchdogMs === Infinity ? null : this.watchdogMs };
       const results = (await this.pool.run(full, { signal: ac.signal })) as BlockResult[];
       return { kind: "ok", results };
     } catch (error) {
@@ -155,22 +172,6 @@ export class FuzzPool {
       clearInterval(tick);
       this.running.delete(ac);
       this.mirrors.push(mirror);
-    }
-  }
-
-  /** Replays a token in a worker: "ok" when it returned within the watchdog time. */
-  async replayReturns(task: Omit<ReplayTask, "kind">): Promise<"ok" | "hang"> {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.watchdogMs);
-    try {
-      const full: ReplayTask = { kind: "replay", ...task };
-      await this.pool.run(full, { signal: ac.signal });
-      return "ok";
-    } catch (e) {
-      if (ac.signal.aborted) return "hang";
-      throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -197,13 +198,10 @@ function snapshot(a: Int32Array): HangSnapshot {
     faults: FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
     choices: Array.from(a.subarray(M.choices, M.choices + n)),
     overflow: a[M.overflow] === 1,
+    site: null,
   };
 }
 
-/** "10s", "1.5s", "500ms": a watchdog time as --watchdog would take it back. */
-export function durationFlag(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 interface Planned {
   readonly index: number;
@@ -227,6 +225,9 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   /** Blocks (orders in `planned`) to explore again: those after a hang in the same task. */
   const retry: number[] = [];
   let interrupted = false;
+  let hangsSeen = 0;
+  /** Per task in flight (by its first block's order): stops it when an earlier block failed. */
+  const cancels = new Map<number, AbortController>();
   // For progress only: the schedules of every block finished so far, in whatever order they
   // finish, capped as explore() caps its set. The result counts its own, in block order up to
   // the first failure, so that it equals the in-process figure.
@@ -276,14 +277,20 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
       }
       const first = orders[0]!;
       const mine = orders.map((o) => planned[o]!);
+      const cancel = new AbortController();
+      cancels.set(first, cancel);
       const p = pool
-        .runBlocks({
-          file: s.file,
-          strategy: s.strategy,
-          blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
-          deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
-          sim: s.sim,
-        })
+        .runBlocks(
+          {
+            file: s.file,
+            strategy: s.strategy,
+            blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
+            deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
+            sim: s.sim,
+            maxHangs: MAX_HANGS,
+          },
+          cancel.signal,
+        )
         .then((o) => {
           const outcomes = perBlock(o, mine);
           outcomes.forEach((b, k) => (done[orders[k]!] = b));
@@ -292,23 +299,30 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
           for (const [k, b] of outcomes.entries()) {
             if (b.kind === "ok") {
               finishedRuns += b.result.runs;
+              hangsSeen += b.result.hangs.length;
+              if (hangsSeen >= MAX_HANGS) dispatching = false; // as in-process (hang.ts)
               for (const h of b.result.hashes) {
                 if (liveSchedules.size >= MAX_TRACKED_SCHEDULES) break;
                 liveSchedules.add(h);
               }
               if (b.result.failure !== null) {
                 stopAt = Math.min(stopAt, orders[k]!);
+                // Tasks of later blocks cannot change the result: stop them (one may be waiting out a hang).
+                for (const [f, c] of cancels) if (f > stopAt) c.abort();
                 dispatching = false;
               } else if (b.result.runs < mine[k]!.runs) dispatching = false; // the time ran out
             } else if (b.kind === "lost") finishedRuns += b.runs;
-            else if (b.kind === "hang") finishedRuns += b.hang.runs;
+            else if (b.kind === "hang") {
+              finishedRuns += b.hang.runs;
+              if (++hangsSeen >= MAX_HANGS) dispatching = false;
+            }
             else if (b.kind === "error") dispatching = false;
           }
           // The worker's own time per block: the time the task waited in the queue is not speed.
           if (o.kind === "ok" && o.results.length > 0) msPerBlock = o.results.reduce((sum, r) => sum + r.ms, 0) / o.results.length;
           inflight.delete(first);
         });
-      inflight.set(first, p);
+      inflight.set(first, p.finally(() => cancels.delete(first)));
     }
     if (inflight.size === 0) break;
     await Promise.race([...inflight.values(), sleep(100)]);
@@ -354,6 +368,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     const before = runs;
     runs += r.runs;
     steps += r.steps;
+    for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
     if (r.failure !== null) {
       found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure), before + r.failure.run + 1, b.seed, r.strategy);
       break;
@@ -424,9 +439,8 @@ function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure):
   };
 }
 
+/** A worker terminated by the backstop: the token from the mirror, the task not known. */
 function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, run: number, h: HangSnapshot): Hang {
-  const limit = durationFlag(pool.watchdogMs);
-  const headline = `watchdog: a poll did not return within ${limit} (an infinite loop in a future's poll?)`;
   const token = h.overflow
     ? null
     : formatToken({
@@ -436,23 +450,18 @@ function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, see
         scenario: scenario.name,
         choices: h.choices,
       });
-  const replay = token === null ? null : `${replayCommand(s.command, s.file, token, s.sim)} --watchdog ${limit}`;
-  const lines = [
-    `${scenario.name}: FAILED — ${headline}`,
-    "",
-    "What happened",
-    `  Run ${run} (${h.generator}, block seed ${String(seed)}) made no progress — no new run, no new scheduling`,
-    `  choice — for ${limit}: a poll that never returns. The worker was terminated and replaced, and the`,
-    "  exploration went on with the next block.",
-    "",
-    "Reproduce",
-    token === null
-      ? `  (no token: the run made more than ${MIRROR_INTS - M.choices} choices before it hung)`
-      : `  token:   ${token}\n  command: ${replay!}`,
-    "  The replay runs the schedule up to the poll that hangs; with --watchdog it is stopped and reported,",
-    "  without it the replay hangs too. To see where: replay it under `node --inspect` and pause, or count",
-    "  iterations in the suspect poll and throw past a limit (a thrown panic gets a full wakesim report).",
-  ];
-  const report = lines.join("\n");
-  return { run, seed, token, replay, message: `${scenario.name}: FAILED — ${headline}`, report, display: report };
+  return hangReport({
+    scenario: scenario.name,
+    run,
+    madeBy: `${h.generator}, block seed ${String(seed)}`,
+    seed,
+    token,
+    site: h.site,
+    limitMs: pool.backstopMs,
+    then: "its worker was replaced, and the exploration went on with the runs after it",
+    noToken: `the run made more than ${MIRROR_INTS - M.choices} choices before it hung`,
+    command: s.command,
+    file: s.file,
+    sim: s.sim,
+  });
 }

@@ -11,12 +11,13 @@ import { toChromeTrace } from "../trace/chrome-export.js";
 import { toHtmlReport } from "../trace/html-report.js";
 import { replay as replayRun } from "../sim/scenario.js";
 import { parseToken, TokenError } from "../trace/token.js";
-import { parseCommand, parseDuration, simOptionsFrom } from "./args.js";
+import { guard, describeSite, type Guarded } from "../explore/watchdog.js";
+import { parseCommand, parseWatchdog, simOptionsFrom } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { CliError, describeError, errorDetails, EXIT } from "./errors.js";
 import { formatOutcome, plain } from "./format.js";
 import { loadScenario } from "./load.js";
-import { durationFlag, FuzzPool } from "./pool.js";
+import { hangReport } from "./hang.js";
 import { colorFor, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
@@ -48,23 +49,39 @@ export async function replay(argv: readonly string[]): Promise<number> {
   const sim = simOptionsFrom(values);
   const tracePath = outputPath("--trace", values.trace);
   const htmlPath = outputPath("--html", values.html);
-  const watchdogMs = typeof values.watchdog === "string" ? parseDuration(values.watchdog, "--watchdog") : null;
+  const watchdogMs = parseWatchdog(values);
   const scenario = await loadScenario(file);
-  if (watchdogMs !== null && (await hangs(file, token, sim, watchdogMs))) {
-    process.stdout.write(
-      `${scenario.name}: FAILED — watchdog: a poll did not return within ${durationFlag(watchdogMs)} (an infinite loop in a future's poll?)\n` +
-        `  The replay of this token was stopped by --watchdog. To see where it loops: replay it without --watchdog\n` +
-        `  under \`node --inspect\` and pause, or count iterations in the suspect poll and throw past a limit.\n`,
-    );
-    return EXIT.violation;
-  }
-  let out: Outcome;
+  let ran: Guarded<Outcome>;
   try {
-    out = replayRun(scenario, token, sim);
+    const run = (): Outcome => replayRun(scenario, token, sim);
+    // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included.
+    ran = watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: true });
   } catch (e) {
     if (e instanceof TokenError) throw new CliError(`replay: ${file}: ${e.message}`);
     throw new CliError(`replay: ${file}: replaying scenario '${scenario.name}' failed — its setup (or its options) threw ${describeError(e)}\n${errorDetails(e)}`);
   }
+  if (ran.kind === "interrupted") {
+    process.stderr.write(`\ninterrupted by Ctrl-C while replaying (${describeSite(ran.site)})\n`);
+    return EXIT.interrupted;
+  }
+  if (ran.kind === "timeout") {
+    const h = hangReport({
+      scenario: scenario.name,
+      run: null,
+      madeBy: null,
+      seed: 0,
+      token,
+      site: ran.site,
+      limitMs: watchdogMs!,
+      then: "nothing else was run",
+      command: COMMAND,
+      file,
+      sim,
+    });
+    process.stdout.write(`${h.report}\n`);
+    return EXIT.violation;
+  }
+  const out = ran.value;
   const color = colorFor(process.stdout);
   const report = formatOutcome(scenario, out, { command: COMMAND, file, options: sim, color });
   process.stdout.write(`${report}\n`);
@@ -77,18 +94,6 @@ export async function replay(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   return EXIT.violation;
-}
-
-/** Replays the token in a worker thread first: true when it did not return within the watchdog time. */
-async function hangs(file: string, token: string, sim: ReturnType<typeof simOptionsFrom>, watchdogMs: number): Promise<boolean> {
-  const pool = new FuzzPool(1, watchdogMs);
-  try {
-    return (await pool.replayReturns({ file, token, sim })) === "hang";
-  } catch {
-    return false; // the replay threw: replaying it here reports why
-  } finally {
-    await pool.close();
-  }
 }
 
 function outputPath(flag: string, v: string | boolean | undefined): string | null {

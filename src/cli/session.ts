@@ -22,6 +22,7 @@ import { VERSION } from "./context.js";
 import { freshClosuresNote } from "../explore/churn.js";
 import { EmptyScenarioError } from "../explore/explore.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
+import { MAX_HANGS } from "./hang.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
 import { CliError, describeError, errorDetails } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
@@ -46,8 +47,10 @@ export interface SessionSettings {
   readonly interrupt: Interrupt;
   /** Human output (null with --json: stdout is reserved for the document). */
   readonly print: ((text: string) => void) | null;
-  /** A worker pool (fuzz --workers/--watchdog): blocks are explored there, under the watchdog. */
+  /** A worker pool (--workers N): blocks are explored there, under the watchdog. */
   readonly pool?: FuzzPool | null;
+  /** In-process: the watchdog time of each slice of runs (null: --watchdog off). */
+  readonly watchdogMs?: number | null;
   /** Advice about a scenario (stderr; in --json output the notes are in the document instead). */
   readonly note: (text: string) => void;
 }
@@ -125,6 +128,7 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
         color: s.color,
         stopRequested: () => s.interrupt.requested,
         onProgress: (p) => s.progress.update(p),
+        watchdogMs: s.watchdogMs ?? null,
       };
       r = pooled ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
     } catch (e) {
@@ -213,7 +217,8 @@ function humanResult(r: EngineResult, corpus: CorpusJson | null, s: SessionSetti
   const hangs = r.hangs.map((h) => `${h.display}\n`).join("\n");
   if (r.failure === null && r.hangs.length > 0) {
     const what = `${plural(r.runs, "run")} (${r.strategy}, seed ${String(s.seed)}), ${count(r.steps)} steps in completed blocks, ${duration(r.elapsedMs / 1000)}`;
-    return `${hangs}\n${r.scenario}: ${plural(r.hangs.length, "run")} stopped by the watchdog, no other failure in ${what}\n`;
+    const stopped = r.hangs.length >= MAX_HANGS ? ` — exploration stopped after ${MAX_HANGS} hangs: fix the first, then run it again` : "";
+    return `${hangs}\n${r.scenario}: ${plural(r.hangs.length, "run")} stopped by the watchdog, no other failure in ${what}${stopped}\n`;
   }
   return r.hangs.length > 0 ? `${hangs}\n${humanResult1(r, corpus, s)}` : humanResult1(r, corpus, s);
 }

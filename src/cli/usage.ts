@@ -12,7 +12,7 @@ const EXECUTORS = EXECUTOR_NAMES.join("|");
 export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   fuzz: `wakesim fuzz <file…> [--runs N] [--time 30s] [--strategy ${STRATEGIES}] [--seed S]
              [--shard i/n] [--corpus DIR] [--json] [--executor ${EXECUTORS}] [--faults all|none|kind,…]
-             [--workers N] [--watchdog 10s]
+             [--workers N] [--watchdog 10s|off]
   Explores each scenario file (its default export: defineScenario({ name, setup })). .ts files load
   through tsx. A scenario stops at its first failure: the failure is shrunk, its report printed
   with the exact replay command, and the other files still run. (\`run\` is an alias.)
@@ -35,18 +35,20 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
                   failure reported is the first by block order, as without workers. Starting
                   the workers costs ~0.7 s, so use them for long budgets (--time, big --runs);
                   scenarios with asyncBlock(function* …) in setup gain little (README: Fast scenarios)
-  --watchdog T    with workers (default 10s there; alone it uses one worker): a run whose poll does
-                  not return — no new run, no new scheduling choice for T — is stopped, its worker
-                  replaced, and it is reported with its token; the exploration goes on. Such runs
-                  are not added to the corpus (replaying them hangs: use replay --watchdog)
+  --watchdog T    stop a run whose poll does not return within T (default 10s; off: no watchdog)
+                  — a loop in a future that never ends —, report it with the task, the future it
+                  awaited and a replay token, and go on with the next run; a scenario stops after
+                  3 hangs. In this process each slice of runs runs under a vm timeout (Ctrl-C
+                  still stops it); with --workers, each worker watches itself. Hangs are not added
+                  to the corpus
   -h, --help      this text
-  Exit 1 when any file found a violation (its report is printed, even when the corpus could not
-  be written); otherwise 2 when a file could not be used — it failed to load, its setup threw, it
-  spawned no task: each is reported in its place and the other files are still explored — or an
-  argument is wrong; otherwise 130 (Ctrl-C) or 143 (SIGTERM) when stopped before the budget was
-  spent, after printing what was explored; otherwise 0.`,
+  Exit 1 when any file found a violation or a hang (its report is printed, even when the corpus
+  could not be written); otherwise 2 when a file could not be used — it failed to load, its setup
+  threw, it spawned no task: each is reported in its place and the other files are still
+  explored — or an argument is wrong; otherwise 130 (Ctrl-C) or 143 (SIGTERM) when stopped
+  before the budget was spent, after printing what was explored; otherwise 0.`,
 
-  replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html] [--watchdog T]
+  replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html] [--watchdog 10s|off]
   Reruns the run a token was printed for, with its full trace, and prints the report.
   Exit 1 when it still fails, 0 when that schedule now passes.
   --trace F       write the run as Chrome trace-event JSON (open in https://ui.perfetto.dev or
@@ -54,13 +56,13 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   --html F        write a self-contained HTML report (no network): the report, SVG lanes with wake
                   arrows, "never woken" markers, and a button to download the trace JSON
   --executor E    the executor of the original run, when it was not the default
-  --watchdog T    first replay in a worker thread: when the run does not return within T (a poll
-                  that never returns, as fuzz's watchdog reported), say so and exit 1 instead of
-                  hanging; otherwise replay it here as usual
+  --watchdog T    when the run does not return within T (default 10s; off: no watchdog) — a
+                  poll that never returns, as fuzz reports it —, stop it, name the task and the
+                  future, and exit 1 instead of hanging
   -h, --help      this text`,
 
   check: `wakesim check [DIR] [--corpus DIR] [--runs N] [--time T] [--strategy S] [--seed S] [--json]
-                [--executor E] [--faults F]
+                [--executor E] [--faults F] [--workers N] [--watchdog 10s|off]
   The CI gate. DIR is the directory of scenario files (default: ./wakesim). First replays every
   entry of the regression corpus (default: DIR/corpus); each must now pass — one that still fails
   fails the gate, by name; a damaged entry is named and the others still run. Then fuzzes every
@@ -77,6 +79,9 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   --seed S        an integer or any word (default 0)
   --executor E    ${EXECUTOR_NAMES.join(", ")}
   --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}
+  --workers N     as for fuzz: explore in N worker threads
+  --watchdog T    as for fuzz (default 10s; off: no watchdog): stops a corpus replay or a run whose
+                  poll never returns, and the hang fails the gate by name — the gate never hangs
   --json          print one JSON document on stdout instead of the table
   -h, --help      this text`,
 
@@ -104,10 +109,10 @@ export const USAGE = `wakesim — deterministic simulation testing for poll-base
 
 usage:
   wakesim fuzz <file…> [--runs N | --time 30s] [--strategy S] [--seed S] [--shard i/n] [--corpus DIR] [--json]
-               [--executor E] [--faults F] [--workers N] [--watchdog 10s]
-  wakesim replay <file> <token> [--trace out.json] [--html out.html] [--executor E] [--watchdog 10s]
+               [--executor E] [--faults F] [--workers N] [--watchdog 10s|off]
+  wakesim replay <file> <token> [--trace out.json] [--html out.html] [--executor E] [--watchdog 10s|off]
   wakesim check [DIR] [--corpus DIR] [--runs N | --time 5m] [--strategy S] [--seed S] [--json]
-                [--executor E] [--faults F]
+                [--executor E] [--faults F] [--workers N] [--watchdog 10s|off]
   wakesim merge <results.json…> [--json] [--allow-missing]
   wakesim <command> --help     details of one command (every command takes -h, --help)
   wakesim --version

@@ -22,13 +22,16 @@ import { ReplayChooser } from "../chooser/replay.js";
 import { SeededChooser } from "../chooser/seeded.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
 import { explore } from "../explore/explore.js";
+import { guard } from "../explore/watchdog.js";
+import { exploreWatched, type RunHang } from "../explore/watched.js";
 import { shrink } from "../explore/shrink.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { RunPlan, Strategy } from "../explore/strategy.js";
 import { resolveOptions, type SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
-import { replay, runScenario, type Scenario } from "../sim/scenario.js";
+import { runScenario, type Scenario } from "../sim/scenario.js";
 import type { TaskId } from "../sim/ids.js";
+import { DIAGNOSIS_MS } from "./engine.js";
 import { loadScenario } from "./load.js";
 
 /** Layout of the mirror (Int32Array indices). */
@@ -78,13 +81,14 @@ export interface BlockTask {
   readonly deadline: number | null;
   readonly sim: SimOptions;
   readonly mirror: SharedArrayBuffer;
-}
-
-export interface ReplayTask {
-  readonly kind: "replay";
-  readonly file: string;
-  readonly token: string;
-  readonly sim: SimOptions;
+  /**
+   * The worker's own watchdog (src/explore/watched.ts; null: off): a hung run is stopped, named
+   * and reported in BlockResult.hangs, and the block goes on — the pool's heartbeat watchdog is
+   * then only the backstop for a hang outside a guarded exploration (shrinking a failure).
+   */
+  readonly watchdogMs: number | null;
+  /** The block stops after this many hangs. */
+  readonly maxHangs: number;
 }
 
 export interface BlockFailure {
@@ -110,6 +114,8 @@ export interface BlockResult {
   readonly fresh: FreshClosures | null;
   /** How long the block took in the worker, in ms (sizes the next tasks; excludes queueing). */
   readonly ms: number;
+  /** Runs the worker's watchdog stopped (their `run` is 0-based in the block). */
+  readonly hangs: readonly RunHang[];
 }
 
 /** What the pool gives every worker when it starts. */
@@ -251,11 +257,11 @@ async function runBlocks(t: BlockTask): Promise<BlockResult[]> {
 async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "ms">> {
   const scenario = await scenarioOf(t.file);
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
-  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(t.file) ?? null };
+  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(t.file) ?? null, hangs: [] };
   const base: SimOptions = { ...scenario.options, ...t.sim };
   const mirror = new Mirror(t.mirror);
   const strategy = new Mirrored(makeStrategy(t.strategy, b.seed, base, 3), mirror, base);
-  const r = explore(scenario, {
+  const options = {
     ...t.sim,
     seed: b.seed,
     runs: b.runs,
@@ -263,8 +269,20 @@ async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "
     schedules: strategy.seen,
     shrink: false,
     ...(timeLimitMs === null ? {} : { timeLimitMs }),
-  });
-  const result = { runs: r.runs, steps: r.steps, strategy: r.strategy, exhausted: r.exhausted, hashes: [...strategy.seen], stats: strategy.stats(), fresh: freshOf(t.file, scenario, base, mirror) };
+  };
+  const r = t.watchdogMs === null ? { ...explore(scenario, options), hangs: [] } : exploreWatched(scenario, options, { timeoutMs: t.watchdogMs, maxHangs: t.maxHangs });
+  const guarded = t.watchdogMs === null ? null : guard(() => freshOf(t.file, scenario, base, mirror), { timeoutMs: Math.min(t.watchdogMs, DIAGNOSIS_MS) });
+  const diagnosis = guarded === null ? freshOf(t.file, scenario, base, mirror) : guarded.kind === "ok" ? guarded.value : null;
+  const result = {
+    runs: r.runs,
+    steps: r.steps,
+    strategy: strategy.name,
+    exhausted: strategy.exhausted,
+    hashes: [...strategy.seen],
+    stats: strategy.stats(),
+    fresh: diagnosis,
+    hangs: r.hangs,
+  };
   if (r.failure === null) return { ...result, failure: null };
   // Shrink here, not in explore(), so that every rerun is mirrored too (a shrunk schedule may hang).
   const found = r.failure.outcome;
@@ -287,13 +305,6 @@ async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "
   };
 }
 
-/** Replays a token only to see that it returns (the main thread then replays it for the report). */
-async function runReplay(t: ReplayTask): Promise<boolean> {
-  const scenario = await scenarioOf(t.file);
-  replay(scenario, t.token, t.sim);
-  return true;
-}
-
-export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult[] | boolean> {
-  return t.kind === "blocks" ? runBlocks(t) : runReplay(t);
+export default async function task(t: BlockTask): Promise<BlockResult[]> {
+  return runBlocks(t);
 }

@@ -19,6 +19,7 @@ import type { Violation } from "../sim/violation.js";
 import { formatReport } from "../trace/report.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
 import { shrink } from "./shrink.js";
+import { exploreWatched, type RunHang } from "./watched.js";
 import type { Strategy } from "./strategy.js";
 
 /**
@@ -57,6 +58,13 @@ export interface ExploreOptions extends SimOptions {
   /** For the report: the scenario file and how the user runs wakesim. */
   file?: string;
   command?: string;
+  /**
+   * Stop a run whose poll does not return within this many milliseconds of wall time — a
+   * `while (true) {}` in a future — and report it in `hang` (the task, the future it awaited,
+   * a replay token) instead of hanging the process. Off by default; simTest turns it on. Runs
+   * the exploration in slices under a vm timeout (src/explore/watchdog.ts): the same runs.
+   */
+  watchdogMs?: number;
 }
 
 export interface Failure {
@@ -98,6 +106,8 @@ export interface ExploreResult {
    * (1 − 1/(n·k^(d−1)))^runs, with the observed task count n and step count k. null otherwise.
    */
   readonly residualMissBound: ResidualMissBound | null;
+  /** With `watchdogMs`: the run whose poll never returned (the exploration stopped there), else null. */
+  readonly hang?: RunHang | null;
 }
 
 export interface ResidualMissBound {
@@ -110,12 +120,12 @@ export interface ResidualMissBound {
 
 /** The simulation options inside explore options (what a replay of one of its runs needs). */
 export function simOptionsOf(options: ExploreOptions): SimOptions {
-  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, schedules: _d, file: _f, command: _c, ...sim } = options;
+  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, schedules: _d, file: _f, command: _c, watchdogMs: _w, ...sim } = options;
   return sim;
 }
 
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
-  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules: shared, file, command, ...simOptions } = options;
+  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules: shared, file, command, watchdogMs, ...simOptions } = options;
   const maxRuns = checkInt("runs", runsOpt ?? 10_000, 1);
   const timeLimit = timeLimitMs === undefined ? Infinity : checkInt("timeLimitMs", timeLimitMs, 1);
   const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
@@ -128,6 +138,19 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
   }
 
   const schedules = shared ?? new Set<number>();
+  if (watchdogMs !== undefined) {
+    const timeoutMs = checkInt("watchdogMs", watchdogMs, 1);
+    const { watchdogMs: _w, ...rest } = options;
+    const w = exploreWatched(scenario, { ...rest, strategy, runs: maxRuns, schedules }, { timeoutMs, maxHangs: 1 });
+    const stats = strategy.stats?.() ?? {};
+    const hang = w.hangs[0] ?? null;
+    const ok = w.failure === null && hang === null;
+    const common = { scenario: scenario.name, strategy: strategy.name, seed, runs: w.runs, steps: w.steps, distinctSchedules: schedules.size, exhausted: strategy.exhausted === true, stats };
+    // The slice that found the failure numbered its runs from its own start: the report counts from the exploration's.
+    const f = w.failure;
+    const failure = f === null ? null : { ...f, report: formatReport(f.outcome, { scenario: scenario.name, strategy: strategy.name, seed, runs: f.run + 1, ...(file === undefined ? {} : { file }), ...(command === undefined ? {} : { command }) }) };
+    return { ok, ...common, failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
+  }
   let steps = 0;
   let run = 0;
   let found: Outcome | null = null;

@@ -111,6 +111,34 @@ export function holdEscapeTraps(): () => void {
   };
 }
 
+/** Where the installation stands: taken before code that may be terminated (src/explore/watchdog.ts). */
+export interface EscapeTrapsMark {
+  readonly sinks: number;
+  readonly depth: number;
+}
+
+export function escapeTrapsMark(): EscapeTrapsMark {
+  return { sinks: sinks.length, depth };
+}
+
+/**
+ * Puts the installation back where `mark` found it, after JavaScript was terminated (a watchdog's
+ * vm timeout) and the `finally` blocks that restore it never ran: the sims that were running are
+ * popped — and returned, innermost last, so that the watchdog can say which task hung — and the
+ * real globals come back if nothing held the traps at the mark.
+ */
+export function unwindEscapeTraps(mark: EscapeTrapsMark): EscapeSink[] {
+  const popped = sinks.splice(mark.sinks);
+  if (depth > mark.depth) {
+    depth = mark.depth;
+    if (depth === 0) {
+      saved?.();
+      saved = null;
+    }
+  }
+  return popped;
+}
+
 function install(): () => void {
   const undo: (() => void)[] = [];
   // Patch the property where it lives (performance.now is on Performance.prototype), so that

@@ -1,0 +1,180 @@
+/**
+ * An exploration under the in-process watchdog (watchdog.ts): explore() in guarded calls, so that
+ * a run whose poll never returns is stopped, named and reported, and the exploration goes on
+ * with the next run — the runs asked for are all made, and a bug found after a hang is not lost.
+ *
+ * Invariants:
+ *  1. The runs made are those of one plain explore() call with the same strategy and budget: a
+ *     guarded call that is terminated is followed by one that resumes the strategy at the run
+ *     after the hung one (the strategy object is only ever asked for the next run, in order).
+ *     The hung run itself gets no runDone; its schedule is not counted.
+ *  2. A hang is reported only when one run alone did not return within the limit: when the run
+ *     that was terminated was not the first of its guarded call (earlier runs used part of the
+ *     time), it is replayed alone from its token under a fresh limit first. So a hang found
+ *     mid-call costs up to twice the limit, and a merely slow run is never reported.
+ *  3. A found failure is shrunk as explore() shrinks it, each rerun guarded on its own: a shrunk
+ *     schedule that hangs is a rejected candidate, and a long shrink is not mistaken for a hang.
+ */
+import { performance } from "node:perf_hooks";
+import { ReplayChooser } from "../chooser/replay.js";
+import type { Outcome } from "../sim/outcome.js";
+import type { FaultKind } from "../chooser/chooser.js";
+import { replay, runScenario, type Scenario } from "../sim/scenario.js";
+import { explore, simOptionsOf, type ExploreOptions, type Failure } from "./explore.js";
+import { shrink } from "./shrink.js";
+import type { RunPlan, Strategy } from "./strategy.js";
+import { guard, type GuardOptions, type HangSite } from "./watchdog.js";
+
+/** A run stopped by the watchdog. */
+export interface RunHang {
+  /** 0-based, among the runs of this exploration. */
+  readonly run: number;
+  /** Replays the run up to (and into) the poll that hangs; null when the escapes oracle was off. */
+  readonly token: string | null;
+  readonly site: HangSite;
+}
+
+export interface WatchedResult {
+  readonly runs: number;
+  readonly steps: number;
+  /** The first failure; its `run` is 0-based among the runs of this exploration. */
+  readonly failure: Failure | null;
+  readonly hangs: readonly RunHang[];
+  /** Ctrl-C terminated a guarded call (breakOnSigint). */
+  readonly interrupted: boolean;
+}
+
+export interface WatchOptions extends GuardOptions {
+  /** Stop after this many hangs (default: never; explore() stops at the first). */
+  readonly maxHangs?: number;
+  /**
+   * Runs in the first guarded call (default 16; later calls are sized from its pace). A caller
+   * that already sizes its calls well under the limit (the CLI's ~100 ms slices) passes them whole.
+   */
+  readonly firstSliceRuns?: number;
+}
+
+/** The strategy seen by one guarded call: run r of the call is run offset + r; counts what it sees. */
+class Resumed implements Strategy {
+  started = 0;
+  completed = 0;
+  steps = 0;
+  failed: Outcome | null = null;
+  constructor(
+    private readonly inner: Strategy,
+    private readonly offset: number,
+  ) {}
+  get name(): string {
+    return this.inner.name;
+  }
+  get exhausted(): boolean {
+    return this.inner.exhausted === true;
+  }
+  nextRun(run: number): RunPlan | null {
+    const plan = this.inner.nextRun(this.offset + run);
+    if (plan !== null) this.started++;
+    return plan;
+  }
+  runDone(o: Outcome): void {
+    this.completed++;
+    this.steps += o.steps;
+    if (!o.ok) this.failed = o;
+    this.inner.runDone?.(o);
+  }
+  stats(): Record<string, number | string | boolean> {
+    return this.inner.stats?.() ?? {};
+  }
+}
+
+/** Guarded calls aim to take about this long (or a tenth of the limit, if less): short enough that a slow run ends one well before the limit. */
+const SLICE_MS = 100;
+
+/** `options.runs` runs of `options.strategy` (a Strategy object: it is resumed across guarded calls). */
+export function exploreWatched(scenario: Scenario, options: ExploreOptions & { readonly strategy: Strategy; readonly runs: number }, watch: WatchOptions): WatchedResult {
+  const hangs: RunHang[] = [];
+  const sim = simOptionsOf(options);
+  const start = performance.now();
+  const target = Math.max(1, Math.min(SLICE_MS, watch.timeoutMs / 10));
+  let done = 0;
+  let steps = 0;
+  let sliceRuns = Math.max(1, watch.firstSliceRuns ?? 16);
+  while (done < options.runs) {
+    // explore() reads the time limit between runs; here, between guarded calls (never in a run).
+    const left = options.timeLimitMs === undefined ? null : options.timeLimitMs - (performance.now() - start);
+    if (left !== null && left <= 0) break;
+    const n = Math.min(sliceRuns, options.runs - done);
+    const slice = new Resumed(options.strategy, done);
+    const t0 = performance.now();
+    // Shrinking is done below, one guarded rerun at a time: a slow shrink is not a hang, and a
+    // shrunk schedule that hangs is only a candidate rejected.
+    const g = guard(() => explore(scenario, { ...options, runs: n, shrink: false, strategy: slice, ...(left === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(left)) }) }), watch);
+    if (g.kind === "ok") {
+      const r = g.value;
+      const before = done;
+      done += r.runs;
+      steps += r.steps;
+      if (r.failure !== null) {
+        const failure = options.shrink === false ? r.failure : shrinkGuarded(scenario, options, r.failure, watch);
+        return { runs: done, steps, failure: { ...failure, run: before + r.failure.run }, hangs, interrupted: false };
+      }
+      if (r.runs < n) break; // the strategy ran out, or the time did
+      sliceRuns = Math.max(1, Math.min(100_000, Math.round((r.runs / Math.max(performance.now() - t0, 0.5)) * target)));
+      continue;
+    }
+    steps += slice.steps;
+    if (g.kind === "interrupted") return { runs: done + slice.completed, steps, failure: null, hangs, interrupted: true };
+    if (slice.failed !== null) {
+      // Terminated after the failing run, while shrinking it: keep the failure as found.
+      const found = slice.failed;
+      const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found), schedules: new Set() }), watch);
+      const runs = done + slice.completed;
+      if (again.kind === "ok" && again.value.failure !== null) return { runs, steps, failure: { ...again.value.failure, run: runs - 1 }, hangs, interrupted: false };
+      return { runs, steps, failure: null, hangs, interrupted: again.kind === "interrupted" };
+    }
+    const run = done + slice.started - 1;
+    let site = g.site;
+    let hung = true;
+    if (slice.started > 1 && g.token !== null) {
+      const token = g.token;
+      const alone = guard(() => replay(scenario, token, sim), watch);
+      if (alone.kind === "interrupted") return { runs: run, steps, failure: null, hangs, interrupted: true };
+      hung = alone.kind === "timeout";
+      if (alone.kind === "timeout") site = alone.site;
+    }
+    if (hung) hangs.push({ run, token: g.token, site });
+    done = run + 1;
+    sliceRuns = Math.max(1, Math.floor(sliceRuns / 2));
+    if (hangs.length >= (watch.maxHangs ?? Infinity)) break;
+  }
+  return { runs: done, steps, failure: null, hangs, interrupted: false };
+}
+
+/** What a rerun that the watchdog stopped counts as while shrinking: no violation, so not kept. */
+const STOPPED = { ok: true, violations: [] } as unknown as Outcome;
+
+/**
+ * explore()'s shrinking of a found failure (shrink.ts, the same budget), each rerun under the
+ * watchdog; then the shrunk run through explore() again, for its traced replay and report.
+ */
+function shrinkGuarded(scenario: Scenario, options: ExploreOptions, found: Failure, watch: WatchOptions): Failure {
+  const sim = simOptionsOf(options);
+  const generator = found.outcome.chooser;
+  const rerun = (choices: readonly number[], faults: readonly FaultKind[]): Outcome => {
+    const g = guard(() => runScenario(scenario, { ...sim, faults, chooser: new ReplayChooser(choices, generator) }), watch);
+    return g.kind === "ok" ? g.value : STOPPED;
+  };
+  const budget = options.maxShrinkRuns ?? 2000;
+  if (budget === 0 || found.outcome.violations.length === 0) return found;
+  const shrunk = shrink(found.outcome, rerun, budget);
+  const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(shrunk.outcome), schedules: new Set() }), watch);
+  if (again.kind !== "ok" || again.value.failure === null) return found;
+  return { ...again.value.failure, originalToken: found.originalToken, originalChoices: found.originalChoices, shrinkSteps: shrunk.steps, shrinkRuns: shrunk.runs };
+}
+
+/** A strategy of one run: the found run again, on its own choices and faults. */
+function once(o: Outcome): Strategy {
+  return {
+    name: o.chooser,
+    nextRun: (run) => (run === 0 ? { chooser: new ReplayChooser(o.choices, o.chooser), options: { faults: [...o.faults] } } : null),
+  };
+}
