@@ -264,7 +264,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         };
-        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n });
+        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n, returnAfterHang: true });
         const dt = performance.now() - t0;
         const before = runs;
         runs += r.runs;
@@ -278,6 +278,13 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
             break outer;
           }
           if (hangs.length >= MAX_HANGS) break outer; // each costs up to twice the watchdog time: enough to fix the first
+          if (r.hangs.length > 0 && r.failure === null) {
+            // The slice ended at the hang (returnAfterHang): let a signal that came in while the
+            // poll hung reach its handler (SIGTERM cannot stop a running poll), then go on with
+            // the next run of the block.
+            await nextTurn();
+            continue;
+          }
         }
         if (r.failure !== null) {
           found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, inner.name);

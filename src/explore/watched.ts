@@ -52,6 +52,12 @@ export interface WatchOptions extends GuardOptions {
    * that already sizes its calls well under the limit (the CLI's ~100 ms slices) passes them whole.
    */
   readonly firstSliceRuns?: number;
+  /**
+   * Return right after a hang instead of going on (default false). A hung poll blocks the event
+   * loop, so a Ctrl-C handler of the caller's (or SIGTERM's: vm's breakOnSigint knows only
+   * SIGINT) runs only once control returns to it: the CLI then resumes at the next run.
+   */
+  readonly returnAfterHang?: boolean;
 }
 
 /** The strategy seen by one guarded call: run r of the call is run offset + r; counts what it sees. */
@@ -144,7 +150,7 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     if (hung) hangs.push({ run, token: g.token, site });
     done = run + 1;
     sliceRuns = Math.max(1, Math.floor(sliceRuns / 2));
-    if (hangs.length >= (watch.maxHangs ?? Infinity)) break;
+    if (hangs.length >= (watch.maxHangs ?? Infinity) || watch.returnAfterHang === true) break;
   }
   return { runs: done, steps, failure: null, hangs, interrupted: false };
 }
