@@ -74,6 +74,14 @@ describe("a file that exports several scenarios", () => {
     );
   }, 60_000);
 
+  it("two scenarios of one file with the same name are an error naming both exports (a token names its scenario)", async () => {
+    const r = await cli(["fuzz", "test/cli-fixtures/same-name.ts"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatchInlineSnapshot(
+      `"wakesim: test/cli-fixtures/same-name.ts: exports two scenarios named 'twin' (the default export and export 'other'): a replay token and a corpus entry name their scenario, so give each scenario of a file its own name"`,
+    );
+  }, 60_000);
+
   it("check explores each and replays a corpus entry of a named export against that export", async () => {
     const corpus = join(tmp, "corpus");
     const first = await cli(["check", "test/cli-fixtures/exports", "--corpus", corpus, "--runs", "300"]);
