@@ -81,7 +81,7 @@ describe("the CLI's note", () => {
   it("is in --json for a scenario with closures in setup, and absent for the same scenario written with module-level bodies", async () => {
     const [slow, fast, pooled, pooledHuman] = await Promise.all([
       run(["fuzz", "bench/mpsc-closures.ts", "--runs", "1000", "--json"]),
-      run(["fuzz", "fixtures/mpsc.ts", "--runs", "1000", "--json"]),
+      run(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--runs", "1000", "--json"]),
       // With workers the diagnosis runs in a worker, under the watchdog, and still reaches the document.
       run(["fuzz", "bench/mpsc-closures.ts", "--runs", "2000", "--workers", "2", "--json"]),
       run(["fuzz", "bench/mpsc-closures.ts", "--runs", "2000", "--workers", "2"]),

@@ -110,7 +110,7 @@ describe("one bad file does not stop the rest", () => {
 
   it("exit 2 when a file could not be used and the others ran clean; 2 with every message when nothing could be loaded", async () => {
     const [clean, none, noneJson, replayed] = await Promise.all([
-      cli(["fuzz", BROKEN[0]!, "fixtures/mpsc.ts", "--runs", "100"]),
+      cli(["fuzz", BROKEN[0]!, "test/cli-fixtures/mpsc-correct.ts", "--runs", "100"]),
       cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts"]),
       cli(["fuzz", SYNTAX, "test/cli-fixtures/no-default.ts", "--json"]),
       cli(["replay", SYNTAX, "ws1.vtOImQcABGFsZWEUZXhhbXBsZS1idWdneS1ub3RpZnkDAQAA"]),
@@ -141,7 +141,7 @@ describe("one bad file does not stop the rest", () => {
       <tmp>/broken/syntax-error.ts: could not be loaded — TransformError: Transform failed with 1 error:
         TransformError: Transform failed with 1 error:
         <tmp>/broken/syntax-error.ts:1:18: ERROR: Unexpected ";"
-      test/cli-fixtures/no-default.ts has no default export: end it with \`export default defineScenario({ name, setup(sim) { ... } })\`
+      test/cli-fixtures/no-default.ts has no default export (nor a named export that is a scenario): end it with \`export default defineScenario({ name, setup(sim) { ... } })\`
       "
     `);
   }, 30_000);
@@ -183,10 +183,10 @@ describe("nothing found is lost", () => {
 describe("SIGTERM (how CI cancels a job)", () => {
   it("prints the same summary as Ctrl-C and exits 143 — fuzz in-process, fuzz --workers 2 (restarted, the signal forwarded), check", async () => {
     const [inProcess, workers, check, json] = await Promise.all([
-      stopped(["fuzz", "fixtures/mpsc.ts", "fixtures/notify.ts", "--time", "60s"], "exploring mpsc-correct", "SIGTERM"),
-      stopped(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"], "exploring mpsc-correct", "SIGTERM"),
+      stopped(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "test/cli-fixtures/notify-correct.ts", "--time", "60s"], "exploring mpsc-correct", "SIGTERM"),
+      stopped(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--time", "60s"], "exploring mpsc-correct", "SIGTERM"),
       stopped(["check", "test/cli-fixtures/check", "--corpus", join(tmp, "term-corpus"), "--time", "60s"], "exploring cli-toggle-notify", "SIGTERM"),
-      stopped(["fuzz", "fixtures/mpsc.ts", "--time", "60s", "--json"], "exploring mpsc-correct", "SIGTERM"),
+      stopped(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--time", "60s", "--json"], "exploring mpsc-correct", "SIGTERM"),
     ]);
     expect(json.code).toBe(143);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 143, interrupted: true, signal: "SIGTERM", results: [{ scenario: "mpsc-correct", interrupted: true }] });

@@ -154,7 +154,7 @@ describe("the watchdog, on by default", { timeout: KILL_MS + 5000 }, () => {
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ *FAIL +corpus .*infinite-loop--hang\.json +infinite-loop +still fails: watchdog: the poll of task 'spinner' did not return within 1s/m);
-    expect(r.stdout).toMatch(/^scenarios under test\/cli-fixtures\/watchdog-check: 1 of 1 file$/m); // it went on to fuzz
+    expect(r.stdout).toMatch(/^scenarios under test\/cli-fixtures\/watchdog-check: 1 scenario in 1 of 1 file$/m); // it went on to fuzz
   });
 
   it("--watchdog off turns it off (documented in --help), and a bad value names the way out", async () => {

@@ -56,8 +56,8 @@ describe("wakesim fuzz --workers", () => {
 
   it("runs a correct scenario to its full run count with 2 workers and exits 0 (the same counts as in-process)", async () => {
     const [pooled, inProcess] = await Promise.all([
-      cli(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--runs", "2500", "--json"]),
-      cli(["fuzz", "fixtures/mpsc.ts", "--runs", "2500", "--json"]),
+      cli(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--runs", "2500", "--json"]),
+      cli(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--runs", "2500", "--json"]),
     ]);
     expect(pooled.code).toBe(0);
     const a = JSON.parse(pooled.stdout).results[0];
@@ -186,7 +186,7 @@ const num = (s: string): number => Number(s.replaceAll(",", ""));
 
 describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threaded GC: signals and the parent's death", () => {
   it("progress counts the distinct schedules of finished blocks; Ctrl-C stops the pool, prints what was explored, exits 130 and leaves no process", async () => {
-    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    const r = start(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--time", "60s"]);
     const t0 = Date.now();
     const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
     const line = await until("a periodic progress line", 25_000, () => PROGRESS.exec(r.out.stderr) ?? undefined);
@@ -213,7 +213,7 @@ describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threa
   }, 45_000);
 
   it("when the parent is killed (SIGKILL) while exploring, the child stops on its own as on Ctrl-C", async () => {
-    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    const r = start(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--time", "60s"]);
     const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
     // The child prints this once the scenario is loaded, just before the pool starts exploring.
     await until("the exploring line", 15_000, () => (r.out.stderr.includes("wakesim: exploring mpsc-correct") ? true : undefined));
@@ -228,7 +228,7 @@ describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threa
   }, 30_000);
 
   it("when the parent dies while the child is still starting up, the child stops too, without an internal error", async () => {
-    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    const r = start(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--time", "60s"]);
     // Killed as soon as the child exists: long before it has loaded wakesim and watches the channel.
     const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
     r.child.kill("SIGKILL");
@@ -240,7 +240,7 @@ describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threa
   }, 30_000);
 
   it("SIGTERM to the parent ends the command with 143, as without the second process (not 1, which means a violation)", async () => {
-    const r = start(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--time", "60s"]);
+    const r = start(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--time", "60s"]);
     await until("the exploring line", 15_000, () => (r.out.stderr.includes("wakesim: exploring mpsc-correct") ? true : undefined));
     r.child.kill("SIGTERM");
     expect(await r.exited).toBe(143);
@@ -256,7 +256,7 @@ describe("the built CLI (dist/cli/main.js, what `npx wakesim` runs) with --worke
     expect(existsSync(`${root}dist/cli/main.js`), "dist/ is missing: npm run prepare builds it (npm test does)").toBe(true);
     const [found, clean] = await Promise.all([
       cli(["fuzz", "fixtures/example.ts", "--workers", "2"], DIST),
-      cli(["fuzz", "fixtures/mpsc.ts", "--workers", "2", "--runs", "3000", "--json"], DIST),
+      cli(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--runs", "3000", "--json"], DIST),
     ]);
     expect(found.code).toBe(1);
     const headline = "example-buggy-notify: FAILED — lost wakeup: 'waiter' is stuck pending (waker held, never woken)";

@@ -120,8 +120,8 @@ describe("wakesim fuzz and replay", () => {
 
   it("--json prints one document; --shard i/n explores disjoint seed blocks; merge combines the shards and sets the exit code", async () => {
     const [s0, s1] = await Promise.all([
-      cli(["fuzz", "fixtures/mpsc.ts", "fixtures/example.ts", "--runs", "400", "--shard", "0/2", "--json"]),
-      cli(["fuzz", "fixtures/mpsc.ts", "--runs", "400", "--shard", "1/2", "--json"]),
+      cli(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "fixtures/example.ts", "--runs", "400", "--shard", "0/2", "--json"]),
+      cli(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--runs", "400", "--shard", "1/2", "--json"]),
     ]);
     expect(s0.code).toBe(1);
     expect(s1.code).toBe(0);
@@ -130,7 +130,7 @@ describe("wakesim fuzz and replay", () => {
     expect(d0).toMatchObject({ command: "fuzz", ok: false, exitCode: 1, interrupted: false, seed: 0, strategy: "portfolio", budget: { runs: 400, timeMs: null }, shard: { index: 0, count: 2 }, blockRuns: 1000 });
     expect(d0.results).toHaveLength(2);
     const [mpsc0, ex] = d0.results;
-    expect(mpsc0).toMatchObject({ scenario: "mpsc-correct", file: "fixtures/mpsc.ts", ok: true, runs: 400, failure: null, blocks: [{ index: 0, seed: 0, runs: 400 }] });
+    expect(mpsc0).toMatchObject({ scenario: "mpsc-correct", file: "test/cli-fixtures/mpsc-correct.ts", ok: true, runs: 400, failure: null, blocks: [{ index: 0, seed: 0, runs: 400 }] });
     expect(mpsc0.distinctSchedules).toBeGreaterThan(300);
     expect(mpsc0.residualMissBound.bound).toBeGreaterThan(0);
     expect(mpsc0.residualMissBound.bound).toBeLessThan(1);
@@ -166,7 +166,7 @@ describe("wakesim fuzz and replay", () => {
       cli(["merge", f1, f1]),
     ]);
     expect(both.code).toBe(1);
-    expect(both.stdout).toMatch(/^ {2}ok +mpsc-correct +fixtures\/mpsc\.ts +800 /m);
+    expect(both.stdout).toMatch(/^ {2}ok +mpsc-correct +test\/cli-fixtures\/mpsc-correct\.ts +800 /m);
     expect(both.stdout).toMatch(/^ {2}FAIL +example-buggy-notify .*lost wakeup.* — shard 0: npm run wakesim -- replay fixtures\/example\.ts ws1\./m);
     expect(both.stdout).toContain("example-buggy-notify: FAILED — lost wakeup"); // the report itself
     expect(lines(both.stdout).at(-2)).toBe("merge: FAILED — example-buggy-notify");
@@ -218,7 +218,7 @@ describe("wakesim fuzz and replay", () => {
       $ wakesim fuzz fixtures/missing.ts
       wakesim: fixtures/missing.ts: no such file (paths are relative to the current directory, <repo>)
       $ wakesim fuzz test/cli-fixtures/no-default.ts
-      wakesim: test/cli-fixtures/no-default.ts has no default export: end it with \`export default defineScenario({ name, setup(sim) { ... } })\`
+      wakesim: test/cli-fixtures/no-default.ts has no default export (nor a named export that is a scenario): end it with \`export default defineScenario({ name, setup(sim) { ... } })\`
       $ wakesim replay fixtures/example.ts ws1.not*a*token
       wakesim: replay: bad token: replay token is damaged: it contains characters outside base64url (was it cut or wrapped when copied?)
       $ wakesim replay fixtures/example.ts not-a-token
@@ -230,7 +230,7 @@ describe("wakesim fuzz and replay", () => {
   }, 30_000);
 
   it("Ctrl-C stops between slices, prints what was explored so far and exits 130", async () => {
-    const child = spawn(process.execPath, [...MAIN, "fuzz", "fixtures/mpsc.ts", "fixtures/notify.ts", "--time", "60s"], { cwd: root, env: childEnv({}) });
+    const child = spawn(process.execPath, [...MAIN, "fuzz", "test/cli-fixtures/mpsc-correct.ts", "test/cli-fixtures/notify-correct.ts", "--time", "60s"], { cwd: root, env: childEnv({}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -270,13 +270,13 @@ describe("wakesim check", () => {
     const gate = await cli(["check", "test/cli-fixtures/check", "--corpus", corpus, "--runs", "200"]);
     expect(gate.code).toBe(1);
     const out = gate.stdout;
-    expect(out.indexOf(`corpus ${corpus}: 3 entries, replaying`)).toBeLessThan(out.indexOf("scenarios under test/cli-fixtures/check: 1 of 2 files"));
+    expect(out.indexOf(`corpus ${corpus}: 3 entries, replaying`)).toBeLessThan(out.indexOf("scenarios under test/cli-fixtures/check: 1 scenario in 1 of 2 files"));
     expect(out).toContain("example-buggy-notify: FAILED — lost wakeup"); // the still-failing entry's report
     const summary = out.slice(out.indexOf("\nsummary\n"));
     expect(summary).toMatch(new RegExp(`^ {2}pass +corpus ${esc(join(corpus, toggleEntry!))} +cli-toggle-notify +passes now \\(was: lost-wakeup`, "m"));
     expect(summary).toMatch(new RegExp(`^ {2}FAIL +corpus ${esc(join(corpus, exampleEntry!))} +example-buggy-notify +still fails: lost wakeup`, "m"));
     expect(summary).toMatch(new RegExp(`^ {2}ERROR +corpus ${esc(join(corpus, "damaged.json"))} +- +not valid JSON \\(.*\\); fix it or delete the file`, "m"));
-    expect(summary).toMatch(/^ {2}skip +test\/cli-fixtures\/check\/helpers\.ts +- +no default-exported scenario$/m);
+    expect(summary).toMatch(/^ {2}skip +test\/cli-fixtures\/check\/helpers\.ts +- +exports no scenario$/m);
     expect(summary).toMatch(/^ {2}ok +test\/cli-fixtures\/check\/toggle\.ts +cli-toggle-notify +200 runs, /m);
     expect(summary).toContain(`check: FAILED — 1 corpus entry still fails (${join(corpus, exampleEntry!)}); 1 could not be used (${join(corpus, "damaged.json")})`);
     expect(jsonFiles(corpus)).toEqual([toggleEntry, "damaged.json", exampleEntry].sort()); // nothing new: toggle is fixed
@@ -297,7 +297,7 @@ describe("wakesim check", () => {
     ]);
     expect(doc.corpus.entries[1].message).toMatch(/^not valid JSON/);
     expect(doc.files).toEqual([
-      { file: "test/cli-fixtures/check/helpers.ts", status: "skipped", message: "no default-exported scenario" },
+      { file: "test/cli-fixtures/check/helpers.ts", status: "skipped", message: "exports no scenario" },
       { file: "test/cli-fixtures/check/toggle.ts", status: "explored", scenario: "cli-toggle-notify" },
     ]);
     expect(doc.results).toMatchObject([{ scenario: "cli-toggle-notify", ok: true, runs: 200, failure: null }]);

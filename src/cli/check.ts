@@ -3,7 +3,7 @@
  *  1. Replays every entry of the regression corpus (default DIR/corpus). Each must now pass; one
  *     that still fails fails the gate, by name. A damaged entry (not JSON, fields missing, a
  *     token that no longer fits its scenario) is named in an error and the others still run.
- *  2. Fuzzes every scenario file under DIR (default ./wakesim) for the budget, adding new
+ *  2. Fuzzes every scenario (each exported one, default first) of every scenario file under DIR (default ./wakesim) for the budget, adding new
  *     failures to the corpus.
  *  3. Prints a summary table, or with --json one document.
  * Exit 1 when a corpus entry still fails or fuzzing found a failure; otherwise 2 when an entry or
@@ -22,7 +22,8 @@ import { CliError, describeError, EXIT } from "./errors.js";
 import { firstLine, formatOutcome, plain, replayCommand } from "./format.js";
 import { onInterrupt } from "./interrupt.js";
 import { hangReport } from "./hang.js";
-import { findScenarioFiles, importScenario } from "./load.js";
+import { findScenarioFiles, importScenarios, type Exported } from "./load.js";
+import { executorFor } from "./executor-choice.js";
 import { FuzzPool } from "./pool.js";
 import { oracleLabel, type OracleName } from "./oracle.js";
 import { count, duration, makeProgress, plural } from "./progress.js";
@@ -85,12 +86,12 @@ export async function check(argv: readonly string[]): Promise<number> {
   const print = json ? null : (text: string) => process.stdout.write(`${text}\n`);
 
   // 1. The corpus.
-  const scenarios = new Map<string, Promise<Scenario | string>>();
-  const load = (file: string): Promise<Scenario | string> => {
+  const scenarios = new Map<string, Promise<readonly Exported[] | string>>();
+  const load = (file: string): Promise<readonly Exported[] | string> => {
     let s = scenarios.get(file);
     if (s === undefined) {
-      s = importScenario(file).then(
-        (r) => ("scenario" in r ? r.scenario : r.noScenario),
+      s = importScenarios(file).then(
+        (r) => ("scenarios" in r ? r.scenarios : r.noScenario),
         (e: unknown) => {
           // The whole error under its first line: a transform error's file:line:column is on the next.
           const { message, details } = loadError(file, e).error;
@@ -117,18 +118,22 @@ export async function check(argv: readonly string[]): Promise<number> {
     const s = await load(file);
     if (typeof s === "string") {
       const skipped = /default export/.test(s);
-      fileRows.push({ file, status: skipped ? "skipped" : "error", message: skipped ? "no default-exported scenario" : s });
+      fileRows.push({ file, status: skipped ? "skipped" : "error", message: skipped ? "exports no scenario" : s });
       if (!skipped) {
         const [head, ...details] = s.split("\n");
         const what = details.length > 0 ? `could not be loaded:\n${details.join("\n")}` : head!.replace(`${file}: `, "");
         print?.(`\n${file}: ${p("red", "ERROR")} — ${what}\n  (the other files are still explored)`);
       }
     } else {
-      fileRows.push({ file, status: "explored", scenario: s.name });
-      loaded.push({ file, scenario: s });
+      // Every scenario the file exports, its default export first (load.ts): a row each.
+      for (const { scenario, exportName } of s) {
+        fileRows.push({ file, status: "explored", scenario: scenario.name });
+        loaded.push({ file, scenario, exportName });
+      }
     }
   }
-  print?.(`\nscenarios under ${dir}: ${loaded.length} of ${files.length} file${files.length === 1 ? "" : "s"}`);
+  const usable = new Set(loaded.map((l) => l.file)).size;
+  print?.(`\nscenarios under ${dir}: ${plural(loaded.length, "scenario")} in ${usable} of ${files.length} file${files.length === 1 ? "" : "s"}`);
   const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
   let results: ScenarioResult[];
   let interrupted: boolean;
@@ -163,9 +168,10 @@ export async function check(argv: readonly string[]): Promise<number> {
   // 3. The verdict.
   const stillFailing = corpusRows.filter((r) => r.status === "fail");
   // A scenario that loaded but could not be explored (its setup threw, it spawned no task) is an error row too.
-  const unusable = new Map(results.filter((r) => r.error !== undefined).map((r) => [r.file, r.error!]));
+  const key = (r: { readonly file: string; readonly scenario?: string | null }): string => `${r.file}\u0000${r.scenario ?? ""}`;
+  const unusable = new Map(results.filter((r) => r.error !== undefined).map((r) => [key(r), r.error!]));
   for (let i = 0; i < fileRows.length; i++) {
-    const e = unusable.get(fileRows[i]!.file);
+    const e = unusable.get(key(fileRows[i]!));
     if (e !== undefined) fileRows[i] = { ...fileRows[i]!, status: "error", message: `${e.message}${e.details === "" ? "" : `\n${e.details}`}` };
   }
   const errors = [...corpusRows.filter((r) => r.status === "error"), ...fileRows.filter((r) => r.status === "error")];
@@ -203,9 +209,9 @@ export async function check(argv: readonly string[]): Promise<number> {
       r.status === "pass" ? `passes now (was: ${r.oracle === undefined ? "a failure" : oracleLabel(r.oracle)})` : (r.message ?? ""),
     ]);
   }
-  const byFile = new Map(results.map((r) => [r.file, r]));
+  const byScenario = new Map(results.map((r) => [key(r), r]));
   for (const f of fileRows) {
-    const r = byFile.get(f.file);
+    const r = byScenario.get(key(f));
     if (f.status !== "explored") {
       const message = f.status === "error" ? (f.message ?? "").split("\n", 1)[0]! : (f.message ?? "");
       rows.push([{ text: f.status === "skipped" ? "skip" : "ERROR", paint: (s) => (f.status === "skipped" ? s : p("red", s)) }, f.file, f.scenario ?? "-", message]);
@@ -238,18 +244,24 @@ async function replayEntry(
   path: string,
   e: CorpusEntry,
   dir: string,
-  load: (file: string) => Promise<Scenario | string>,
+  load: (file: string) => Promise<readonly Exported[] | string>,
   color: boolean,
   watchdogMs: number | null,
 ): Promise<CorpusRow> {
   const file = fileFromCorpus(dir, e.file);
   const base = { path, scenario: e.scenario, file, oracle: e.oracle, token: e.token };
-  const s = await load(file);
-  if (typeof s === "string") return { ...base, status: "error", message: `${path}: its scenario file cannot be used: ${s}` };
+  const exported = await load(file);
+  if (typeof exported === "string") return { ...base, status: "error", message: `${path}: its scenario file cannot be used: ${exported}` };
+  // The entry's scenario by name: its file may export several (fuzz explores them all).
+  const s = exported.find((x) => x.scenario.name === e.scenario)?.scenario ?? (exported.length === 1 ? exported[0]!.scenario : undefined);
+  if (s === undefined) {
+    const names = exported.map((x) => `'${x.scenario.name}'`).join(", ");
+    return { ...base, status: "error", message: `${path}: ${file} no longer exports scenario '${e.scenario}' (it exports ${names}): rename it back, or delete the entry if the scenario is gone` };
+  }
   let sim;
   let out: Outcome;
   try {
-    sim = e.executor === undefined ? {} : { executor: parseExecutor(e.executor) };
+    sim = executorFor(s, e.executor === undefined ? {} : { executor: parseExecutor(e.executor) }).sim;
     const options = sim;
     const run = (): Outcome => replayRun(s, e.token, options);
     const g = watchdogMs === null ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: watchdogMs });

@@ -68,6 +68,8 @@ export interface EngineSettings {
   readonly sim: SimOptions;
   /** The file as the user named it (for the report's replay command). */
   readonly file: string;
+  /** Which of the file's scenarios this is ("default", or a named export): a pool's workers load it by name. */
+  readonly exportName?: string;
   readonly command: string;
   readonly color: boolean;
   readonly stopRequested: () => boolean;

@@ -1,5 +1,6 @@
 /**
- * `wakesim fuzz <file…>`: explore scenario files, print each failure's report (or one JSON
+ * `wakesim fuzz <file…>`: explore scenario files — every scenario each exports, its default
+ * export first, each reported under its own name — print each failure's report (or one JSON
  * document with --json), add failures to the corpus. A file that cannot be used (it fails to
  * load, its setup throws, it spawns no task) is reported in its place and the others are still
  * explored. Exit 1 when any file found a violation; otherwise 2 when a file could not be used or
@@ -13,7 +14,7 @@ import { CliError, EXIT } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { FuzzPool } from "./pool.js";
 import { checkCorpusWritable } from "./corpus.js";
-import { loadScenario } from "./load.js";
+import { loadScenarios } from "./load.js";
 import { makeProgress, plural } from "./progress.js";
 import { watchParent } from "./reexec.js";
 import { budgetJson, type FuzzDocument } from "./results.js";
@@ -57,9 +58,10 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   const pool = pooled ? new FuzzPool(workers, watchdogMs ?? Infinity, positionals) : null;
   // A file that fails to load is reported in its place; the others are still explored.
   const items: Item[] = [];
+  // Every scenario a file exports is explored, its default export first (load.ts).
   for (const file of positionals) {
     try {
-      items.push({ file, scenario: await loadScenario(file) });
+      for (const { scenario, exportName } of await loadScenarios(file)) items.push({ file, scenario, exportName });
     } catch (e) {
       items.push(loadError(file, e));
     }

@@ -1,6 +1,8 @@
 /**
- * Loading scenario files: a file's default export is a scenario (defineScenario). TypeScript
- * files load through tsx (a maintained loader), registered once on first need.
+ * Loading scenario files: a file's default export is its scenario (defineScenario), and each
+ * named export that is a scenario is one more (fuzz and check explore them all; replay picks the
+ * one its token names). TypeScript files load through tsx (a maintained loader), registered once
+ * on first need.
  *
  * A scenario file may be ESM or CommonJS, in a package of either `type`:
  * 1. tsx's ESM *and* CommonJS hooks are registered: a `.ts` file in a CommonJS package (the
@@ -50,39 +52,81 @@ async function registerTsxOnce(): Promise<void> {
 
 const requireFile = createRequire(import.meta.url);
 
-export type LoadResult = { readonly scenario: Scenario } | { readonly noScenario: string };
+/** One scenario a file exports: `exportName` is "default" or the name of a named export. */
+export interface Exported {
+  readonly exportName: string;
+  readonly scenario: Scenario;
+}
+
+export type LoadResult = { readonly scenarios: readonly Exported[] } | { readonly noScenario: string };
+
+const isScenario = (v: unknown): v is Scenario =>
+  typeof v === "object" && v !== null && typeof (v as Scenario).setup === "function" && typeof (v as Scenario).name === "string";
 
 /**
- * Imports `file` (relative to the current directory) and returns its default-exported
- * scenario, or why it has none. A missing file or one that throws while loading is a CliError.
+ * Imports `file` (relative to the current directory) and returns every scenario it exports: the
+ * default export first, then the named exports that are scenarios, in the module's order (an ES
+ * module's is alphabetical). A scenario exported under two names is listed once, under the first.
+ * No scenario at all, or a default export that is not one, is returned as why. A missing file,
+ * one that throws while loading, or two scenarios of one file with the same name (a token and a
+ * corpus entry name their scenario by name) is a CliError.
  */
-export async function importScenario(file: string): Promise<LoadResult> {
+export async function importScenarios(file: string): Promise<LoadResult> {
   const path = resolve(file);
   if (!existsSync(path)) throw new CliError(`${file}: no such file (paths are relative to the current directory, ${process.cwd()})`);
   if (statSync(path).isDirectory()) throw new CliError(`${file} is a directory: fuzz takes scenario files (wakesim fuzz ${file}/*.ts), check takes a directory (wakesim check ${file})`);
   if (TS.test(path)) await registerTsx();
-  let mod: { default?: unknown };
+  let mod: Record<string, unknown>;
   try {
-    mod = CJS.test(path) ? { default: requireFile(path) as unknown } : ((await import(pathToFileURL(path).href)) as { default?: unknown });
+    mod = CJS.test(path) ? commonJsNamespace(requireFile(path)) : ((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (e) {
     const why = e instanceof Error ? `${e.name}: ${e.message.split("\n", 1)[0]}` : String(e);
     throw new CliError(`${file}: could not be loaded — ${why}`, 2, { cause: e });
   }
   const s = esModuleDefault(mod.default);
-  if (s === undefined) {
-    return { noScenario: `${file} has no default export: end it with \`export default defineScenario({ name, setup(sim) { ... } })\`` };
-  }
-  if (typeof s !== "object" || s === null || typeof (s as Scenario).setup !== "function" || typeof (s as Scenario).name !== "string") {
+  if (s !== undefined && !isScenario(s)) {
     return { noScenario: `${file}: its default export is not a scenario (expected defineScenario({ name, setup(sim) { ... } }), got ${describe(s)})` };
   }
-  return { scenario: s as Scenario };
+  const found: Exported[] = s === undefined ? [] : [{ exportName: "default", scenario: s }];
+  // A CommonJS module seen through import(): its named exports are also on `default` (header, 3).
+  const compiled = typeof mod.default === "object" && mod.default !== null && (mod.default as { __esModule?: unknown }).__esModule === true ? (mod.default as Record<string, unknown>) : {};
+  for (const [name, v] of [...Object.entries(mod), ...Object.entries(compiled)]) {
+    if (name === "default" || name === "__esModule" || !isScenario(v) || found.some((x) => x.scenario === v || x.exportName === name)) continue;
+    found.push({ exportName: name, scenario: v });
+  }
+  if (found.length === 0) {
+    return { noScenario: `${file} has no default export (nor a named export that is a scenario): end it with \`export default defineScenario({ name, setup(sim) { ... } })\`` };
+  }
+  for (const x of found) {
+    const twin = found.find((y) => y !== x && y.scenario.name === x.scenario.name);
+    if (twin !== undefined) {
+      throw new CliError(
+        `${file}: exports two scenarios named '${x.scenario.name}' (${exportLabel(x.exportName)} and ${exportLabel(twin.exportName)}): a replay token and a corpus entry name their scenario, so give each scenario of a file its own name`,
+      );
+    }
+  }
+  return { scenarios: found };
 }
 
-/** Like importScenario, but a file without a scenario is an error (for files named on the command line). */
-export async function loadScenario(file: string): Promise<Scenario> {
-  const r = await importScenario(file);
+/** Like importScenarios, but a file without a scenario is an error (for files named on the command line). */
+export async function loadScenarios(file: string): Promise<readonly Exported[]> {
+  const r = await importScenarios(file);
   if ("noScenario" in r) throw new CliError(r.noScenario);
-  return r.scenario;
+  return r.scenarios;
+}
+
+/** "the default export" or "export 'name'". */
+export function exportLabel(exportName: string): string {
+  return exportName === "default" ? "the default export" : `export '${exportName}'`;
+}
+
+/**
+ * A `require`d module as an ES namespace: `module.exports = scenario` is the default export;
+ * `exports.a = …` are named exports, and a compiled ES module's `exports.default` its default.
+ */
+function commonJsNamespace(exports: unknown): Record<string, unknown> {
+  if (isScenario(exports) || typeof exports !== "object" || exports === null) return { default: exports };
+  return { ...(exports as Record<string, unknown>) };
 }
 
 /** A CommonJS module compiled from `export default x` exports `{ __esModule: true, default: x }` (header, 3). */

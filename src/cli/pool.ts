@@ -283,6 +283,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
         .runBlocks(
           {
             file: s.file,
+            exportName: s.exportName ?? "default",
             strategy: s.strategy,
             blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
             deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,

@@ -16,7 +16,8 @@ import { parseCommand, parseWatchdog, simOptionsFrom } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { CliError, describeError, errorDetails, EXIT } from "./errors.js";
 import { formatOutcome, plain } from "./format.js";
-import { loadScenario } from "./load.js";
+import { exportLabel, loadScenarios, type Exported } from "./load.js";
+import { executorFor } from "./executor-choice.js";
 import { hangReport } from "./hang.js";
 import { colorFor, painter } from "./term.js";
 import { HELP } from "./usage.js";
@@ -40,17 +41,21 @@ export async function replay(argv: readonly string[]): Promise<number> {
     throw new CliError(`replay: needs a scenario file and a token, e.g. wakesim replay fixtures/example.ts ws1.AbC… (see: wakesim replay --help)`);
   }
   if (extra.length > 0) throw new CliError(`replay: unexpected argument '${extra[0]}' after the token (one file and one token; see: wakesim replay --help)`);
+  let recordedFor: string;
   try {
-    parseToken(token); // a damaged token is reported before the file is loaded
+    recordedFor = parseToken(token).scenario; // a damaged token is reported before the file is loaded
   } catch (e) {
     if (e instanceof TokenError) throw new CliError(`replay: bad token: ${e.message}`);
     throw e;
   }
-  const sim = simOptionsFrom(values);
+  const flags = simOptionsFrom(values);
   const tracePath = outputPath("--trace", values.trace);
   const htmlPath = outputPath("--html", values.html);
   const watchdogMs = parseWatchdog(values);
-  const scenario = await loadScenario(file);
+  const scenario = pickScenario(file, await loadScenarios(file), recordedFor);
+  // As fuzz decided when it printed the token: --executor does not replace the scenario's own executor.
+  const { sim, note } = executorFor(scenario, flags);
+  if (note !== null) process.stderr.write(`${note}\n`);
   let ran: Guarded<Outcome>;
   try {
     const run = (): Outcome => replayRun(scenario, token, sim);
@@ -94,6 +99,19 @@ export async function replay(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   return EXIT.violation;
+}
+
+/**
+ * The file's scenario the token was recorded for, by name: a file may export several (fuzz
+ * explores them all), and the token carries its scenario's name. With one scenario and another
+ * name, the replay's own error says both names.
+ */
+function pickScenario(file: string, exported: readonly Exported[], name: string): Scenario {
+  const hit = exported.find((x) => x.scenario.name === name);
+  if (hit !== undefined) return hit.scenario;
+  if (exported.length === 1) return exported[0]!.scenario;
+  const names = exported.map((x) => `'${x.scenario.name}' (${exportLabel(x.exportName)})`).join(", ");
+  throw new CliError(`replay: ${file} exports no scenario named '${name}', the one this token was recorded for; it exports ${names}: replay the token against the file that printed it`);
 }
 
 function outputPath(flag: string, v: string | boolean | undefined): string | null {

@@ -21,6 +21,7 @@ import { addEntry, CORPUS_FORMAT, fileForCorpus } from "./corpus.js";
 import { VERSION } from "./context.js";
 import { freshClosuresNote } from "../explore/churn.js";
 import { EmptyScenarioError } from "../explore/explore.js";
+import { executorFor } from "./executor-choice.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
 import { MAX_HANGS } from "./hang.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
@@ -58,9 +59,11 @@ export interface SessionSettings {
 /** A scenario's notes are printed when exploring it took at least this long. */
 const NOTE_AFTER_MS = 1000;
 
+/** One scenario of a file: its default export, or a named one (`exportName`; absent: "default"). */
 export interface Loaded {
   readonly file: string;
   readonly scenario: Scenario;
+  readonly exportName?: string;
 }
 
 /** A file that could not be loaded: reported in its place, the other files still explored. */
@@ -107,13 +110,16 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
       (skipped ??= []).push(item);
       continue;
     }
-    const { file, scenario } = item;
+    const { file, scenario, exportName } = item;
     const now = performance.now();
     // The time left is shared among the scenarios still to explore (files that failed to load take none).
     const left = items.slice(i).filter((x) => "scenario" in x).length;
     const deadline = end === null ? null : now + Math.max(0, end - now) / left;
     const pooled = s.pool !== undefined && s.pool !== null;
     let r: EngineResult;
+    // --executor does not replace a scenario's own executor (executor-choice.ts): said at once.
+    const chosen = executorFor(scenario, s.sim);
+    if (chosen.note !== null && s.print !== null) s.note(chosen.note);
     s.progress.start(scenario.name, file, budgetText(s.budget, deadline === null ? null : deadline - now, s));
     try {
       const settings: EngineSettings = {
@@ -122,8 +128,9 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
         maxRuns: s.budget.runs,
         deadline,
         shard: s.shard,
-        sim: s.sim,
+        sim: chosen.sim,
         file,
+        exportName: exportName ?? "default",
         command: s.command,
         color: s.color,
         stopRequested: () => s.interrupt.requested,
@@ -139,9 +146,9 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
       continue;
     }
     s.progress.clear();
-    const corpus = r.failure !== null && s.corpus !== null ? record(s.corpus, file, r, s) : null;
+    const corpus = r.failure !== null && s.corpus !== null ? record(s.corpus, file, r, chosen.sim) : null;
     const notes = r.fresh === null ? [] : [freshClosuresNote(scenario.name, r.fresh)];
-    const result = scenarioResult(r, s.seed, corpus, notes);
+    const result = scenarioResult(r, s.seed, corpus, chosen.note === null ? notes : [chosen.note, ...notes]);
     results.push(result);
     s.print?.(humanResult(r, corpus, s));
     if (s.print === null && corpus !== null && "error" in corpus) s.note(`wakesim: ${scenario.name}: ${corpus.error} (the failure is in the JSON document)`);
@@ -185,7 +192,7 @@ function unusable(file: string, scenario: string | null, error: FileErrorJson, s
  * read-only during the run — fuzz checks it before exploring) must not lose the failure: the
  * error is returned with the result and printed under the report, which is still printed.
  */
-function record(dir: string, file: string, r: EngineResult, s: SessionSettings): CorpusJson {
+function record(dir: string, file: string, r: EngineResult, sim: SimOptions): CorpusJson {
   const f = r.failure!;
   try {
     return addEntry(dir, {
@@ -195,7 +202,7 @@ function record(dir: string, file: string, r: EngineResult, s: SessionSettings):
       token: f.failure.token,
       oracle: oracleOf(f.failure.violation),
       firstLine: f.report.split("\n", 1)[0] ?? "",
-      ...(typeof s.sim.executor === "string" ? { executor: s.sim.executor } : {}),
+      ...(typeof sim.executor === "string" ? { executor: sim.executor } : {}),
       foundBy: { strategy: r.strategy, seed: f.seed, run: f.run, wakesim: VERSION },
     });
   } catch (e) {

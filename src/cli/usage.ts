@@ -13,8 +13,8 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   fuzz: `wakesim fuzz <file…> [--runs N] [--time 30s] [--strategy ${STRATEGIES}] [--seed S]
              [--shard i/n] [--corpus DIR] [--json] [--executor ${EXECUTORS}] [--faults all|none|kind,…]
              [--workers N] [--watchdog 10s|off]
-  Explores each scenario file (its default export: defineScenario({ name, setup })). .ts files load
-  through tsx. A scenario stops at its first failure: the failure is shrunk, its report printed
+  Explores every scenario each file exports (defineScenario({ name, setup })): its default export
+  first, then its named ones, each reported under its own name. .ts files load through tsx. A scenario stops at its first failure: the failure is shrunk, its report printed
   with the exact replay command, and the other files still run. (\`run\` is an alias.)
   --runs N        runs per scenario (default 1000 when --time is not given)
   --time T        wall time for all the files together, shared out evenly (500ms, 30s, 2m, 1m30s);
@@ -28,7 +28,9 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   --corpus DIR    add each failure to the regression corpus DIR (one JSON file per distinct
                   failure — scenario, oracle and diagnosis —, written atomically; see check)
   --json          print one JSON document on stdout instead of reports (progress stays on stderr)
-  --executor E    ${EXECUTOR_NAMES.join(", ")}; a replay must repeat it (the command printed does)
+  --executor E    ${EXECUTOR_NAMES.join(", ")}; a replay must repeat it (the command printed does).
+                  A scenario that ships its own executor (options.executor: a factory) keeps it,
+                  with a note; one that names a built-in executor in its options is run on E
   --faults F      fault kinds the chooser may inject: all, none, or ${FAULT_KINDS.join(",")}
   --workers N     explore in N worker threads (default 1: in this process), one seed block of
                   ${BLOCK_RUNS} runs at a time each; with --runs the same blocks make the same runs and the
@@ -49,7 +51,8 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   before the budget was spent, after printing what was explored; otherwise 0.`,
 
   replay: `wakesim replay <file> <token> [--executor E] [--trace out.json] [--html out.html] [--watchdog 10s|off]
-  Reruns the run a token was printed for, with its full trace, and prints the report.
+  Reruns the run a token was printed for, with its full trace, and prints the report. When the
+  file exports several scenarios, the one the token names is replayed.
   Exit 1 when it still fails, 0 when that schedule now passes.
   --trace F       write the run as Chrome trace-event JSON (open in https://ui.perfetto.dev or
                   chrome://tracing): a lane per task and one for the reactor, wakes as arrows
@@ -67,7 +70,7 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
   entry of the regression corpus (default: DIR/corpus); each must now pass — one that still fails
   fails the gate, by name; a damaged entry is named and the others still run. Then fuzzes every
   scenario file under DIR (*.ts, *.js, … — not *.test.*, *.spec.*, *.d.ts, node_modules or dot
-  directories; files without a default-exported scenario are listed as skipped) with the budget
+  directories; every scenario a file exports; files that export none are listed as skipped) with the budget
   (--runs per scenario, default 1000; --time for all of them), adding new failures to the corpus.
   Prints a summary table; --json prints one document instead. Exit 1 when an entry still fails or
   fuzzing found a failure; otherwise 2 when an entry or a scenario file could not be used (it

@@ -2,7 +2,7 @@
  * The worker side of `fuzz --workers N` / `--watchdog` (src/cli/pool.ts is the main side).
  *
  * A task is consecutive seed blocks: the worker loads the scenario file itself (through the CLI's
- * loader, cached per file), explores each block exactly as the in-process engine does (the same
+ * loader, cached per file; the task names which of its exported scenarios), explores each block exactly as the in-process engine does (the same
  * strategy, seeded blockSeed(seed, k), the same runs), shrinks a failure, and returns a small
  * result per block: counts, the block's distinct-schedule hashes, PCT's tally, and the failure's
  * tokens; it stops after a block that failed or ran out of time.
@@ -32,7 +32,7 @@ import type { Outcome } from "../sim/outcome.js";
 import { runScenario, type Scenario } from "../sim/scenario.js";
 import type { TaskId } from "../sim/ids.js";
 import { DIAGNOSIS_MS } from "./engine.js";
-import { loadScenario } from "./load.js";
+import { exportLabel, loadScenarios, type Exported } from "./load.js";
 
 /** Layout of the mirror (Int32Array indices). */
 export const M = {
@@ -72,6 +72,8 @@ export interface BlockPlan {
 export interface BlockTask {
   readonly kind: "blocks";
   readonly file: string;
+  /** Which of the file's exported scenarios ("default", or a named export). */
+  readonly exportName: string;
   readonly strategy: StrategyName;
   readonly blocks: readonly BlockPlan[];
   /**
@@ -124,20 +126,26 @@ export interface WorkerData {
   readonly preload: readonly string[];
 }
 
-const loaded = new Map<string, Promise<Scenario>>();
-function scenarioOf(file: string): Promise<Scenario> {
+const loaded = new Map<string, Promise<readonly Exported[]>>();
+function loadFile(file: string): Promise<readonly Exported[]> {
   let p = loaded.get(file);
   if (p === undefined) {
-    p = loadScenario(file);
+    p = loadScenarios(file);
     loaded.set(file, p);
   }
   return p;
+}
+/** The scenario the main thread chose: the file's export named `exportName`. */
+async function scenarioOf(file: string, exportName: string): Promise<Scenario> {
+  const found = (await loadFile(file)).find((x) => x.exportName === exportName);
+  if (found === undefined) throw new Error(`${file}: exports no scenario as ${exportLabel(exportName)}`);
+  return found.scenario;
 }
 
 // Start loading while the main thread loads the same files. A file that fails to load fails the
 // first block that needs it (the main thread has reported it by then); not an unhandled rejection.
 if (isWorkerThread) {
-  for (const file of (workerData as Partial<WorkerData> | undefined)?.preload ?? []) scenarioOf(file).catch(() => {});
+  for (const file of (workerData as Partial<WorkerData> | undefined)?.preload ?? []) loadFile(file).catch(() => {});
 }
 
 class Mirror {
@@ -225,9 +233,9 @@ export function wallClock(): number {
 }
 
 const fresh = new Map<string, FreshClosures | null>();
-/** The fresh-closure diagnosis, once per file per worker, its two runs mirrored for the watchdog. */
-function freshOf(file: string, scenario: Scenario, base: SimOptions, mirror: Mirror): FreshClosures | null {
-  let f = fresh.get(file);
+/** The fresh-closure diagnosis, once per scenario (file and export) per worker, its two runs mirrored for the watchdog. */
+function freshOf(key: string, scenario: Scenario, base: SimOptions, mirror: Mirror): FreshClosures | null {
+  let f = fresh.get(key);
   if (f === undefined) {
     const faults = resolveOptions(base).faults;
     f = freshGeneratorFunctions(scenario, base, () => {
@@ -235,7 +243,7 @@ function freshOf(file: string, scenario: Scenario, base: SimOptions, mirror: Mir
       mirror.begin(c.name, faults);
       return mirror.wrap(c);
     });
-    fresh.set(file, f);
+    fresh.set(key, f);
   }
   return f;
 }
@@ -255,9 +263,10 @@ async function runBlocks(t: BlockTask): Promise<BlockResult[]> {
 }
 
 async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "ms">> {
-  const scenario = await scenarioOf(t.file);
+  const scenario = await scenarioOf(t.file, t.exportName);
+  const key = `${t.file}\u0000${t.exportName}`;
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
-  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(t.file) ?? null, hangs: [] };
+  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(key) ?? null, hangs: [] };
   const base: SimOptions = { ...scenario.options, ...t.sim };
   const mirror = new Mirror(t.mirror);
   const strategy = new Mirrored(makeStrategy(t.strategy, b.seed, base, 3), mirror, base);
@@ -271,8 +280,8 @@ async function runBlock(t: BlockTask, b: BlockPlan): Promise<Omit<BlockResult, "
     ...(timeLimitMs === null ? {} : { timeLimitMs }),
   };
   const r = t.watchdogMs === null ? { ...explore(scenario, options), hangs: [] } : exploreWatched(scenario, options, { timeoutMs: t.watchdogMs, maxHangs: t.maxHangs });
-  const guarded = t.watchdogMs === null ? null : guard(() => freshOf(t.file, scenario, base, mirror), { timeoutMs: Math.min(t.watchdogMs, DIAGNOSIS_MS) });
-  const diagnosis = guarded === null ? freshOf(t.file, scenario, base, mirror) : guarded.kind === "ok" ? guarded.value : null;
+  const guarded = t.watchdogMs === null ? null : guard(() => freshOf(key, scenario, base, mirror), { timeoutMs: Math.min(t.watchdogMs, DIAGNOSIS_MS) });
+  const diagnosis = guarded === null ? freshOf(key, scenario, base, mirror) : guarded.kind === "ok" ? guarded.value : null;
   const result = {
     runs: r.runs,
     steps: r.steps,

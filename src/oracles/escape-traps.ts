@@ -66,18 +66,65 @@ const TRAPS = {
   },
 };
 
-// `new Date()` (no argument) reads the wall clock too: during a run the global Date is a subclass
-// that answers with virtual time. With arguments it is the real Date; `instanceof Date` holds.
+// `new Date()` (no argument) reads the wall clock, and `Date()` (called, no `new`) returns it as a
+// string: during a run the global Date is this stand-in, which answers both with virtual time.
+// With arguments it is the real Date. It is a function, not a class, because a class cannot be
+// called without `new` ("Class constructor cannot be invoked without 'new'" was a panic of the
+// task instead of a reported escape). It shares Date's prototype, so `instanceof Date` holds for
+// every date, and inherits Date's statics (Date.now is trapped on the real Date).
 const RealDate = Date;
-class SimDate extends RealDate {
-  constructor(...args: unknown[]) {
-    if (args.length === 0 && sinks.length > 0) {
-      report("new Date");
-      super(top()?.now ?? 0);
-    } else {
-      super(...(args as []));
-    }
+function SimDate(this: unknown, ...args: unknown[]): unknown {
+  if (new.target === undefined) {
+    if (sinks.length === 0) return RealDate();
+    report("Date");
+    return new RealDate(top()?.now ?? 0).toString();
   }
+  if (args.length === 0 && sinks.length > 0) {
+    report("new Date");
+    return Reflect.construct(RealDate, [top()?.now ?? 0], new.target);
+  }
+  return Reflect.construct(RealDate, args, new.target);
+}
+SimDate.prototype = RealDate.prototype;
+Object.setPrototypeOf(SimDate, RealDate);
+Object.defineProperty(SimDate, "name", { value: "Date" });
+
+// node:crypto's own functions read the OS's randomness too (its getRandomValues delegates to
+// globalThis.crypto, trapped above). Callback forms are swallowed, as timers are: the callback
+// would run on the real event loop. Sync forms answer from the run's deterministic sequence.
+const randomByte = (): number => Math.floor((top()?.escapeRandom() ?? 0.5) * 256);
+const fillView = (view: ArrayBufferView, offset = 0, size?: number): void => {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const end = size === undefined ? bytes.length : Math.min(bytes.length, offset + size);
+  for (let i = offset; i < end; i++) bytes[i] = randomByte();
+};
+const NODE_CRYPTO_TRAPS = {
+  randomUUID: TRAPS.randomUUID,
+  randomInt: (...a: unknown[]) => {
+    report("crypto.randomInt");
+    if (typeof a[a.length - 1] === "function") return undefined;
+    const [min, max] = typeof a[1] === "number" ? [a[0] as number, a[1]] : [0, a[0] as number];
+    return min + Math.floor((top()?.escapeRandom() ?? 0.5) * (max - min));
+  },
+  randomBytes: (size: number, cb?: unknown) => {
+    report("crypto.randomBytes");
+    if (typeof cb === "function") return undefined;
+    const b = Buffer.alloc(size);
+    fillView(b);
+    return b;
+  },
+  randomFillSync: <T extends ArrayBufferView>(view: T, offset?: number, size?: number): T => {
+    report("crypto.randomFillSync");
+    fillView(view, offset, size);
+    return view;
+  },
+  randomFill: (..._a: unknown[]) => report("crypto.randomFill"),
+};
+
+/** A Node built-in module, where there is one (null in a browser). */
+function nodeBuiltin<T>(id: string): T | null {
+  const get = typeof process === "undefined" ? undefined : (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return typeof get === "function" ? ((get.call(process, id) as T | undefined) ?? null) : null;
 }
 
 /**
@@ -147,6 +194,8 @@ function install(): () => void {
     let owner: object | null = obj ?? null;
     while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, key)) owner = Object.getPrototypeOf(owner) as object | null;
     if (owner === null) return;
+    const d = Object.getOwnPropertyDescriptor(owner, key);
+    if (d?.writable !== true || typeof d.value !== "function") return; // an accessor (node:crypto's getRandomValues) is left alone
     const o = owner as Record<string, unknown>;
     const real = o[key] as (...a: unknown[]) => unknown;
     o[key] = wrapperFor(o, key, real, trap as (...a: unknown[]) => unknown);
@@ -156,7 +205,7 @@ function install(): () => void {
   };
   patch(Date, "now", TRAPS.dateNow);
   const realDate = globalThis.Date;
-  globalThis.Date = SimDate as DateConstructor;
+  globalThis.Date = SimDate as unknown as DateConstructor;
   undo.push(() => {
     globalThis.Date = realDate;
   });
@@ -174,6 +223,16 @@ function install(): () => void {
   if (typeof globalThis.crypto !== "undefined") {
     patch(globalThis.crypto, "randomUUID", TRAPS.randomUUID);
     patch(globalThis.crypto, "getRandomValues", TRAPS.getRandomValues);
+  }
+  const crypto = nodeBuiltin<Record<string, unknown>>("node:crypto");
+  if (crypto !== null) {
+    // `import { randomInt } from "node:crypto"` binds to the ES module's export, which follows the
+    // CommonJS object only when synced: after patching, and again after restoring (undo runs
+    // last-in first-out, so this sync, pushed first, runs after the functions are put back).
+    const sync = nodeBuiltin<{ syncBuiltinESMExports?: () => void }>("node:module")?.syncBuiltinESMExports;
+    if (sync !== undefined) undo.push(sync);
+    for (const [key, trap] of Object.entries(NODE_CRYPTO_TRAPS)) patch(crypto, key, trap as (...a: never[]) => unknown);
+    sync?.();
   }
   return () => {
     for (let i = undo.length - 1; i >= 0; i--) undo[i]!();

@@ -1,4 +1,4 @@
-/** A scenario file that forgot `export default`: the CLI must say so and exit 2. */
-import { defineScenario } from "wakesim";
+/** A scenario file that forgot `export default defineScenario(...)` (it exports a bare setup): the CLI must say so and exit 2. */
+import type { Sim } from "wakesim";
 
-export const forgotten = defineScenario({ name: "forgotten", setup() {} });
+export function setup(_sim: Sim): void {}

@@ -1,2 +1,2 @@
-/** Not a scenario file: `wakesim check` lists it as skipped (no default-exported scenario). */
+/** Not a scenario file: `wakesim check` lists it as skipped (it exports no scenario). */
 export const answer = 42;

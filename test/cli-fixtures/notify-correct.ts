@@ -1,0 +1,2 @@
+/** fixtures/notify.ts's correct scenario alone (see mpsc-correct.ts). */
+export { default } from "../../fixtures/notify.js";
