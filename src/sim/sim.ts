@@ -48,7 +48,7 @@ import { OptionError } from "./errors.js";
 import { asTaskId, type TaskId } from "./ids.js";
 import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
 import type { Runtime } from "./runtime.js";
-import type { Violation } from "./violation.js";
+import type { FutureContractRule, Violation } from "./violation.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
@@ -208,8 +208,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     throw new PollBudgetError(t.name, budget, counted);
   }
 
-  contractBroken(rule: "poll-after-ready" | "poll-after-drop" | "reentrant-poll", label: string): void {
-    this.report(futureContractViolation(rule, this.current?.name ?? "(outside any task)", label, this.steps, this.clock.now));
+  contractBroken(rule: FutureContractRule, label: string, awaited?: string): void {
+    this.report(futureContractViolation(rule, this.current?.name ?? "(outside any task)", label, this.steps, this.clock.now, awaited));
   }
 
   // ---- Oracle API ------------------------------------------------------------------------
