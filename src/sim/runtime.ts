@@ -33,4 +33,8 @@ export interface Runtime {
   contractBroken(rule: FutureContractRule, label: string, awaited?: string): void;
   /** Records a trace note (no-op unless tracing). */
   note(text: string): void;
+  /** True when this run records a trace: hooks that build text for it check this first, so the fast path builds none. */
+  readonly tracing: boolean;
+  /** Records that the current poll dropped a losing child future `label`, and why (no-op unless tracing). */
+  futureDropped(label: string, reason: string): void;
 }

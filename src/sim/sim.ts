@@ -191,6 +191,14 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: this.current?.name ?? null, text });
   }
 
+  get tracing(): boolean {
+    return this.trace !== null;
+  }
+
+  futureDropped(label: string, reason: string): void {
+    if (this.trace !== null) this.trace.push({ type: "FutureDropped", step: this.steps, time: this.clock.now, task: this.current?.name ?? null, future: label, reason });
+  }
+
   /** Marks progress (for the livelock and reactor-starvation oracles): call it when your scenario gets work done. */
   progress(): void {
     this.watch.progress();
