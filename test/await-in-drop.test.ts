@@ -4,7 +4,7 @@
  * at the drop as contract/await-in-drop, instead of the lost wakeup the skipped release causes.
  */
 import { describe, expect, it } from "vitest";
-import { asyncBlock, asyncFn, defineScenario, explain, explore, PENDING, Sim, sleep, wait, yieldNow, type Future } from "wakesim";
+import { asyncBlock, asyncFn, defineScenario, explain, explore, formatReport, formatTrace, PENDING, select, Sim, sleep, wait, yieldNow, type Future } from "wakesim";
 import awaitInFinally from "../fixtures/unusual/debatable/await-in-finally.js";
 import { Flag } from "./helpers.js";
 
@@ -17,6 +17,7 @@ describe("await inside finally while an async fn is dropped", () => {
     expect(v.message).toMatchInlineSnapshot(
       `"async fn 'worker' was dropped (cancelled) and its finally block awaited 'sleep(0)' during the drop. A drop cannot await (Rust has no async drop): that future was never polled, and the rest of the finally block after the await did not run — any cleanup there (a release, a close, a wake) was skipped. Do the cleanup synchronously in finally, before any await, or hold a guard object whose drop() releases it — in task 'worker-1' at step 1"`,
     );
+    expect(formatReport(found.failure!.outcome, { scenario: awaitInFinally.name }).split("\n")[0]).toMatchInlineSnapshot(`"unusual/await-in-finally: FAILED — contract violation in task 'worker-1': await inside a drop"`);
     expect(explain(v).map((e) => `${e.key}: ${e.title}`)).toMatchInlineSnapshot(`
       [
         "contract/await-in-drop: Await inside a drop",
@@ -63,6 +64,28 @@ describe("await inside finally while an async fn is dropped", () => {
     expect(h.outcome).toEqual({ kind: "cancelled" });
     expect(out.violations.map((v) => `${v.kind}${v.kind === "contract" ? `/${v.rule}` : ""} ${v.tasks.join(",")}`)).toEqual(["contract/await-in-drop victim"]);
     expect(out.violations[0]!.message).toContain("async fn 'victim-body' was dropped (cancelled) and its finally block awaited 'flush' during the drop.");
+  });
+
+  it("is reported in the task whose select dropped the async fn as a loser, after the drop is recorded", () => {
+    const sim = new Sim({ seed: 0, executor: "fifo", trace: true });
+    const loser = asyncBlock(function* () {
+      try {
+        yield* new Flag().wait();
+      } finally {
+        yield* sleep(2);
+      }
+    }, "cleanup-later");
+    sim.spawn(asyncBlock(function* () {
+      yield* select(loser, sleep(1));
+    }), { name: "chooser" });
+    const out = sim.run();
+    expect(out.violations.map((v) => `${v.kind}${v.kind === "contract" ? `/${v.rule}` : ""} ${v.tasks.join(",")}`)).toEqual(["contract/await-in-drop chooser"]);
+    expect(formatTrace(out.trace!).split("\n").filter((l) => /dropped|VIOLATION/.test(l))).toMatchInlineSnapshot(`
+      [
+        "2 t=1 chooser dropped cleanup-later: select: branch 1 won",
+        "2 t=1 VIOLATION contract (chooser)",
+      ]
+    `);
   });
 
   it("names every future awaited during the drop, and leaves a finally that never stops yielding suspended instead of hanging", () => {
