@@ -1,10 +1,11 @@
 /**
  * A dropped future (a cancelled task) is shown in the timeline and the HTML report — and kept
- * when a long run's middle is trimmed.
+ * when a long run's middle is trimmed. So is a select/race/timeout loser dropped in a poll.
  */
 import { describe, expect, it } from "vitest";
-import { PENDING, ready, Sim, toHtmlReport, type Context, type Future, type JoinHandle, type Poll, type Waker } from "wakesim";
+import { asyncBlock, formatTrace, PENDING, race, ready, select, Sim, sleep, timeout, toChromeTrace, toHtmlReport, wait, type Context, type Future, type JoinHandle, type Poll, type Waker } from "wakesim";
 import { formatTimeline } from "../src/trace/timeline.js";
+import { Flag } from "./helpers.js";
 
 /** 'killer' yields `spins` times, then aborts 'victim' (which waits, holding its waker, and releases it when dropped). */
 function cancelled(spins: number) {
@@ -65,5 +66,84 @@ describe("a dropped future", () => {
     const out = cancelled(1);
     const doc = toHtmlReport(out, { scenario: "cancel", report: "", version: "0" });
     expect(doc).toMatch(/<g class="dropped" data-task="victim"><text class="instant dropped"[^>]*>✂<title>cancelled: future dropped \(step 1, t=0\)<\/title><\/text><text class="dropped-label"[^>]*>dropped<\/text><\/g>/);
+  });
+});
+
+/** 'rx' runs `body` (a select, race or timeout whose loser is flag.wait, never set); 'other' sets nothing. */
+function loser(body: (flag: Flag) => Future<unknown>, trace = true) {
+  const sim = new Sim({ seed: 0, executor: "fifo", trace });
+  const flag = new Flag();
+  sim.spawn(asyncBlock(function* () {
+    yield* wait(body(flag));
+  }), { name: "rx" });
+  return sim.run();
+}
+
+describe("a dropped select, race or timeout loser", () => {
+  it("is recorded in the trace and shown in its task's lane with why it was dropped", () => {
+    const out = loser((flag) => select(flag.wait(), sleep(5)));
+    expect(formatTrace(out.trace!).split("\n").filter((l) => l.includes("dropped"))).toMatchInlineSnapshot(`
+      [
+        "2 t=5 rx dropped flag.wait: select: branch 1 won",
+      ]
+    `);
+    expect(formatTimeline(out.trace!, { maxLaneWidth: 60 })).toMatchInlineSnapshot(`
+      "step  t │ world           │ rx
+      ────────┼─────────────────┼───────────────────────────────────────────
+         0  0 │                 │ spawned
+         0  0 │                 │ poll g1
+         0  0 │                 │ → pending
+         1  5 │ clock 0 → 5     │
+         1  5 │ deliver timer#1 │
+         1  5 │                 │ woken by reactor
+         2  5 │                 │ poll g2
+         2  5 │                 │ ✂ dropped flag.wait (select: branch 1 won)
+         2  5 │                 │ → ready
+         2  5 │                 │ finished: completed"
+    `);
+  });
+
+  it("names the combinator: race, and a timeout whose deadline passed", () => {
+    const line = (f: (flag: Flag) => Future<unknown>) => formatTrace(loser(f).trace!).split("\n").filter((l) => l.includes("dropped"));
+    expect(line((flag) => race(sleep(5), flag.wait()))).toMatchInlineSnapshot(`
+      [
+        "2 t=5 rx dropped flag.wait: race: branch 0 won",
+      ]
+    `);
+    expect(line((flag) => timeout(flag.wait(), 3))).toMatchInlineSnapshot(`
+      [
+        "2 t=3 rx dropped flag.wait: timeout(3): deadline passed",
+      ]
+    `);
+    // A timeout whose future won drops its timer: routine, not recorded.
+    expect(line(() => timeout(sleep(1), 3))).toEqual([]);
+  });
+
+  it("is an instant in the Chrome trace and a ✂ in the HTML report's lane", () => {
+    const out = loser((flag) => select(flag.wait(), sleep(5)));
+    const chrome = toChromeTrace(out, { scenario: "loser", version: "0" });
+    expect(chrome.traceEvents.filter((e) => e.cat === "dropped").map((e) => [e.name, e.args])).toMatchInlineSnapshot(`
+      [
+        [
+          "✂ dropped flag.wait (select: branch 1 won)",
+          {
+            "future": "flag.wait",
+            "reason": "select: branch 1 won",
+            "step": 2,
+            "t": 5,
+          },
+        ],
+      ]
+    `);
+    const doc = toHtmlReport(out, { scenario: "loser", report: "", version: "0" });
+    expect(doc).toMatch(/<text class="instant loser-dropped" data-task="rx"[^>]*>✂<title>✂ dropped flag\.wait \(select: branch 1 won\) \(step \d+, t=5\)<\/title><\/text>/);
+  });
+
+  it("is not recorded when tracing is off, and does not change the schedule", () => {
+    const traced = loser((flag) => select(flag.wait(), sleep(5)));
+    const fast = loser((flag) => select(flag.wait(), sleep(5)), false);
+    expect(fast.trace).toBeNull();
+    expect(fast.token).toBe(traced.token);
+    expect(fast.steps).toBe(traced.steps);
   });
 });

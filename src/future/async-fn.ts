@@ -16,8 +16,15 @@
  *  3. `drop()` (cancellation) drops the awaited future first, then returns the generator so its
  *     `finally` blocks run — Rust's drop order for an async fn's locals.
  *  4. Yielding something that is not a future is a clear error, not a hang.
+ *  5. A drop is synchronous (Rust has no async drop). A `finally` that awaits during the drop
+ *     stops `gen.return()` at its `yield*`: that await is reported as a contract violation
+ *     ("await-in-drop", naming the future it yielded), the yielded future is dropped unpolled, and
+ *     `return()` is called again — which skips the rest of that `finally` but still runs the
+ *     enclosing ones — until the generator is done (at most MAX_DROP_RETURNS times: a finally
+ *     that keeps yielding is left suspended rather than hanging the run).
  */
 import { ContractError } from "../oracles/guard.js";
+import type { Runtime } from "../sim/runtime.js";
 import type { Context } from "./context.js";
 import { FutureBase, isFuture, type Future } from "./future.js";
 import { PENDING, ready, type Poll } from "./poll.js";
@@ -25,10 +32,15 @@ import { PENDING, ready, type Poll } from "./poll.js";
 /** The generator type an async function body has. */
 export type AsyncGen<T> = Generator<Future<unknown>, T, unknown>;
 
+/** Rule 5: `return()` calls a drop makes before it leaves a generator that keeps yielding. */
+const MAX_DROP_RETURNS = 100;
+
 export class AsyncFnFuture<T> extends FutureBase<T> {
   private gen: AsyncGen<T> | null;
   private awaiting: Future<unknown> | null = null;
   private done = false;
+  /** The runtime of the last poll: drop() has no Context, and a body that never ran cannot yield in a drop. */
+  private rt: Runtime | null = null;
 
   constructor(
     gen: AsyncGen<T>,
@@ -49,6 +61,7 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
       cx.runtime.contractBroken(this.done ? "poll-after-ready" : "poll-after-drop", this.label);
       throw new ContractError(`async fn '${this.label}' polled after it ${this.done ? "completed" : "was dropped"}`);
     }
+    this.rt = cx.runtime;
     // `input` is what resumes the generator: the last awaited value, or an error to throw in.
     let input: unknown = undefined;
     let threw = false;
@@ -88,7 +101,22 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
     this.awaiting = null;
     this.gen = null;
     fut?.drop?.();
-    gen?.return(undefined as T);
+    if (gen === null) return;
+    let r = gen.return(undefined as T);
+    if (r.done) return;
+    // Rule 5: the body awaited inside a finally block during the drop.
+    const awaited: string[] = [];
+    for (let k = 1; ; k++) {
+      const y = r.value;
+      awaited.push(isFuture(y) ? `'${y.label ?? "future"}'` : String(y));
+      if (isFuture(y)) y.drop?.();
+      if (k === MAX_DROP_RETURNS) break;
+      r = gen.return(undefined as T);
+      if (r.done) break;
+    }
+    const what = awaited.length === 1 ? awaited[0]! : `${awaited.length} futures (${awaited.slice(0, 3).join(", ")}${awaited.length > 3 ? ", …" : ""})`;
+    const left = r.done ? "" : ` (and kept yielding: left suspended after ${MAX_DROP_RETURNS} return() calls)`;
+    this.rt?.contractBroken("await-in-drop", this.label, what + left);
   }
 
   private badYield(v: unknown): never {

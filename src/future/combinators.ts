@@ -4,8 +4,12 @@
  *
  * Shared rule: a combinator polls its children with its own Context, so a child that returns
  * pending has registered the waker of *this* poll; the combinator returns pending only when
- * every child it polled did. A child that lost (select, race, timeout) is dropped at once.
+ * every child it polled did. A child that lost (select, race, timeout) is dropped at once, and
+ * when the run is traced the drop is recorded (`FutureDropped`: the task's lane shows which
+ * future it gave up on and why). Only losers are recorded: a timeout's timer dropped because the
+ * future won is routine, and a whole combinator dropped by its owner is the owner's drop.
  */
+import type { Runtime } from "../sim/runtime.js";
 import type { Context } from "./context.js";
 import { FutureBase, type Future } from "./future.js";
 import { PENDING, ready, type Poll } from "./poll.js";
@@ -65,9 +69,11 @@ export class Join<T extends readonly Future<unknown>[]> extends FutureBase<Outpu
  */
 export class Select<T extends readonly Future<unknown>[]> extends FutureBase<Selected<T>> {
   private finished = false;
-  readonly label = "select";
 
-  constructor(private readonly futs: T) {
+  constructor(
+    private readonly futs: T,
+    readonly label: string = "select",
+  ) {
     super();
     if (futs.length === 0) throw new TypeError("select() needs at least one future");
   }
@@ -81,7 +87,7 @@ export class Select<T extends readonly Future<unknown>[]> extends FutureBase<Sel
       const p = this.futs[i]!.poll(cx);
       if (p.ready) {
         this.finished = true;
-        this.dropAllBut(i);
+        this.dropAllBut(i, cx.runtime);
         return ready({ index: i, value: p.value } as Selected<T>);
       }
     }
@@ -89,11 +95,17 @@ export class Select<T extends readonly Future<unknown>[]> extends FutureBase<Sel
   }
 
   drop(): void {
-    if (!this.finished) this.dropAllBut(-1);
+    if (!this.finished) this.dropAllBut(-1, null);
   }
 
-  private dropAllBut(winner: number): void {
-    for (let i = 0; i < this.futs.length; i++) if (i !== winner) this.futs[i]!.drop?.();
+  /** Drops every branch but `winner`; with `rt` (a win), records each loser before its drop runs. */
+  private dropAllBut(winner: number, rt: Runtime | null): void {
+    for (let i = 0; i < this.futs.length; i++) {
+      if (i === winner) continue;
+      const f = this.futs[i]!;
+      if (rt?.tracing === true) rt.futureDropped(f.label ?? `branch ${i}`, `${this.label}: branch ${winner} won`);
+      f.drop?.();
+    }
   }
 }
 
@@ -109,7 +121,7 @@ export function select<T extends readonly Future<unknown>[]>(...futs: T): Select
 
 /** Like `select` for futures of one type: completes with the winner's value. */
 export function race<T>(...futs: readonly Future<T>[]): Future<T> & FutureBase<T> {
-  return new Race(new Select(futs));
+  return new Race(new Select(futs, "race"));
 }
 
 class Race<T> extends FutureBase<T> {
@@ -156,6 +168,7 @@ export class Timeout<T> extends FutureBase<TimeoutResult<T>> {
     }
     if (this.timer.poll(cx).ready) {
       this.finished = true;
+      if (cx.runtime.tracing) cx.runtime.futureDropped(this.fut.label ?? "future", `${this.label}: deadline passed`);
       this.fut.drop?.();
       return ready({ timedOut: true });
     }

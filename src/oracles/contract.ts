@@ -32,14 +32,23 @@ export function wakerMisuseViolation(task: string, by: string | null, misuse: Wa
   };
 }
 
-/** A contract rule broken by a future (poll after ready, re-entrant poll), found by `guard`. */
-export function futureContractViolation(rule: ContractRule, task: string, label: string, step: number, time: number): Violation {
+/**
+ * A contract rule broken by a future: poll after ready, re-entrant poll (found by `guard`), or an
+ * await inside a drop (an async fn whose `finally` yields while it is dropped; `awaited` is what
+ * it yielded, or several, comma-separated).
+ */
+export function futureContractViolation(rule: ContractRule, task: string, label: string, step: number, time: number, awaited?: string): Violation {
   const what =
     rule === "poll-after-ready"
       ? `future '${label}' was polled again after it returned ready: a finished future must not be polled (drop it, or remember that it finished)`
       : rule === "poll-after-drop"
         ? `future '${label}' was polled after it was dropped: a dropped (cancelled) future is gone and must not be polled again`
-        : `future '${label}' was polled while its own poll was still running (a re-entrant poll): a future may not poll itself, directly or through a cycle`;
+        : rule === "await-in-drop"
+          ? `async fn '${label}' was dropped (cancelled) and its finally block awaited ${awaited ?? "a future"} during the drop. ` +
+            `A drop cannot await (Rust has no async drop): that future was never polled, and the rest of the finally block after the await did not run — ` +
+            `any cleanup there (a release, a close, a wake) was skipped. Do the cleanup synchronously in finally, before any await, ` +
+            `or hold a guard object whose drop() releases it`
+          : `future '${label}' was polled while its own poll was still running (a re-entrant poll): a future may not poll itself, directly or through a cycle`;
   return { kind: "contract", rule, task, tasks: [task], step, time, message: `${what} — in task '${task}' at step ${step}` };
 }
 

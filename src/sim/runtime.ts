@@ -6,6 +6,7 @@
 import type { ChoiceKind, FaultKind } from "../chooser/chooser.js";
 import type { Reactor } from "../reactor/reactor.js";
 import type { TaskId } from "./ids.js";
+import type { FutureContractRule } from "./violation.js";
 
 export interface Runtime {
   /** Current virtual time, in ticks. */
@@ -25,8 +26,15 @@ export interface Runtime {
   progress(): void;
   /** Counts one inner poll made by a combinator within the current poll (the poll-budget oracle). */
   countInnerPoll(): void;
-  /** Reports a broken poll contract by the future labelled `label` in the current poll (see guard). */
-  contractBroken(rule: "poll-after-ready" | "poll-after-drop" | "reentrant-poll", label: string): void;
+  /**
+   * Reports a broken contract by the future labelled `label`, in the current poll or drop (see
+   * guard). `awaited` names what it awaited, for "await-in-drop".
+   */
+  contractBroken(rule: FutureContractRule, label: string, awaited?: string): void;
   /** Records a trace note (no-op unless tracing). */
   note(text: string): void;
+  /** True when this run records a trace: hooks that build text for it check this first, so the fast path builds none. */
+  readonly tracing: boolean;
+  /** Records that the current poll dropped a losing child future `label`, and why (no-op unless tracing). */
+  futureDropped(label: string, reason: string): void;
 }

@@ -48,7 +48,7 @@ import { OptionError } from "./errors.js";
 import { asTaskId, type TaskId } from "./ids.js";
 import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
 import type { Runtime } from "./runtime.js";
-import type { Violation } from "./violation.js";
+import type { FutureContractRule, Violation } from "./violation.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
@@ -191,6 +191,14 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     if (this.trace !== null) this.trace.push({ type: "Note", step: this.steps, time: this.clock.now, task: this.current?.name ?? null, text });
   }
 
+  get tracing(): boolean {
+    return this.trace !== null;
+  }
+
+  futureDropped(label: string, reason: string): void {
+    if (this.trace !== null) this.trace.push({ type: "FutureDropped", step: this.steps, time: this.clock.now, task: this.current?.name ?? null, future: label, reason });
+  }
+
   /** Marks progress (for the livelock and reactor-starvation oracles): call it when your scenario gets work done. */
   progress(): void {
     this.watch.progress();
@@ -208,8 +216,8 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
     throw new PollBudgetError(t.name, budget, counted);
   }
 
-  contractBroken(rule: "poll-after-ready" | "poll-after-drop" | "reentrant-poll", label: string): void {
-    this.report(futureContractViolation(rule, this.current?.name ?? "(outside any task)", label, this.steps, this.clock.now));
+  contractBroken(rule: FutureContractRule, label: string, awaited?: string): void {
+    this.report(futureContractViolation(rule, this.current?.name ?? "(outside any task)", label, this.steps, this.clock.now, awaited));
   }
 
   // ---- Oracle API ------------------------------------------------------------------------

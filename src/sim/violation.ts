@@ -68,12 +68,15 @@ export type StarvationCause =
   /** a waiter on a resource was overtaken more than the bypass bound */
   | "bypass";
 
-export type ContractRule =
-  | "waker-borrowed-after-poll"
-  | "waker-used-after-consume"
+/** The rules a future itself breaks (reported through `Runtime.contractBroken`). */
+export type FutureContractRule =
   | "poll-after-ready"
   | "poll-after-drop"
-  | "reentrant-poll";
+  | "reentrant-poll"
+  /** a future awaited something while it was being dropped (an async fn's `finally` that yields) */
+  | "await-in-drop";
+
+export type ContractRule = "waker-borrowed-after-poll" | "waker-used-after-consume" | FutureContractRule;
 
 export type Violation =
   | (Base & { readonly kind: "lost-wakeup"; readonly detection: LostWakeupDetection; readonly stuck: readonly StuckTask[] })

@@ -74,7 +74,7 @@ export interface LaneInstant {
   readonly lane: number;
   readonly slot: number;
   readonly name: string;
-  readonly kind: "spawned" | "result" | "woken" | "finished" | "note" | "choice" | "clock" | "violation";
+  readonly kind: "spawned" | "result" | "woken" | "finished" | "note" | "dropped" | "choice" | "clock" | "violation";
   readonly args: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -198,6 +198,9 @@ export function layoutTrace(trace: readonly TraceEvent[], taskNames: readonly st
       case "TaskFinished":
         instant(lane(e.task), slot, `finished: ${e.outcome}`, "finished", { outcome: e.outcome });
         queue.delete(e.task);
+        break;
+      case "FutureDropped":
+        instant(e.task === null ? 0 : lane(e.task), slot, `✂ dropped ${e.future} (${e.reason})`, "dropped", { future: e.future, reason: e.reason });
         break;
       case "Note":
         instant(e.task === null ? 0 : lane(e.task), slot, e.text, "note");

@@ -28,6 +28,12 @@ export type TraceEvent =
   | { readonly type: "ClockAdvanced"; readonly step: number; readonly from: number; readonly to: number }
   | { readonly type: "TaskFinished"; readonly step: number; readonly time: number; readonly task: string; readonly outcome: string }
   | { readonly type: "Note"; readonly step: number; readonly time: number; readonly task: string | null; readonly text: string }
+  /**
+   * A reference combinator dropped a child that lost (a select or race branch, a future past its
+   * timeout), in the poll of `task`: `future` is the child's label, `reason` why ("select: branch
+   * 1 won", "timeout(5): deadline passed"). A cancelled task's own drop is a Note.
+   */
+  | { readonly type: "FutureDropped"; readonly step: number; readonly time: number; readonly task: string | null; readonly future: string; readonly reason: string }
   | { readonly type: "ViolationReported"; readonly step: number; readonly time: number; readonly kind: string; readonly tasks: string };
 
 /** One line per event, stable across processes and machines. */
@@ -57,6 +63,8 @@ export function formatEvent(e: TraceEvent): string {
       return `${e.step} t=${e.time} ${e.task} finished: ${e.outcome}`;
     case "ViolationReported":
       return `${e.step} t=${e.time} VIOLATION ${e.kind}${e.tasks === "" ? "" : ` (${e.tasks})`}`;
+    case "FutureDropped":
+      return `${e.step} t=${e.time}${e.task === null ? "" : ` ${e.task}`} dropped ${e.future}: ${e.reason}`;
     case "Note":
       return `${e.step} t=${e.time} note${e.task === null ? "" : ` ${e.task}`}: ${e.text}`;
   }

@@ -170,6 +170,18 @@ const CONTRACT: Record<ContractRule, Entry> = {
       "of only scheduling it, or a combinator that reaches itself through a shared reference.",
     hints: ["A wake must only schedule: never call poll() from wake(), a callback or drop()."],
   },
+  "await-in-drop": {
+    title: "Await inside a drop",
+    why:
+      "An async fn was dropped (cancelled: an abort, the cancel fault, a select or timeout it lost) while a try block was " +
+      "pending, and its finally block awaited (yield*) before finishing its cleanup. Dropping is synchronous, as Rust's Drop " +
+      "(there is no async drop): the awaited future is never polled, so everything after the await in that finally is skipped. " +
+      "Valid JavaScript, but under cancellation the release, close or wake it was meant to do never happens.",
+    hints: [
+      "In finally, release synchronously before any await (sem.release(); then flush), or move the await out of finally.",
+      "Hold the resource in a guard object whose drop() releases it, and drop the guard when the work ends or is cancelled.",
+    ],
+  },
 };
 
 const NONDETERMINISM: Record<"escape" | "divergence", Entry> = {

@@ -14,7 +14,8 @@
  *     Only the last MAX_COLUMNS columns are drawn (a note says so); the JSON has everything.
  *  4. Stable hooks for tests and scripts: `g.lane[data-task]` (the reactor's lane is
  *     `g.lane.reactor`, without data-task), `rect.poll[data-generation][data-result]`,
- *     `path.wake-arrow[data-from][data-to]`, `.never-woken[data-task]`, `.dropped[data-task]`, `#download-trace`,
+ *     `path.wake-arrow[data-from][data-to]`, `.never-woken[data-task]`, `.dropped[data-task]` (a cancelled task),
+ *     `.loser-dropped[data-task]` (a select/race/timeout loser), `#download-trace`,
  *     `script#chrome-trace`.
  */
 import { stripVTControlCharacters } from "node:util";
@@ -141,6 +142,10 @@ function lanesSvg(outcome: Outcome, layout: TraceLayout): string {
       else if (i.kind === "note" && DROPPED.test(i.name)) {
         out.push(`<g class="dropped" data-task="${escapeHtml(name)}"><text class="instant dropped" x="${cx - 5}" y="${y + LANE_H / 2 + 5}">✂${tip}</text><text class="dropped-label" x="${cx + 8}" y="${y + LANE_H / 2 + 4}">dropped</text></g>`);
       }
+      // A select/race/timeout loser dropped in a poll: a small ✂ in the lane; the lane goes on.
+      else if (i.kind === "dropped") {
+        out.push(`<text class="instant loser-dropped" data-task="${escapeHtml(name)}" x="${cx - 5}" y="${y + LANE_H - 2}">✂${tip}</text>`);
+      }
       else out.push(`<circle class="instant kind-${i.kind}" cx="${cx}" cy="${y + LANE_H - 5}" r="3">${tip}</circle>`);
     }
     const s = stuck.get(name);
@@ -228,7 +233,7 @@ rect.delivery,rect.wake-source{fill:var(--deliver);stroke:#0003}.slice-label{fil
 .instant{fill:var(--muted)}.kind-woken{fill:var(--arrow)}.kind-spawned{fill:var(--ready)}.violation{fill:var(--panic);font-size:14px;font-weight:700}
 .wake-arrow{fill:none;stroke:var(--arrow);stroke-width:1.5;opacity:.8}.wake-arrow.stale{stroke:var(--panic);stroke-dasharray:4 2}.wake-arrow:hover{stroke-width:3;opacity:1}
 .wake-lost{fill:none;stroke:var(--lost);stroke-width:1.5;stroke-dasharray:3 3}.arrow-head{fill:var(--arrow)}
-.waiting{stroke:var(--lost);stroke-width:2;stroke-dasharray:6 4}.never-woken circle{fill:#fff;stroke:var(--lost);stroke-width:3}.never-woken text{fill:var(--lost);font-size:12px;font-weight:700}.dropped text{fill:var(--panic);font-size:12px;font-weight:700}
+.waiting{stroke:var(--lost);stroke-width:2;stroke-dasharray:6 4}.never-woken circle{fill:#fff;stroke:var(--lost);stroke-width:3}.never-woken text{fill:var(--lost);font-size:12px;font-weight:700}.dropped text{fill:var(--panic);font-size:12px;font-weight:700}.loser-dropped{fill:var(--muted);font-size:11px}
 .legend{font-size:12px;color:var(--muted)}.key{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;vertical-align:middle;border:1px solid #0003}
 .key.delivery{background:var(--deliver)}.key.result-pending{background:var(--pending)}.key.result-ready{background:var(--ready)}.key.result-panicked{background:var(--panic)}
 .key.arrow{border:0;border-top:2px solid var(--arrow);height:0}.key.lost{border:0;border-top:2px dashed var(--lost);height:0}

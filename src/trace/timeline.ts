@@ -13,7 +13,10 @@
  *  3. Lanes appear in order of the tasks' first event, and only for tasks with a shown row.
  *  4. A dropped future (a cancelled task: its future's drop() ran) is always shown, as
  *     "✂ dropped": what a task stopped doing matters as much as what it did, and a drop deep in
- *     a long run must not vanish into "… 1 note".
+ *     a long run must not vanish into "… 1 note". A select/race/timeout loser dropped inside a
+ *     poll ("✂ dropped recv (select: branch 1 won)") is a notable row of its task's lane, but
+ *     trimmed like any other (a select in a loop drops one every turn); omitted, it is counted
+ *     among "futures dropped".
  */
 import type { TraceEvent } from "./event.js";
 
@@ -135,6 +138,9 @@ function toRows(trace: readonly TraceEvent[]): Row[] {
       case "ClockAdvanced":
         add(e, e.to, null, `clock ${e.from} → ${e.to}`, true);
         break;
+      case "FutureDropped":
+        add(e, e.time, e.task, `✂ dropped ${e.future} (${e.reason})`, true);
+        break;
       case "Note":
         add(e, e.time, e.task, e.task === null ? `note: ${e.text}` : isDrop(e) ? "✂ dropped (cancelled)" : e.text, true);
         break;
@@ -188,7 +194,7 @@ function omitted(rows: readonly Row[]): string {
     else if (e.type === "TaskSpawned") spawns++;
     else if (e.type === "TaskFinished") finishes++;
     else if (e.type === "WakeIssued") wakes++;
-    else if (isDrop(e)) drops++;
+    else if (isDrop(e) || e.type === "FutureDropped") drops++;
     else if (e.type === "Note") notes++;
     else if (e.type === "ViolationReported") violations++;
   }
