@@ -378,3 +378,4 @@ describe("Sim wiring", () => {
     expect(out.trace!.filter((e) => e.type === "ChoiceMade")).toEqual([]);
   });
 });
+

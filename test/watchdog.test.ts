@@ -6,7 +6,8 @@
  * asserts a duration.
  */
 import { describe, expect, it } from "vitest";
-import { defineScenario, explore, ready, replay, type Context, type Poll } from "wakesim";
+import { defineScenario, explore, ExhaustiveStrategy, RandomStrategy, ready, replay, type Context, type Poll } from "wakesim";
+import { exploreWatched } from "../src/explore/watched.js";
 import example from "../fixtures/example.js";
 import mpsc from "../fixtures/mpsc.js";
 import { semaphoreSilentDrop } from "../fixtures/semaphore.js";
@@ -128,5 +129,74 @@ describe("explore({ watchdogMs })", () => {
 
   it("rejects a bad watchdogMs by name", () => {
     expect(() => explore(example, { watchdogMs: 0 })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'watchdogMs': must be ≥ 1, got 0]`);
+  });
+});
+
+// ---- Never lose a run or a find (review of the watchdog, issue 11) ----------------------------
+
+/** Busy work by iteration count (no clock read in a run). */
+function burn(n: number): number {
+  let x = 0;
+  for (let i = 0; i < n; i++) x = (x * 31 + i) | 0;
+  return x;
+}
+
+describe("exploreWatched: slow runs, hangs under exhaustive search, a find whose replay overruns", () => {
+  it("a call that overran because of many slow runs makes the run it stopped again — every run gets its runDone, none is skipped", () => {
+    // Each run burns a few ms to a few tens (two polls): 60 in one call overrun a 300 ms limit on
+    // any machine we know, one alone never does.
+    const slow = defineScenario({
+      name: "slow-but-finite",
+      setup(sim) {
+        sim.spawn({ poll: (): Poll<number> => ready(burn(4e6)) }, { name: "a" });
+        sim.spawn({ poll: (): Poll<number> => ready(burn(4e6)) }, { name: "b" });
+      },
+    });
+    const inner = new RandomStrategy(3);
+    const finished: number[] = [];
+    let last = -1;
+    const strategy = {
+      name: "random",
+      nextRun: (run: number) => ((last = run), inner.nextRun(run)),
+      runDone: () => void finished.push(last),
+    };
+    const r = exploreWatched(slow, { runs: 60, strategy }, { timeoutMs: 300, firstSliceRuns: 60 });
+    expect(r.hangs).toEqual([]);
+    expect(r.runs).toBe(60);
+    // Before: the stopped run was skipped (no runDone, never made), its index missing here.
+    expect([...new Set(finished)].sort((x, y) => x - y)).toEqual([...Array(60).keys()]);
+  }, 60_000);
+
+  it("exhaustive search moves past a hung schedule instead of handing it out again", () => {
+    let flag = false;
+    const spinIfBFirst = defineScenario({
+      name: "spin-if-b-first",
+      setup(sim) {
+        flag = false;
+        sim.spawn({ poll: (): Poll<void> => { if (flag) for (;;) burn(1); return ready(); } }, { name: "a" });
+        sim.spawn({ poll: (): Poll<void> => ((flag = true), ready()) }, { name: "b" });
+      },
+    });
+    const strategy = new ExhaustiveStrategy({ maxBound: 2 });
+    const r = exploreWatched(spinIfBFirst, { runs: 6, strategy }, { timeoutMs: 300, maxHangs: 5, firstSliceRuns: 16 });
+    // Before: every run after the hang was the hung schedule again (4 hangs, one token).
+    expect(r.hangs.length).toBe(1);
+    expect(strategy.exhausted).toBe(true);
+  });
+
+  it("keeps a found failure when replaying it with its trace overruns the limit too (reported as found, untraced)", () => {
+    let executions = 0;
+    const slowWhenTraced = defineScenario({
+      name: "slow-when-traced",
+      setup(sim) {
+        const n = ++executions;
+        sim.spawn({ poll: (): Poll<void> => { if (n > 1) burn(5e9); throw new Error("boom"); } }, { name: "t" });
+      },
+    });
+    const r = explore(slowWhenTraced, { runs: 10, watchdogMs: 300, strategy: "random", seed: 1 });
+    // Before: ok, with no failure and no hang — the panic found on run 1 was dropped.
+    expect(r.ok).toBe(false);
+    expect(r.failure!.violation.kind).toBe("panic");
+    expect(r.failure!.report).toContain("not shrunk, no timeline: replaying it with its trace did not finish within the watchdog's limit");
   });
 });

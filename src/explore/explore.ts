@@ -19,7 +19,7 @@ import type { Violation } from "../sim/violation.js";
 import { formatReport } from "../trace/report.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
 import { shrink } from "./shrink.js";
-import { exploreWatched, type RunHang } from "./watched.js";
+import { exploreWatched, UNTRACED_NOTE, type RunHang } from "./watched.js";
 import type { Strategy } from "./strategy.js";
 
 /**
@@ -148,7 +148,8 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     const common = { scenario: scenario.name, strategy: strategy.name, seed, runs: w.runs, steps: w.steps, distinctSchedules: schedules.size, exhausted: strategy.exhausted === true, stats };
     // The slice that found the failure numbered its runs from its own start: the report counts from the exploration's.
     const f = w.failure;
-    const failure = f === null ? null : { ...f, report: formatReport(f.outcome, { scenario: scenario.name, strategy: strategy.name, seed, runs: f.run + 1, ...(file === undefined ? {} : { file }), ...(command === undefined ? {} : { command }) }) };
+    const report = (o: Outcome, runs: number) => formatReport(o, { scenario: scenario.name, strategy: strategy.name, seed, runs, ...(file === undefined ? {} : { file }), ...(command === undefined ? {} : { command }) });
+    const failure = f === null ? null : { ...f, report: report(f.outcome, f.run + 1) + (f.outcome.trace === null ? `\n${UNTRACED_NOTE}` : "") };
     return { ok, ...common, failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
   }
   let steps = 0;

@@ -7,13 +7,17 @@
  *  1. The runs made are those of one plain explore() call with the same strategy and budget: a
  *     guarded call that is terminated is followed by one that resumes the strategy at the run
  *     after the hung one (the strategy object is only ever asked for the next run, in order).
- *     The hung run itself gets no runDone; its schedule is not counted.
+ *     The hung run itself gets a stand-in runDone (its choices so far; no violation), so that
+ *     exhaustive search moves past it; its schedule is not counted. A call that overran only
+ *     because of slow runs before the one it stopped makes that run again, alone — never skips it.
  *  2. A hang is reported only when one run alone did not return within the limit: when the run
  *     that was terminated was not the first of its guarded call (earlier runs used part of the
  *     time), it is replayed alone from its token under a fresh limit first. So a hang found
  *     mid-call costs up to twice the limit, and a merely slow run is never reported.
  *  3. A found failure is shrunk as explore() shrinks it, each rerun guarded on its own: a shrunk
  *     schedule that hangs is a rejected candidate, and a long shrink is not mistaken for a hang.
+ *  4. A found failure is never dropped: if its traced replay is stopped too, it is returned as
+ *     found (untraced, unshrunk), its report saying so.
  */
 import { performance } from "node:perf_hooks";
 import { ReplayChooser } from "../chooser/replay.js";
@@ -24,6 +28,8 @@ import { explore, simOptionsOf, type ExploreOptions, type Failure } from "./expl
 import { shrink } from "./shrink.js";
 import type { RunPlan, Strategy } from "./strategy.js";
 import { guard, type GuardOptions, type HangSite } from "./watchdog.js";
+import { formatReport } from "../trace/report.js";
+import { parseToken } from "../trace/token.js";
 
 /** A run stopped by the watchdog. */
 export interface RunHang {
@@ -135,7 +141,8 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
       const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found), schedules: new Set() }), watch);
       const runs = done + slice.completed;
       if (again.kind === "ok" && again.value.failure !== null) return { runs, steps, failure: { ...again.value.failure, run: runs - 1 }, hangs, interrupted: false };
-      return { runs, steps, failure: null, hangs, interrupted: again.kind === "interrupted" };
+      // Never lose a find: when its traced replay is stopped too, report it as found, untraced.
+      return { runs, steps, failure: untraced(scenario, options, found, runs - 1), hangs, interrupted: again.kind === "interrupted" };
     }
     const run = done + slice.started - 1;
     let site = g.site;
@@ -147,12 +154,56 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
       hung = alone.kind === "timeout";
       if (alone.kind === "timeout") site = alone.site;
     }
-    if (hung) hangs.push({ run, token: g.token, site });
+    if (!hung) {
+      // Slow runs, not a hang: the call overran because of the runs before this one. Make this
+      // run again, alone in its call (a seeded strategy's plan is a function of the run number;
+      // exhaustive search still holds the same schedule, as it got no runDone) — never skip it.
+      done = run;
+      sliceRuns = 1;
+      continue;
+    }
+    hangs.push({ run, token: g.token, site });
+    // The hung run is over: tell the strategy, so that exhaustive search moves on to the next
+    // schedule instead of handing out the hung one again (its choices so far are what it knows).
+    options.strategy.runDone?.(stoppedRun(g.token === null ? [] : parseToken(g.token).choices));
     done = run + 1;
     sliceRuns = Math.max(1, Math.floor(sliceRuns / 2));
     if (hangs.length >= (watch.maxHangs ?? Infinity) || watch.returnAfterHang === true) break;
   }
   return { runs: done, steps, failure: null, hangs, interrupted: false };
+}
+
+/** Ends the report of a failure kept as found (an untraced outcome: `trace` is null). */
+export const UNTRACED_NOTE = "(not shrunk, no timeline: replaying it with its trace did not finish within the watchdog's limit)";
+
+/** A found failure as found, without the traced replay that the watchdog stopped. */
+function untraced(scenario: Scenario, options: ExploreOptions, o: Outcome, run: number): Failure {
+  const report = formatReport(o, {
+    scenario: scenario.name,
+    strategy: options.strategy === undefined || typeof options.strategy === "string" ? String(options.strategy ?? "portfolio") : options.strategy.name,
+    seed: options.seed ?? 0,
+    runs: run + 1,
+    ...(options.file === undefined ? {} : { file: options.file }),
+    ...(options.command === undefined ? {} : { command: options.command }),
+  });
+  return {
+    violation: o.violations[0]!,
+    run,
+    token: o.token,
+    originalToken: o.token,
+    choices: o.choices,
+    originalChoices: o.choices,
+    faults: o.faults,
+    shrinkSteps: 0,
+    shrinkRuns: 0,
+    outcome: o,
+    report: `${report}\n${UNTRACED_NOTE}`,
+  };
+}
+
+/** The stand-in outcome a strategy's runDone gets for a run the watchdog stopped. */
+function stoppedRun(choices: readonly number[]): Outcome {
+  return { ok: false, status: "stopped", violations: [], steps: 0, polls: 0, choices } as unknown as Outcome;
 }
 
 /** What a rerun that the watchdog stopped counts as while shrinking: no violation, so not kept. */

@@ -14,7 +14,10 @@
  *    task is still runnable and has waited that long (`unfairStep` and the watch's scan), or
  *  - the chooser kept a due event waiting for a poll, or picked a select's first branch.
  * A stretch with none of these (a single task, FIFO order, no choice at all) is fair, and its
- * verdict is reported at once. An over-cautious "possibly unfair" only costs a confirmation.
+ * verdict is reported at once. An over-cautious "possibly unfair" costs a confirmation, and the
+ * rest of that run: under the suffix its task, deliver and select choices are no longer explored
+ * (faults and ties still are), so a safety bug that needs an unusual schedule after the switch is
+ * left to the other runs — which is why suspicion waits for 1000 polls without progress.
  *
  * Invariants:
  *  1. Once started, the suffix lasts to the end of the run. It starts at most once per run, at

@@ -369,7 +369,7 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
           this.report(this.watch.stepLimit(stepLimitViolation(this.tasks, maxSteps, this.steps, this.clock.now)));
           break;
         }
-        if (this.steps === confirmAt) this.watch.halfwayToStepLimit();
+        if (this.steps === confirmAt && this.watching) this.watch.halfwayToStepLimit();
         if (!this.tick()) {
           status = "quiescent";
           this.reportStuck();
@@ -473,8 +473,10 @@ export class Sim implements Runtime, WakeHook, Watched, EscapeSink {
       t.runnableSinceStep = this.steps;
       this.executor.schedule(t.id, "notified", t.id);
     } else if (!t.clonedThisPoll && t.wakersHeld === 0 && this.pendingWithoutWaker && t.inertStaleWake?.taskGeneration !== gen) {
-      // Held clones of older polls may still wake it, and an inert stale wake in this poll is
-      // the stale-waker oracle's to judge (at quiescence): only "nothing at all" is flagged here.
+      // Held clones of older polls may still wake it (per-task wakers); where wakers are per poll
+      // and one of them is woken, the stale-waker oracle judges it at quiescence ("kept the waker
+      // of poll k") — the shape of a waiter that keeps its first waker, and also of one that
+      // registered nothing new for a second source: the report names the waker, not the source.
       t.reportedStuck = true;
       this.report(pendingWithoutWakerViolation(t, this.steps, this.clock.now));
     }
