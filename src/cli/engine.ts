@@ -27,7 +27,7 @@ import { pctMissBound } from "../chooser/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
-import type { RunPlan, Strategy } from "../explore/strategy.js";
+import type { Strategy } from "../explore/strategy.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
@@ -35,7 +35,7 @@ import type { Shard } from "./args.js";
 import { formatOutcome, plain, replayCommand } from "./format.js";
 import { MAX_HANGS, runHangReport } from "./hang.js";
 import { guard } from "../explore/watchdog.js";
-import { exploreWatched } from "../explore/watched.js";
+import { exploreWatched, Resumed } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
 
 /** Runs per seed block (the unit --shard hands out). */
@@ -140,29 +140,6 @@ export interface Hang {
   readonly display: string;
 }
 
-/** A slice's view of a block's strategy: run r of the slice is run offset + r of the block. */
-class Slice implements Strategy {
-  constructor(
-    private readonly inner: Strategy,
-    private readonly offset: number,
-  ) {}
-  get name(): string {
-    return this.inner.name;
-  }
-  get exhausted(): boolean {
-    return this.inner.exhausted === true;
-  }
-  nextRun(run: number): RunPlan | null {
-    return this.inner.nextRun(this.offset + run);
-  }
-  runDone(o: Outcome): void {
-    this.inner.runDone?.(o);
-  }
-  stats(): Record<string, number | string | boolean> {
-    return this.inner.stats?.() ?? {};
-  }
-}
-
 /** PCT's observations over the blocks, for the residual-miss bound of the whole exploration. */
 interface PctTally {
   runs: number;
@@ -262,7 +239,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           ...s.sim,
           seed,
           runs: n,
-          strategy: new Slice(inner, block.runs),
+          strategy: new Resumed(inner, block.runs), // a slice's view of the block's strategy
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         };

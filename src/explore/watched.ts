@@ -66,8 +66,11 @@ export interface WatchOptions extends GuardOptions {
   readonly returnAfterHang?: boolean;
 }
 
-/** The strategy seen by one guarded call: run r of the call is run offset + r; counts what it sees. */
-class Resumed implements Strategy {
+/**
+ * A strategy resumed at run `offset`: run r of this call is run offset + r of the exploration
+ * (a guarded call here, a slice of a seed block in the CLI's engine); counts what it sees.
+ */
+export class Resumed implements Strategy {
   started = 0;
   completed = 0;
   steps = 0;
