@@ -22,7 +22,8 @@
  */
 import { readdirSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { explore, type Scenario, type Violation } from "wakesim";
+import { explore, type Scenario } from "wakesim";
+import { oracleLabel } from "./oracle-label.js";
 
 const STRATEGIES = ["random", "pct", "swarm", "portfolio", "exhaustive"] as const;
 const DIR = new URL("../fixtures/unusual/", import.meta.url);
@@ -61,19 +62,6 @@ async function loadCorpus(): Promise<CorpusEntry[]> {
   return out;
 }
 
-function oracleOf(v: Violation): string {
-  switch (v.kind) {
-    case "lost-wakeup":
-      return `lost-wakeup (${[v.detection, ...new Set(v.stuck.map((x) => x.diagnosis))].join(", ")})`;
-    case "starvation":
-      return `starvation (${v.cause})`;
-    case "contract":
-      return `contract (${v.rule})`;
-    default:
-      return v.kind;
-  }
-}
-
 const corpus = (await loadCorpus()).filter((c) => ONLY === undefined || c.scenario.name.includes(ONLY) || c.file.includes(ONLY));
 const rows: string[][] = [["scenario", "strategy", "runs", "false alarms", "first failure's oracle", "token", "s"]];
 const sums = { corpus: { alarms: 0, runs: 0, scenarios: 0 }, debatable: { alarms: 0, runs: 0, scenarios: 0 } };
@@ -90,7 +78,7 @@ for (const { scenario, debatable } of corpus) {
       const f = r.failure;
       if (f !== null) sum.alarms++;
       const runs = `${r.runs}${strategy === "exhaustive" && r.exhausted ? " (exhausted)" : ""}`;
-      cells = [label, strategy, runs, f === null ? "0" : "1", f === null ? "" : oracleOf(f.violation), f === null ? "" : f.token];
+      cells = [label, strategy, runs, f === null ? "0" : "1", f === null ? "" : oracleLabel(f.violation), f === null ? "" : f.token];
     } catch (e) {
       sum.alarms++;
       cells = [label, strategy, "-", "crash", (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 120), ""];

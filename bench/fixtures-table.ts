@@ -7,7 +7,8 @@
  * × random, PCT, swarm, portfolio). Writes the table between the markers in README.md.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { explore, type Violation } from "wakesim";
+import { explore } from "wakesim";
+import { oracleLabel } from "./oracle-label.js";
 import { buggyCases, correctCases } from "../properties/catalog.js";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 30);
@@ -22,19 +23,6 @@ const median = (xs: number[]) => {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-function oracle(v: Violation): string {
-  switch (v.kind) {
-    case "lost-wakeup":
-      return `lost-wakeup (${[v.detection, ...new Set(v.stuck.map((x) => x.diagnosis))].join(", ")})`;
-    case "starvation":
-      return `starvation (${v.cause})`;
-    case "contract":
-      return `contract (${v.rule})`;
-    default:
-      return v.kind;
-  }
-}
-
 const rows: string[] = ["| fixture | buggy twin | bug class | caught by | median runs to failure | median shrunk deviations | found |", "|---|---|---|---|---|---|---|"];
 for (const c of buggyCases) {
   const runs: number[] = [];
@@ -47,7 +35,7 @@ for (const c of buggyCases) {
     found++;
     runs.push(r.runs);
     shrunk.push(r.failure.choices.filter((x) => x !== 0).length);
-    caughtBy = oracle(r.failure.violation);
+    caughtBy = oracleLabel(r.failure.violation);
   }
   rows.push(`| ${c.fixture} | ${c.twin} | ${c.bugClass} | ${caughtBy} | ${runs.length ? median(runs) : "—"} | ${shrunk.length ? median(shrunk) : "—"} | ${found}/${SEEDS} |`);
   console.log(rows[rows.length - 1]);
