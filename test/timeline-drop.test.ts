@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { asyncBlock, formatTrace, PENDING, race, ready, select, Sim, sleep, timeout, toChromeTrace, toHtmlReport, wait, type Context, type Future, type JoinHandle, type Poll, type Waker } from "wakesim";
-import { formatTimeline } from "../src/trace/timeline.js";
+import { formatTimeline } from "../src/report/timeline.js";
 import { Flag } from "./helpers.js";
 
 /** 'killer' yields `spins` times, then aborts 'victim' (which waits, holding its waker, and releases it when dropped). */

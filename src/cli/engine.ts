@@ -23,7 +23,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { pctMissBound } from "../chooser/pct.js";
+import { pctMissBound } from "../explore/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";

@@ -30,7 +30,7 @@ import type { RunPlan, Strategy } from "../explore/strategy.js";
 import { resolveOptions, type SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import { runScenario, type Scenario } from "../sim/scenario.js";
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import { DIAGNOSIS_MS } from "./engine.js";
 import { exportLabel, loadScenarios, type Exported } from "./load.js";
 

@@ -18,7 +18,7 @@
  * gone through, the task would have been polled again. The report replaces the lost-wakeup
  * verdict for the run (the stale waker is the cause; the other pending tasks are listed).
  */
-import type { StuckTask, Violation } from "../sim/violation.js";
+import type { StuckTask, Violation } from "./violation.js";
 import type { Task } from "../task/task.js";
 
 /** The first task (in spawn order) lost by an inert stale wake, or null. */

@@ -32,7 +32,7 @@ import { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
 import { FairSuffix } from "../oracles/fair-suffix.js";
-import { ContractError } from "../oracles/guard.js";
+import { ContractError } from "../future/contract.js";
 import { describeThrown, futureContractViolation, escapeViolation, leakViolation, panicViolation, stepLimitViolation, wakerMisuseViolation } from "../oracles/contract.js";
 import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
 import { PollBudgetError, pollBudgetViolation, type PollBudgetCount } from "../oracles/poll-budget.js";
@@ -43,12 +43,14 @@ import { Task, type JoinOutcome } from "../task/task.js";
 import { TaskState, transitionToDone, transitionToIdle, transitionToRunning, transitionToScheduled } from "../task/task-state.js";
 import type { TraceEvent } from "../trace/event.js";
 import { Waker, WakerMisuseError, type WakeHook, type WakerMisuse, type WakeTarget } from "../waker/waker.js";
-import { CheckedOptions, checkInt, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
-import { OptionError } from "./errors.js";
-import { asTaskId, type TaskId } from "./ids.js";
+import { CheckedOptions, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
+import { checkInt } from "../core/checks.js";
+import { OptionError } from "../core/errors.js";
+import { asTaskId, type TaskId } from "../core/ids.js";
 import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
-import type { Runtime } from "./runtime.js";
-import type { FutureContractRule, Violation } from "./violation.js";
+import type { Runtime } from "../future/runtime.js";
+import type { FutureContractRule } from "../future/contract.js";
+import type { Violation } from "../oracles/violation.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 

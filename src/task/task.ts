@@ -8,9 +8,9 @@
  *  3. `outcome` is set exactly once, when the task finishes; then `future` is null.
  */
 import type { Future } from "../future/future.js";
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import type { WakeHook, WakeTarget } from "../waker/waker.js";
-import type { WakerSlot } from "../waker/waker-slot.js";
+import type { WakerSlot } from "../future/waker-slot.js";
 import { TaskState } from "./task-state.js";
 
 /**
