@@ -146,7 +146,7 @@ export function asyncBlock<T>(body: () => AsyncGen<T>, name?: string): AsyncFnFu
 let watcher: ((body: Function) => void) | null = null;
 
 /**
- * @internal For the fresh-closure diagnosis (src/explore/churn.ts): while set, every generator
+ * @internal For the fresh-closure diagnosis (src/explore/fresh-closures.ts): while set, every generator
  * function that an async fn or async block starts is passed to `f`. Null turns it off.
  */
 export function watchGeneratorFunctions(f: ((body: Function) => void) | null): void {
