@@ -20,7 +20,8 @@
 import fc from "fast-check";
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { holdEscapeTraps, PENDING, ready, Sim, type Context, type Poll } from "wakesim";
+import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
+import { PENDING, ready, Sim, type Context, type Poll } from "wakesim";
 
 const TASKS = 1000;
 const WAKES = 50;

@@ -4,7 +4,8 @@
  * shrunk schedule is no further from the default than its stated bound.
  */
 import { describe, expect, it } from "vitest";
-import { explore, formatTrace, replay, type Violation } from "wakesim";
+import { explore, replay, type Violation } from "wakesim";
+import { formatTrace } from "wakesim/trace";
 import { buggyCases } from "./catalog.js";
 
 const SEED = Number(process.env.WAKESIM_SEED ?? 0);

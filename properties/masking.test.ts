@@ -5,7 +5,9 @@
  * the same exploration fails far less often — the bug hides, it does not go away.
  */
 import { describe, expect, it } from "vitest";
-import { explore, holdEscapeTraps, RandomStrategy, runScenario } from "wakesim";
+import { explore, runScenario } from "wakesim";
+import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
+import { RandomStrategy } from "wakesim/explore";
 import { maskedBySpuriousWakes } from "../fixtures/oneshot.js";
 
 function failureRate(opts: { faults: "none" | ["spurious-wake"]; faultProbability?: number }, runs: number): number {

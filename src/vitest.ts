@@ -19,7 +19,7 @@ import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js
 import { describeSite, guard } from "./explore/watchdog.js";
 import type { RunHang } from "./explore/watched.js";
 import { replay, type Scenario } from "./sim/scenario.js";
-import { formatReport } from "./trace/report.js";
+import { formatReport } from "./report/report.js";
 import { parseToken } from "./trace/token.js";
 
 export interface SimTestOptions extends Omit<ExploreOptions, "watchdogMs"> {

@@ -4,7 +4,9 @@
  * at the drop as contract/await-in-drop, instead of the lost wakeup the skipped release causes.
  */
 import { describe, expect, it } from "vitest";
-import { asyncBlock, asyncFn, defineScenario, explain, explore, formatReport, formatTrace, PENDING, select, Sim, sleep, wait, yieldNow, type Future } from "wakesim";
+import { asyncBlock, asyncFn, defineScenario, explore, PENDING, select, Sim, sleep, wait, yieldNow, type Future } from "wakesim";
+import { explain, formatReport } from "wakesim/report";
+import { formatTrace } from "wakesim/trace";
 import awaitInFinally from "../fixtures/unusual/debatable/await-in-finally.js";
 import { Flag } from "./helpers.js";
 

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { explore, replay, runScenario, toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type Outcome, type TraceEvent } from "wakesim";
+import { explore, replay, runScenario, type Outcome } from "wakesim";
+import { toChromeTrace, type ChromeTrace, type ChromeTraceEvent } from "wakesim/report";
+import { type TraceEvent } from "wakesim/trace";
 import example from "../fixtures/example.js";
 import { mpscCorrect } from "../fixtures/mpsc.js";
 

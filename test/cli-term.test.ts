@@ -1,11 +1,11 @@
 /**
- * Colour decisions (src/cli/term.ts) and how they are applied (src/trace/ansi.ts): in-process.
+ * Colour decisions (src/cli/term.ts) and how they are applied (src/report/ansi.ts): in-process.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runScenario, replay } from "wakesim";
 import example from "../fixtures/example.js";
 import { colorFor, painter } from "../src/cli/term.js";
-import { formatReport } from "../src/trace/report.js";
+import { formatReport } from "../src/report/report.js";
 
 const tty = { isTTY: true, write: () => true };
 const saved = process.env.NO_COLOR;

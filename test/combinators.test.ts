@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, join, race, readyFuture, ReplayChooser, select, Sim, sleep, timeout, yieldNow, type Future } from "wakesim";
+import { asyncBlock, join, race, readyFuture, select, Sim, sleep, timeout, yieldNow, type Future } from "wakesim";
+import { ReplayChooser } from "wakesim/explore";
 import { droppable, Flag, spin } from "./helpers.js";
 
 function run<T>(f: Future<T>, seed = 1) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, defineScenario, formatTrace, runScenario, sleep, yieldNow, type Violation } from "wakesim";
+import { asyncBlock, defineScenario, runScenario, sleep, yieldNow, type Violation } from "wakesim";
+import { formatTrace } from "wakesim/trace";
 import { Flag, spin } from "./helpers.js";
 import { mixedScenario } from "./mixed-scenario.js";
 

@@ -2,7 +2,9 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatTrace, ReplayChooser, replay, runScenario } from "wakesim";
+import { formatTrace } from "wakesim/trace";
+import { ReplayChooser } from "wakesim/explore";
+import { replay, runScenario } from "wakesim";
 import { mixedScenario } from "./mixed-scenario.js";
 
 const SEEDS = 200;

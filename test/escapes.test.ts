@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, ChooserError, holdEscapeTraps, ready, Sim, sleep, type Context, type Poll, type Violation } from "wakesim";
+import { asyncBlock, ready, Sim, sleep, type Context, type Poll, type Violation } from "wakesim";
+import { ChooserError } from "wakesim/explore";
+import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
 import { spin } from "./helpers.js";
 
 /** The real globals, taken before any test runs: the traps must always put these back. */

@@ -10,12 +10,13 @@ import { WorkStealingExecutor } from "../src/executors/work-stealing.js";
 import type { Context } from "../src/future/context.js";
 import type { Future } from "../src/future/future.js";
 import { PENDING, ready, type Poll } from "../src/future/poll.js";
-import type { ExecutorSpec, SimOptions } from "../src/sim/config.js";
-import { OptionError } from "../src/sim/errors.js";
-import type { TaskId } from "../src/sim/ids.js";
+import type { ExecutorSpec } from "../src/executors/spec.js";
+import type { SimOptions } from "../src/sim/config.js";
+import { OptionError } from "../src/core/errors.js";
+import type { TaskId } from "../src/core/ids.js";
 import { Sim } from "../src/sim/sim.js";
 import type { JoinHandle } from "../src/task/join-handle.js";
-import { WakerSlot } from "../src/waker/waker-slot.js";
+import { WakerSlot } from "../src/future/waker-slot.js";
 
 // ---- hand-written futures ----------------------------------------------------------------------
 
@@ -573,7 +574,7 @@ describe("executor options", () => {
   it("rejects an unknown executor name and an executor instance", () => {
     expect(bad("lifo")).toThrow(OptionError);
     expect(bad("lifo")).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'executor': unknown executor 'lifo' — did you mean 'fifo'? Use one of fifo, permissive, lifo-slot, work-stealing, an options object, or a factory () => Executor.]`,
+      `[OptionError: invalid option 'executor': unknown executor 'lifo' — did you mean 'fifo'? Use one of permissive, fifo, lifo-slot, work-stealing, an options object, or a factory () => Executor.]`,
     );
     expect(bad(new StackExecutor())).toThrowErrorMatchingInlineSnapshot(
       `[OptionError: invalid option 'executor': got an executor instance; pass a factory instead (executor: () => new MyExecutor()) so every Sim gets a fresh one.]`,

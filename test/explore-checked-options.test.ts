@@ -3,7 +3,8 @@
  * (CheckedOptions): each run must see exactly what runScenario would have resolved for it.
  */
 import { describe, expect, it } from "vitest";
-import { explore, OptionError, runScenario, SeededChooser, type Chooser, type Outcome, type RunPlan, type SimOptions, type Strategy } from "wakesim";
+import { explore, OptionError, runScenario, type Outcome, type SimOptions } from "wakesim";
+import { SeededChooser, type Chooser, type RunPlan, type Strategy } from "wakesim/explore";
 import { mixedScenario } from "./mixed-scenario.js";
 
 /** Seeded runs, recording every outcome; `options` (if given) go with every plan. */

@@ -1,23 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  asyncBlock,
-  defineScenario,
-  explore,
-  formatToken,
-  formatTrace,
-  parseToken,
-  PENDING,
-  ready,
-  replay,
-  runScenario,
-  WakerSlot,
-  yieldNow,
-  FAULT_KINDS,
-  wait,
-  type Context,
-  type Poll,
-} from "wakesim";
+import { asyncBlock, defineScenario, explore, PENDING, ready, replay, runScenario, WakerSlot, yieldNow, wait, type Context, type Poll } from "wakesim";
+import { formatToken, formatTrace, parseToken } from "wakesim/trace";
+import { FAULT_KINDS } from "wakesim/explore";
 import example from "../fixtures/example.js";
 import { spin } from "./helpers.js";
 

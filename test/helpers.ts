@@ -2,7 +2,8 @@
  * Small correct primitives used by the harness's own tests (written against the public API,
  * as a user would).
  */
-import { FutureBase, holdEscapeTraps, PENDING, ready, runScenario, WakerSlot, type Context, type Future, type Outcome, type Poll, type Scenario, type SimOptions } from "wakesim";
+import { FutureBase, PENDING, ready, runScenario, WakerSlot, type Context, type Future, type Outcome, type Poll, type Scenario, type SimOptions } from "wakesim";
+import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
 
 /** A one-way flag: `wait()` completes once `set()` was called. Keeps the latest waker. */
 export class Flag {

@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { explore, formatReport, replay, toHtmlReport } from "wakesim";
+import { explore, replay } from "wakesim";
+import { formatReport, toHtmlReport } from "wakesim/report";
 import example from "../fixtures/example.js";
 import { browserPlan } from "./chromium.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, defineScenario, explore, formatReport, replay, runScenario, toChromeTrace, toHtmlReport, type Outcome } from "wakesim";
+import { asyncBlock, defineScenario, explore, replay, runScenario, type Outcome } from "wakesim";
+import { formatReport, toChromeTrace, toHtmlReport } from "wakesim/report";
 import example from "../fixtures/example.js";
 import { mpscCorrect } from "../fixtures/mpsc.js";
 import { Flag, spin } from "./helpers.js";

@@ -7,23 +7,9 @@
  * schedule.
  */
 import { describe, expect, it } from "vitest";
-import {
-  asyncBlock,
-  PctChooser,
-  Sim,
-  yieldNow,
-  type Chooser,
-  ExhaustiveStrategy,
-  explore,
-  holdEscapeTraps,
-  replay,
-  ReplayChooser,
-  runScenario,
-  traceText,
-  type Scenario,
-  type StrategyName,
-  type TaskId,
-} from "wakesim";
+import { asyncBlock, Sim, yieldNow, explore, replay, runScenario, traceText, type Scenario, type StrategyName, type TaskId } from "wakesim";
+import { PctChooser, type Chooser, ExhaustiveStrategy, ReplayChooser } from "wakesim/explore";
+import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
 import { CORRECT, endlessProducer, neverConsumed, pingPongForever, producerConsumer, spinnerWithBystander } from "./liveness-scenarios.js";
 
 // ---- helpers -----------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ const scenario = defineScenario({
 
 /** A vitest file with two simTests: the correct latch (passes) and the buggy one (fails, line 5). */
 export const LATCH_TEST = `import { simTest } from "wakesim/vitest";
-import ok from "./ok.ts";
+import ok from "./ok.js";
 import buggy from "./buggy.mts";
 simTest("the correct latch", ok, { runs: 300 });
 simTest("the buggy latch", buggy, { runs: 300 });

@@ -160,6 +160,16 @@ describe.concurrent.each(["commonjs", "module"] as const)("installed from the ta
     expect(direct).toEqual({ code: 0, out: "completed\n" });
   }, STEP_MS);
 
+  it("every documented subpath loads by require and by import, each with one of its names", async ({ expect }) => {
+    const probes = { "wakesim/executors": "FifoExecutor", "wakesim/explore": "SeededChooser", "wakesim/reactor": "Reactor", "wakesim/report": "formatReport", "wakesim/trace": "parseToken" };
+    const list = JSON.stringify(Object.entries(probes));
+    const required = await sh("node", ["-e", `for (const [p, n] of ${list}) console.log(p, typeof require(p)[n])`], consumers[kind]);
+    const imported = await sh("node", ["--input-type=module", "-e", `for (const [p, n] of ${list}) console.log(p, typeof (await import(p))[n])`], consumers[kind]);
+    const expected = Object.keys(probes).map((p) => `${p} function\n`).join("");
+    expect(required).toEqual({ code: 0, out: expected });
+    expect(imported).toEqual({ code: 0, out: expected });
+  }, STEP_MS);
+
   it("npx wakesim fuzz finds the lost wakeup in every kind of file, prints the report and exits 1", async ({ expect }) => {
     const exts = Object.keys(FILES[kind]);
     const r = await sh("npx", ["--no", "wakesim", "fuzz", ...exts.map((e) => `buggy.${e}`), "--runs", "300"], consumers[kind]);

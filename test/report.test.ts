@@ -1,11 +1,12 @@
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { PENDING, ready, replay, runScenario, Sim, WakerSlot, type Context, type Outcome, type Poll, type TraceEvent, type Violation, type Waker } from "wakesim";
+import { PENDING, ready, replay, runScenario, Sim, WakerSlot, type Context, type Outcome, type Poll, type Violation, type Waker } from "wakesim";
+import { type TraceEvent } from "wakesim/trace";
 import example from "../fixtures/example.js";
-import { explain } from "../src/trace/explain.js";
+import { explain } from "../src/report/explain.js";
 import { formatOutcome } from "../src/cli/format.js";
-import { formatReport, summarize, type ReportContext } from "../src/trace/report.js";
-import { formatTimeline } from "../src/trace/timeline.js";
+import { formatReport, summarize, type ReportContext } from "../src/report/report.js";
+import { formatTimeline } from "../src/report/timeline.js";
 import { spin } from "./helpers.js";
 
 /**

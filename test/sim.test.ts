@@ -212,7 +212,7 @@ describe("options", () => {
       `[OptionError: invalid option 'pollCostTicks': expected an integer number of ticks, got 0.5]`,
     );
     expect(() => new Sim({ executor: "fifi" as "fifo" })).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'executor': unknown executor 'fifi' — did you mean 'fifo'? Use one of fifo, permissive, lifo-slot, work-stealing, an options object, or a factory () => Executor.]`,
+      `[OptionError: invalid option 'executor': unknown executor 'fifi' — did you mean 'fifo'? Use one of permissive, fifo, lifo-slot, work-stealing, an options object, or a factory () => Executor.]`,
     );
     expect(() => new Sim({ sed: 1 } as object)).toThrowErrorMatchingInlineSnapshot(
       `[OptionError: invalid option 'sed': unknown option — did you mean 'seed'? Known options: seed, chooser, executor, faults, faultProbability, maxLatencyTicks, pollCostTicks, maxSteps, trace, allowPanics, scenario, oracles, stopOnViolation, checkDeterminism.]`,

@@ -10,24 +10,8 @@
  * waker of its first poll (the real bug).
  */
 import { describe, expect, it } from "vitest";
-import {
-  asyncFn,
-  defineScenario,
-  explore,
-  FutureBase,
-  PENDING,
-  ready,
-  replay,
-  runScenario,
-  select,
-  Sim,
-  sleep,
-  type Chooser,
-  type Context,
-  type Future,
-  type Poll,
-  type Waker,
-} from "wakesim";
+import { asyncFn, defineScenario, explore, FutureBase, PENDING, ready, replay, runScenario, select, Sim, sleep, type Context, type Future, type Poll, type Waker } from "wakesim";
+import { type Chooser } from "wakesim/explore";
 
 // ---- A one-shot cell whose waiter keeps the latest waker it was polled with ----------------
 

@@ -3,8 +3,11 @@
  * but never polled, or parked and never woken — for most of the run while others were polled.
  */
 import { describe, expect, it } from "vitest";
-import { asyncFn, defineScenario, formatReport, PENDING, ready, runScenario, yieldNow, type Chooser, type Waker } from "wakesim";
-import type { Executor, TaskId } from "wakesim";
+import { asyncFn, defineScenario, PENDING, ready, runScenario, yieldNow, type Waker } from "wakesim";
+import { formatReport } from "wakesim/report";
+import { type Chooser } from "wakesim/explore";
+import type { Executor } from "wakesim/executors";
+import type { TaskId } from "wakesim";
 import { Flag } from "./helpers.js";
 
 const spinner = asyncFn(function* spinner() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { asyncBlock, defineScenario, runScenario, yieldNow, type Outcome, type Scenario, type TaskId } from "wakesim";
-import { ExhaustiveStrategy, type ExhaustiveOptions } from "../src/chooser/exhaustive.js";
-import { PctChooser, PctStrategy, pctMissBound } from "../src/chooser/pct.js";
+import { ExhaustiveStrategy, type ExhaustiveOptions } from "../src/explore/exhaustive.js";
+import { PctChooser, PctStrategy, pctMissBound } from "../src/explore/pct.js";
 import type { Strategy } from "../src/explore/strategy.js";
 
 const ids = (...ns: number[]) => ns.map((n) => n as TaskId);

@@ -3,8 +3,10 @@
  * when a long run's middle is trimmed. So is a select/race/timeout loser dropped in a poll.
  */
 import { describe, expect, it } from "vitest";
-import { asyncBlock, formatTrace, PENDING, race, ready, select, Sim, sleep, timeout, toChromeTrace, toHtmlReport, wait, type Context, type Future, type JoinHandle, type Poll, type Waker } from "wakesim";
-import { formatTimeline } from "../src/trace/timeline.js";
+import { asyncBlock, PENDING, race, ready, select, Sim, sleep, timeout, wait, type Context, type Future, type JoinHandle, type Poll, type Waker } from "wakesim";
+import { formatTrace } from "wakesim/trace";
+import { toChromeTrace, toHtmlReport } from "wakesim/report";
+import { formatTimeline } from "../src/report/timeline.js";
 import { Flag } from "./helpers.js";
 
 /** 'killer' yields `spins` times, then aborts 'victim' (which waits, holding its waker, and releases it when dropped). */

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { asyncBlock, ReactorEvent, ReplayChooser, Sim, sleep, sleepUntil } from "wakesim";
+import { asyncBlock, Sim, sleep, sleepUntil } from "wakesim";
+import { ReactorEvent } from "wakesim/reactor";
+import { ReplayChooser } from "wakesim/explore";
 import { EventQueue } from "../src/reactor/event-queue.js";
 
 class Mark extends ReactorEvent {

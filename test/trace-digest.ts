@@ -1,7 +1,8 @@
 // Prints a digest of the traces of seeds [from, to) of the mixed scenario; run in a separate
 // process by determinism.test.ts to show that traces do not depend on the process.
 import { createHash } from "node:crypto";
-import { formatTrace, runScenario } from "wakesim";
+import { formatTrace } from "wakesim/trace";
+import { runScenario } from "wakesim";
 import { mixedScenario } from "./mixed-scenario.js";
 
 const [from, to] = process.argv.slice(2).map(Number) as [number, number];

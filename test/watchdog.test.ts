@@ -6,7 +6,8 @@
  * asserts a duration.
  */
 import { describe, expect, it } from "vitest";
-import { defineScenario, explore, ExhaustiveStrategy, RandomStrategy, ready, replay, type Context, type Poll } from "wakesim";
+import { defineScenario, explore, ready, replay, type Context, type Poll } from "wakesim";
+import { ExhaustiveStrategy, RandomStrategy } from "wakesim/explore";
 import { exploreWatched } from "../src/explore/watched.js";
 import example from "../fixtures/example.js";
 import mpsc from "../fixtures/mpsc.js";

@@ -7,9 +7,9 @@
  * options switched on, so a disabled fault costs no choice and shrinking toward 0 removes faults.
  */
 
-/** What a choice decides. Scheduling kinds first, then fault kinds (off unless enabled). */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 
+/** What a choice decides. Scheduling kinds first, then fault kinds (off unless enabled). */
 export type ChoiceKind =
   /** which runnable task (among the executor's candidates) is polled next */
   | "task"
@@ -81,6 +81,19 @@ export interface Chooser {
    * `previous` is the task polled last. Without it, the simulation asks `choose(n, "task")`.
    */
   chooseTask?(candidates: readonly TaskId[], previous: TaskId | null): number;
+}
+
+/**
+ * The simulation's door to its chooser, as the model's parts see it (the reactor, fake I/O,
+ * futures through `Runtime`): a disabled fault kind costs no choice, and n < 2 asks nothing.
+ */
+export interface Decider {
+  /** Asks the chooser (returns 0 without asking when n < 2). */
+  decide(n: number, kind: ChoiceKind): number;
+  /** As `decide`, but returns 0 without asking unless this fault kind is switched on. */
+  decideFault(kind: FaultKind, n: number): number;
+  /** True when the fault kind is switched on for this run. */
+  faultEnabled(kind: FaultKind): boolean;
 }
 
 /** Generators whose schedules are unfair by design (the fairness oracle does not apply). */

@@ -5,8 +5,9 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
 import { STRATEGY_NAMES, type StrategyName } from "../explore/strategies.js";
-import type { ExecutorName, SimOptions } from "../sim/config.js";
-import { closest } from "../sim/errors.js";
+import { EXECUTOR_NAMES, type ExecutorName } from "../executors/spec.js";
+import type { SimOptions } from "../sim/config.js";
+import { closest } from "../core/errors.js";
 import { CliError } from "./errors.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -136,8 +137,6 @@ export function parseStrategy(text: string): StrategyName {
   const hint = closest(text, STRATEGY_NAMES);
   throw new CliError(`--strategy must be one of ${STRATEGY_NAMES.join(", ")}; got '${text}'${hint === undefined ? "" : ` — did you mean '${hint}'?`}`);
 }
-
-export const EXECUTOR_NAMES: readonly ExecutorName[] = ["permissive", "fifo", "lifo-slot", "work-stealing"];
 
 export function parseExecutor(text: string): ExecutorName {
   if ((EXECUTOR_NAMES as readonly string[]).includes(text)) return text as ExecutorName;

@@ -23,8 +23,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { pctMissBound } from "../chooser/pct.js";
-import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
+import { pctMissBound } from "../explore/pct.js";
+import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { Strategy } from "../explore/strategy.js";
@@ -118,7 +118,7 @@ export interface EngineResult {
   readonly hangs: readonly Hang[];
   readonly residualMissBound: ResidualMissBound | null;
   /**
-   * The fresh-closure diagnosis (src/explore/churn.ts): two runs before exploring, in this thread
+   * The fresh-closure diagnosis (src/explore/fresh-closures.ts): two runs before exploring, in this thread
    * — or, with a worker pool, in a worker under the watchdog (a poll that never returns must not
    * hang the main thread).
    */

@@ -1,12 +1,12 @@
 /**
- * The CLI's report of one outcome: the full failure report (src/trace/report.ts) with the
+ * The CLI's report of one outcome: the full failure report (src/report/report.ts) with the
  * replay command filled in from how the CLI was invoked, and that command on its own.
  */
 import type { Scenario } from "../sim/scenario.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { SimOptions } from "../sim/config.js";
 import type { ResidualMissBound } from "../explore/explore.js";
-import { formatReport, type ReportContext } from "../trace/report.js";
+import { formatReport, type ReportContext } from "../report/report.js";
 import { plural, probability } from "./progress.js";
 
 export interface FormatContext {

@@ -11,7 +11,7 @@
  * usage or configuration error (a CliError, or an OptionError/TokenError from the library: their
  * messages name the option; a scenario file that could not be used), 130 Ctrl-C, 143 SIGTERM, 0.
  */
-import { closest, OptionError } from "../sim/errors.js";
+import { closest, OptionError } from "../core/errors.js";
 import { TokenError } from "../trace/token.js";
 import { VERSION } from "./context.js";
 import { CliError, errorDetails, EXIT } from "./errors.js";

@@ -4,7 +4,7 @@
  * and a diagnosis that tells failures of one oracle apart without the run-specific details
  * (step numbers, task counts) that vary from one schedule to the next.
  */
-import type { Violation } from "../sim/violation.js";
+import type { Violation } from "../oracles/violation.js";
 
 export interface OracleName {
   readonly kind: string;

@@ -7,8 +7,8 @@
 import { writeFileSync } from "node:fs";
 import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
-import { toChromeTrace } from "../trace/chrome-export.js";
-import { toHtmlReport } from "../trace/html-report.js";
+import { toChromeTrace } from "../report/chrome-export.js";
+import { toHtmlReport } from "../report/html-report.js";
 import { replay as replayRun } from "../sim/scenario.js";
 import { parseToken, TokenError } from "../trace/token.js";
 import { guard, describeSite, type Guarded } from "../explore/watchdog.js";

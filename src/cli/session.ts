@@ -19,7 +19,7 @@ import type { Scenario } from "../sim/scenario.js";
 import type { Budget, Shard } from "./args.js";
 import { addEntry, CORPUS_FORMAT, fileForCorpus } from "./corpus.js";
 import { VERSION } from "./context.js";
-import { freshClosuresNote } from "../explore/churn.js";
+import { freshClosuresNote } from "../explore/fresh-closures.js";
 import { EmptyScenarioError } from "../explore/explore.js";
 import { executorFor } from "./executor-choice.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";

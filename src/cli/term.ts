@@ -1,10 +1,10 @@
 /**
  * Terminal decisions: colour only on a TTY and never with a non-empty NO_COLOR
  * (https://no-color.org: NO_COLOR="" does not disable colour); FORCE_COLOR (other than "0")
- * forces it on. The decision is made here, once; src/trace/ansi.ts only applies it (node's
+ * forces it on. The decision is made here, once; src/report/ansi.ts only applies it (node's
  * styleText would make its own, different one).
  */
-import { ansi, type Style } from "../trace/ansi.js";
+import { ansi, type Style } from "../report/ansi.js";
 
 export interface Stream {
   readonly isTTY?: boolean;

@@ -3,7 +3,7 @@
  */
 import { FAULT_KINDS } from "../chooser/chooser.js";
 import { STRATEGY_NAMES } from "../explore/strategies.js";
-import { EXECUTOR_NAMES } from "./args.js";
+import { EXECUTOR_NAMES } from "../executors/spec.js";
 import { BLOCK_RUNS } from "./engine.js";
 
 const STRATEGIES = STRATEGY_NAMES.join("|");

@@ -20,7 +20,7 @@ import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
 import { FAULT_KINDS } from "../chooser/chooser.js";
 import { ReplayChooser } from "../chooser/replay.js";
 import { SeededChooser } from "../chooser/seeded.js";
-import { freshGeneratorFunctions, type FreshClosures } from "../explore/churn.js";
+import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
 import { explore } from "../explore/explore.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, type RunHang } from "../explore/watched.js";
@@ -30,7 +30,7 @@ import type { RunPlan, Strategy } from "../explore/strategy.js";
 import { resolveOptions, type SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import { runScenario, type Scenario } from "../sim/scenario.js";
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import { DIAGNOSIS_MS } from "./engine.js";
 import { exportLabel, loadScenarios, type Exported } from "./load.js";
 
@@ -112,7 +112,7 @@ export interface BlockResult {
   readonly hashes: readonly number[];
   readonly stats: Record<string, number | string | boolean>;
   readonly failure: BlockFailure | null;
-  /** The fresh-closure diagnosis of the scenario (src/explore/churn.ts). */
+  /** The fresh-closure diagnosis of the scenario (src/explore/fresh-closures.ts). */
   readonly fresh: FreshClosures | null;
   /** How long the block took in the worker, in ms (sizes the next tasks; excludes queueing). */
   readonly ms: number;

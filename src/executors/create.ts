@@ -1,7 +1,7 @@
 /**
  * Builds a fresh executor for a Sim from the `executor` option.
  */
-import type { ExecutorSpec } from "../sim/config.js";
+import type { ExecutorSpec } from "./spec.js";
 import type { Executor } from "./executor.js";
 import { FifoExecutor } from "./fifo.js";
 import { LifoSlotExecutor } from "./lifo-slot.js";

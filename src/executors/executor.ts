@@ -16,7 +16,7 @@
  *     (which victim to steal from) goes through `env.choose`.
  */
 import type { ChoiceKind } from "../chooser/chooser.js";
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 
 /** Why a task became runnable. */
 export type ScheduleCause =

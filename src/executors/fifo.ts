@@ -2,7 +2,7 @@
  * FifoExecutor: the textbook single-threaded run queue. Runnable tasks are polled in the order
  * they became runnable; there is never a choice, so every schedule it allows is the same.
  */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import type { Executor } from "./executor.js";
 import { TaskQueue } from "./task-queue.js";
 

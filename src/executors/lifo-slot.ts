@@ -13,8 +13,8 @@
  *
  * Deterministic: it never offers a choice.
  */
-import { checkInt } from "../sim/config.js";
-import type { TaskId } from "../sim/ids.js";
+import { checkInt } from "../core/checks.js";
+import type { TaskId } from "../core/ids.js";
 import type { Executor, ScheduleCause } from "./executor.js";
 import { TaskQueue } from "./task-queue.js";
 

@@ -6,7 +6,7 @@
  *
  * Candidates are listed oldest-runnable first, so the default schedule (always 0) is FIFO.
  */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import type { Executor } from "./executor.js";
 
 /** Up to this many candidates after the one taken are moved by a JS loop, more by splice. */

@@ -2,7 +2,7 @@
  * TaskQueue: a FIFO of task ids with O(1) amortised push/shift (a ring that grows) and O(n)
  * removal of an arbitrary element. Policy-free: executors decide what goes where.
  */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 
 export class TaskQueue {
   private buf: (TaskId | undefined)[] = new Array(8);

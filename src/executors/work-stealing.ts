@@ -45,9 +45,10 @@
  *      and remembers it as the running worker until `pollDone`, so schedules made during the poll
  *      land on it (rules 2-3).
  */
-import { closest, OptionError } from "../sim/errors.js";
-import { checkInt, type WorkStealingOptions } from "../sim/config.js";
-import type { TaskId } from "../sim/ids.js";
+import { closest, OptionError } from "../core/errors.js";
+import { checkInt } from "../core/checks.js";
+import { type WorkStealingOptions } from "./spec.js";
+import type { TaskId } from "../core/ids.js";
 import type { Executor, ExecutorEnv, ScheduleCause } from "./executor.js";
 import { TaskQueue } from "./task-queue.js";
 

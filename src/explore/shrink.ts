@@ -15,7 +15,7 @@
  */
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Outcome } from "../sim/outcome.js";
-import type { Violation } from "../sim/violation.js";
+import type { Violation } from "../oracles/violation.js";
 
 export interface ShrinkInput {
   readonly choices: readonly number[];

@@ -1,8 +1,8 @@
 /**
  * Builds a strategy from its name: the choices offered by `explore({ strategy })`.
  */
-import { ExhaustiveStrategy } from "../chooser/exhaustive.js";
-import { PctStrategy } from "../chooser/pct.js";
+import { ExhaustiveStrategy } from "./exhaustive.js";
+import { PctStrategy } from "./pct.js";
 import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
 import { resolveOptions, type SimOptions } from "../sim/config.js";
 import { PortfolioStrategy } from "./portfolio.js";

@@ -28,7 +28,7 @@ import { explore, simOptionsOf, type ExploreOptions, type Failure } from "./expl
 import { shrink } from "./shrink.js";
 import type { RunPlan, Strategy } from "./strategy.js";
 import { guard, type GuardOptions, type HangSite } from "./watchdog.js";
-import { formatReport } from "../trace/report.js";
+import { formatReport } from "../report/report.js";
 import { parseToken } from "../trace/token.js";
 
 /** A run stopped by the watchdog. */

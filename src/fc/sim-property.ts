@@ -14,7 +14,7 @@ import { ReplayChooser } from "../chooser/replay.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, runScenario, type Scenario } from "../sim/scenario.js";
-import { formatReport } from "../trace/report.js";
+import { formatReport } from "../report/report.js";
 import { faultPlanArb, scheduleArb, type ScheduleArbOptions } from "./arbitraries.js";
 
 /**

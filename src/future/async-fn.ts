@@ -23,8 +23,8 @@
  *     enclosing ones — until the generator is done (at most MAX_DROP_RETURNS times: a finally
  *     that keeps yielding is left suspended rather than hanging the run).
  */
-import { ContractError } from "../oracles/guard.js";
-import type { Runtime } from "../sim/runtime.js";
+import { ContractError } from "./contract.js";
+import type { Runtime } from "./runtime.js";
 import type { Context } from "./context.js";
 import { FutureBase, isFuture, type Future } from "./future.js";
 import { PENDING, ready, type Poll } from "./poll.js";
@@ -146,7 +146,7 @@ export function asyncBlock<T>(body: () => AsyncGen<T>, name?: string): AsyncFnFu
 let watcher: ((body: Function) => void) | null = null;
 
 /**
- * @internal For the fresh-closure diagnosis (src/explore/churn.ts): while set, every generator
+ * @internal For the fresh-closure diagnosis (src/explore/fresh-closures.ts): while set, every generator
  * function that an async fn or async block starts is passed to `f`. Null turns it off.
  */
 export function watchGeneratorFunctions(f: ((body: Function) => void) | null): void {

@@ -9,7 +9,7 @@
  * future it gave up on and why). Only losers are recorded: a timeout's timer dropped because the
  * future won is routine, and a whole combinator dropped by its owner is the owner's drop.
  */
-import type { Runtime } from "../sim/runtime.js";
+import type { Runtime } from "./runtime.js";
 import type { Context } from "./context.js";
 import { FutureBase, type Future } from "./future.js";
 import { PENDING, ready, type Poll } from "./poll.js";

@@ -6,7 +6,7 @@
  * its waker when the poll returns (see waker.ts, rule 1).
  */
 import type { Waker } from "../waker/waker.js";
-import type { Runtime } from "../sim/runtime.js";
+import type { Runtime } from "./runtime.js";
 
 export class Context {
   constructor(

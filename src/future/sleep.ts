@@ -5,7 +5,7 @@
  * poll replaces that clone when it is stale (keep the latest). Ready once the timer fired.
  * `drop()` cancels the timer and releases the clone, so a dropped sleep leaks nothing.
  */
-import { checkInt } from "../sim/config.js";
+import { checkInt } from "../core/checks.js";
 import type { Timer } from "../reactor/reactor.js";
 import type { Context } from "./context.js";
 import { FutureBase } from "./future.js";

@@ -24,8 +24,8 @@
 import type { Context } from "../future/context.js";
 import { PENDING, ready, type Poll, type Ready } from "../future/poll.js";
 import { ReactorEvent } from "../reactor/event-queue.js";
-import type { Runtime } from "../sim/runtime.js";
-import { WakerSlot } from "../waker/waker-slot.js";
+import type { Runtime } from "../future/runtime.js";
+import { WakerSlot } from "../future/waker-slot.js";
 import { EOF, RESET, WOULD_BLOCK } from "./io-result.js";
 
 /** Counters shared by every pipe of one SimIo (progress measures for the oracles). */

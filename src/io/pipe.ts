@@ -15,7 +15,7 @@
  */
 import type { Context } from "../future/context.js";
 import type { Poll } from "../future/poll.js";
-import { OptionError } from "../sim/errors.js";
+import { OptionError } from "../core/errors.js";
 import { ReadFuture, ReadToEndFuture, WriteFuture } from "./io-futures.js";
 import type { EOF, RESET, WOULD_BLOCK } from "./io-result.js";
 import type { PipeState } from "./pipe-state.js";

@@ -9,10 +9,10 @@
  *  3. Every nondeterministic I/O decision goes through the Runtime (`decideFault`), never
  *     through anything of its own (see pipe-state.ts, rule 5).
  */
-import { checkInt } from "../sim/config.js";
-import { closest, OptionError } from "../sim/errors.js";
-import type { TaskId } from "../sim/ids.js";
-import type { Runtime } from "../sim/runtime.js";
+import { checkInt } from "../core/checks.js";
+import { closest, OptionError } from "../core/errors.js";
+import type { TaskId } from "../core/ids.js";
+import type { Runtime } from "../future/runtime.js";
 import type { ReadFuture, ReadToEndFuture, WriteFuture } from "./io-futures.js";
 import { PipeState, type IoStats } from "./pipe-state.js";
 import { PipeReader, PipeWriter } from "./pipe.js";

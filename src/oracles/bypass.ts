@@ -6,7 +6,7 @@
  * starved — the classic unfair lock that lets newcomers barge past a parked waiter forever.
  * The primitive reports `waiting`, `acquired` and `gaveUp`; tasks default to the one being polled.
  */
-import type { Violation } from "../sim/violation.js";
+import type { Violation } from "./violation.js";
 import type { Task } from "../task/task.js";
 
 interface Host {

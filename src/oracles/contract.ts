@@ -2,7 +2,7 @@
  * Violation builders for the contract, escape and step-limit oracles: the words a
  * user reads when the model's rules are broken. The simulation detects; these say what it means.
  */
-import type { ContractRule, StepLimitSat, Violation } from "../sim/violation.js";
+import type { ContractRule, StepLimitSat, Violation } from "./violation.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
 import { awaitChain } from "./lost-wakeup.js";

@@ -4,7 +4,7 @@
  * the simulation leaked in (state kept between runs, real time or randomness the traps could not
  * see). The violation shows the first diverging trace line of both runs side by side.
  */
-import type { Violation } from "../sim/violation.js";
+import type { Violation } from "./violation.js";
 import { formatEvent, type TraceEvent } from "../trace/event.js";
 
 /** Compares two traces; returns a divergence violation, or null when they are identical. */

@@ -23,8 +23,10 @@ export interface EscapeSink {
   escapeRandom(): number;
 }
 
-// The one piece of module state in wakesim, because what it guards is process-wide: the patched
-// globals. `sinks` is the stack of running sims (innermost last); `depth` counts installers.
+// Module state, because what it guards is process-wide: the patched globals. `sinks` is the stack
+// of running sims (innermost last); `depth` counts installers. (The other module state in src/ is
+// process-wide too: async-fn.ts's generator watcher, watchdog.ts's reused vm sandbox, cli/load.ts's
+// TypeScript loader registration.)
 const sinks: EscapeSink[] = [];
 let depth = 0;
 let saved: (() => void) | null = null;

@@ -47,7 +47,7 @@
  *     offers a runnable task (an unbounded LIFO slot) is still caught — that unfairness is the
  *     code under test, not the strategy's.
  */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import type { TaskMarks } from "./task-marks.js";
 
 /** 2^32 / φ: the golden-ratio step of the Weyl sequence for select branches. */

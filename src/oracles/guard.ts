@@ -7,12 +7,9 @@
  * offending poll panics instead of carrying on with a broken state.
  */
 import type { Context } from "../future/context.js";
+import { ContractError } from "../future/contract.js";
 import { FutureBase, type Future } from "../future/future.js";
 import type { Poll } from "../future/poll.js";
-
-export class ContractError extends Error {
-  override readonly name = "ContractError";
-}
 
 const IDLE = 0;
 const POLLING = 1;

@@ -9,7 +9,7 @@
 import type { Future } from "../future/future.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
-import type { StuckTask, Violation } from "../sim/violation.js";
+import type { StuckTask, Violation } from "./violation.js";
 import type { TaskMarks } from "./task-marks.js";
 import { lostByStaleWake, staleWakerViolation } from "./stale-waker.js";
 

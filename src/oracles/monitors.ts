@@ -15,9 +15,9 @@
  * At the end of a completed or quiescent run, a hot monitor or an unmet `eventually` is reported
  * at once: no task is runnable any more, so no schedule starved one (watch.ts rule 5).
  */
-import { checkInt } from "../sim/config.js";
-import { OptionError } from "../sim/errors.js";
-import type { Violation } from "../sim/violation.js";
+import { checkInt } from "../core/checks.js";
+import { OptionError } from "../core/errors.js";
+import type { Violation } from "./violation.js";
 
 interface Host {
   readonly steps: number;

@@ -13,7 +13,7 @@
  * The counters are plain integers reset per poll: a wake stays O(1).
  */
 import type { Context } from "../future/context.js";
-import type { Violation } from "../sim/violation.js";
+import type { Violation } from "./violation.js";
 import type { Task } from "../task/task.js";
 import { awaitChain } from "./lost-wakeup.js";
 

@@ -18,7 +18,7 @@
  * gone through, the task would have been polled again. The report replaces the lost-wakeup
  * verdict for the run (the stale waker is the cause; the other pending tasks are listed).
  */
-import type { StuckTask, Violation } from "../sim/violation.js";
+import type { StuckTask, Violation } from "./violation.js";
 import type { Task } from "../task/task.js";
 import type { InertStaleWake, TaskMarks } from "./task-marks.js";
 

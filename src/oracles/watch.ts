@@ -40,8 +40,8 @@
  *     `yieldNow()` steps — is legal code. A suspicion on a possibly unfair stretch switches to
  *     the fair suffix at once (rule 4), so the verdict, if any, comes from a fair stretch.
  */
-import type { ResolvedOracles } from "../sim/config.js";
-import type { Violation } from "../sim/violation.js";
+import type { ResolvedOracles } from "./options.js";
+import type { Violation } from "./violation.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
 import { BypassMonitor } from "./bypass.js";

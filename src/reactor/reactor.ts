@@ -9,8 +9,8 @@
  *  3. The world is quiescent for the reactor when no live event remains.
  */
 import type { VirtualClock } from "../clock/virtual-clock.js";
-import type { Runtime } from "../sim/runtime.js";
-import { asTimerId, type TaskId, type TimerId } from "../sim/ids.js";
+import type { Decider } from "../chooser/chooser.js";
+import { asTimerId, type TaskId, type TimerId } from "../core/ids.js";
 import type { Waker } from "../waker/waker.js";
 import { EventQueue, ReactorEvent } from "./event-queue.js";
 
@@ -48,7 +48,7 @@ export class Reactor {
 
   constructor(
     private readonly clock: VirtualClock,
-    private readonly rt: Runtime,
+    private readonly rt: Decider,
   ) {}
 
   get now(): number {

@@ -15,7 +15,7 @@ import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
 import { ChooserError } from "../chooser/chooser.js";
 import type { FairSuffix } from "../oracles/fair-suffix.js";
 import type { TaskMarks } from "../oracles/task-marks.js";
-import type { TaskId } from "./ids.js";
+import type { TaskId } from "../core/ids.js";
 import type { RunPosition, Tracer } from "./tracer.js";
 
 export class ChoiceLog {

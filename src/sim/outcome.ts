@@ -8,7 +8,7 @@ import type { Task } from "../task/task.js";
 import type { TraceEvent } from "../trace/event.js";
 import { formatToken, optionsFingerprint } from "../trace/token.js";
 import type { ResolvedOptions } from "./config.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../oracles/violation.js";
 
 export type RunStatus = "completed" | "quiescent" | "step-limit" | "stopped";
 

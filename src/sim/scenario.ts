@@ -10,7 +10,7 @@ import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
 import { CheckedOptions, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
-import { OptionError } from "./errors.js";
+import { OptionError } from "../core/errors.js";
 import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
 

@@ -10,10 +10,10 @@ import { futureContractViolation } from "../oracles/contract.js";
 import type { Watch } from "../oracles/watch.js";
 import { Reactor } from "../reactor/reactor.js";
 import type { ChoiceLog } from "./choice-log.js";
-import type { TaskId } from "./ids.js";
-import type { Runtime } from "./runtime.js";
+import type { TaskId } from "../core/ids.js";
+import type { Runtime } from "../future/runtime.js";
 import type { RunPosition, Tracer } from "./tracer.js";
-import type { FutureContractRule } from "./violation.js";
+import type { FutureContractRule } from "../future/contract.js";
 import type { SimWakeHook, ViolationSink } from "./wake-hook.js";
 
 export class SimRuntime implements Runtime {

@@ -30,8 +30,9 @@ import { isFuture, type Future } from "../future/future.js";
 import type { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import type { JoinHandle } from "../task/join-handle.js";
-import { CheckedOptions, checkInt, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
-import { OptionError } from "./errors.js";
+import { checkInt } from "../core/checks.js";
+import { CheckedOptions, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
+import { OptionError } from "../core/errors.js";
 import type { Outcome } from "./outcome.js";
 import { StepLoop } from "./step-loop.js";
 

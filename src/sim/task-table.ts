@@ -11,7 +11,7 @@ import type { WakeHook } from "../waker/waker.js";
 import type { TaskBody } from "../task/task-body.js";
 import { TaskState } from "../task/task-state.js";
 import { Task } from "../task/task.js";
-import { asTaskId } from "./ids.js";
+import { asTaskId } from "../core/ids.js";
 
 export class TaskTable {
   readonly list: Task[] = [];

@@ -12,7 +12,7 @@
  */
 import type { TraceEvent } from "../trace/event.js";
 import type { Task } from "../task/task.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../oracles/violation.js";
 
 /** Where the run is: what every event is stamped with. */
 export interface RunPosition {

@@ -23,7 +23,7 @@ import type { Task } from "../task/task.js";
 import type { WakeHook, Waker, WakerMisuse, WakeTarget } from "../waker/waker.js";
 import type { InjectedFaults } from "./faults.js";
 import type { RunPosition, Tracer } from "./tracer.js";
-import type { Violation } from "./violation.js";
+import type { Violation } from "../oracles/violation.js";
 
 /** Where violations go (the step loop). */
 export interface ViolationSink {

@@ -7,8 +7,8 @@
 import type { Context } from "../future/context.js";
 import { FutureBase } from "../future/future.js";
 import { PENDING, ready, type Poll } from "../future/poll.js";
-import type { TaskId } from "../sim/ids.js";
-import { WakerSlot } from "../waker/waker-slot.js";
+import type { TaskId } from "../core/ids.js";
+import { WakerSlot } from "../future/waker-slot.js";
 import type { JoinOutcome, Task } from "./task.js";
 
 /** What a JoinHandle needs from its simulation. */

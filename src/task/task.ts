@@ -9,9 +9,9 @@
  *  2. `wakersHeld` counts owned clones not yet consumed or dropped (who can still wake it).
  *  3. `outcome` is set exactly once, when the task finishes; then `future` is null.
  */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 import type { WakeHook, WakeTarget } from "../waker/waker.js";
-import type { WakerSlot } from "../waker/waker-slot.js";
+import type { WakerSlot } from "../future/waker-slot.js";
 import type { TaskBody } from "./task-body.js";
 import { TaskState } from "./task-state.js";
 

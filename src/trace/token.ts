@@ -13,7 +13,15 @@
  * scenario, or made under other options, is refused with a message that says which.
  */
 import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
-import type { ResolvedOptions } from "../sim/config.js";
+import type { ExecutorSpec } from "../executors/spec.js";
+
+/** The options a token's fingerprint covers: those that change what a list of choices means. */
+export interface FingerprintedOptions {
+  readonly executor: ExecutorSpec;
+  readonly maxLatencyTicks: number;
+  readonly pollCostTicks: number;
+  readonly maxSteps: number;
+}
 
 export const TOKEN_VERSION = "ws1";
 
@@ -83,7 +91,7 @@ function faultBits(faults: readonly FaultKind[]): number {
  * FNV-1a over the options that change what a given choice list does, except the fault kinds
  * (carried in the token itself, since strategies such as swarm vary them per run).
  */
-export function optionsFingerprint(o: ResolvedOptions): number {
+export function optionsFingerprint(o: FingerprintedOptions): number {
   const exec =
     typeof o.executor === "string" ? o.executor : typeof o.executor === "function" ? `factory:${o.executor.name}` : JSON.stringify(o.executor, Object.keys(o.executor).sort());
   const canon = `${exec}|${o.maxLatencyTicks}|${o.pollCostTicks}|${o.maxSteps}`;

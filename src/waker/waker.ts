@@ -23,7 +23,7 @@
  *     one" arm cannot turn into an endless self-wake (which per-poll answers with live old
  *     wakers would make of it: a mix no runtime has).
  */
-import type { TaskId } from "../sim/ids.js";
+import type { TaskId } from "../core/ids.js";
 
 /** What a waker wakes: implemented by the simulation's task record. */
 export interface WakeTarget {

@@ -5,9 +5,9 @@
  * because only that waker is guaranteed to reach the task (DESIGN §1). `register(cx)` clones
  * only when the stored waker would not wake the same poll, and releases the one it replaces.
  */
-import type { Context } from "../future/context.js";
-import type { TaskId } from "../sim/ids.js";
-import type { Waker } from "./waker.js";
+import type { Context } from "./context.js";
+import type { TaskId } from "../core/ids.js";
+import type { Waker } from "../waker/waker.js";
 
 export class WakerSlot {
   private waker: Waker | null = null;

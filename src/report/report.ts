@@ -10,7 +10,7 @@
  *  3. The raw trace is not printed: `formatTrace` exists for that.
  */
 import type { Outcome } from "../sim/outcome.js";
-import type { StuckTask, Violation } from "../sim/violation.js";
+import type { StuckTask, Violation } from "../oracles/violation.js";
 import { ansi } from "./ansi.js";
 import { contractTitle, DIAGNOSIS_LABEL, explainAll } from "./explain.js";
 import { formatTimeline } from "./timeline.js";

@@ -23,12 +23,12 @@
  *  4. If a whole DFS pass skipped nothing for the bound, the tree has been explored entirely and
  *     a larger bound adds nothing: the search is exhausted at once.
  */
-import { checkInt } from "../sim/config.js";
-import { OptionError } from "../sim/errors.js";
-import type { TaskId } from "../sim/ids.js";
+import { checkInt } from "../core/checks.js";
+import { OptionError } from "../core/errors.js";
+import type { TaskId } from "../core/ids.js";
 import type { Outcome } from "../sim/outcome.js";
-import type { RunPlan, Strategy } from "../explore/strategy.js";
-import type { ChoiceKind, Chooser } from "./chooser.js";
+import type { RunPlan, Strategy } from "./strategy.js";
+import type { ChoiceKind, Chooser } from "../chooser/chooser.js";
 
 export type BoundKind = "delay" | "preemption";
 

@@ -27,7 +27,7 @@
  * t × tickWidth would lose integer precision, ts falls back to SLOT_US × slot (`clock.mode`).
  */
 import type { Outcome } from "../sim/outcome.js";
-import type { TraceEvent } from "./event.js";
+import type { TraceEvent } from "../trace/event.js";
 
 export type ChromePhase = "M" | "X" | "i" | "s" | "f" | "C";
 

@@ -21,12 +21,12 @@
  *     liveness oracles that judge the end of a run are not fooled by PCT's starvation.
  */
 import seedrandom from "seedrandom";
-import { checkInt } from "../sim/config.js";
-import { OptionError } from "../sim/errors.js";
-import type { TaskId } from "../sim/ids.js";
+import { checkInt } from "../core/checks.js";
+import { OptionError } from "../core/errors.js";
+import type { TaskId } from "../core/ids.js";
 import type { Outcome } from "../sim/outcome.js";
-import type { RunPlan, Strategy } from "../explore/strategy.js";
-import type { ChoiceKind, Chooser } from "./chooser.js";
+import type { RunPlan, Strategy } from "./strategy.js";
+import type { ChoiceKind, Chooser } from "../chooser/chooser.js";
 
 export interface PctChooserOptions {
   /** Bug depth d ≥ 1 targeted: d − 1 priority change points. */

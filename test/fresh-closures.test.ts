@@ -1,5 +1,5 @@
 /**
- * The fresh-closure diagnosis (src/explore/churn.ts): a scenario that makes its generator
+ * The fresh-closure diagnosis (src/explore/fresh-closures.ts): a scenario that makes its generator
  * functions afresh every run is named, with how many; one whose bodies are made once is not;
  * and the CLI carries the note (--json always, on stderr once exploring took a while).
  */
@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { asyncBlock, asyncFn, defineScenario, yieldNow, type Scenario } from "wakesim";
-import { freshClosuresNote, freshGeneratorFunctions } from "../src/explore/churn.js";
+import { freshClosuresNote, freshGeneratorFunctions } from "../src/explore/fresh-closures.js";
 
 const twice = asyncFn(function* twice(n: number) {
   for (let i = 0; i < n; i++) yield* yieldNow();

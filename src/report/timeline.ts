@@ -18,7 +18,7 @@
  *     trimmed like any other (a select in a loop drops one every turn); omitted, it is counted
  *     among "futures dropped".
  */
-import type { TraceEvent } from "./event.js";
+import type { TraceEvent } from "../trace/event.js";
 
 export interface TimelineOptions {
   /** Rows kept before the end of the trace (default 60). */

@@ -3,6 +3,7 @@
  * Every violation names the tasks involved, the step and the virtual time, and carries a
  * message a person can read without the rest of the report.
  */
+import type { FutureContractRule } from "../future/contract.js";
 
 /** Why a stuck task is stuck. */
 export type StuckDiagnosis =
@@ -67,14 +68,6 @@ export type StarvationCause =
   | "livelock"
   /** a waiter on a resource was overtaken more than the bypass bound */
   | "bypass";
-
-/** The rules a future itself breaks (reported through `Runtime.contractBroken`). */
-export type FutureContractRule =
-  | "poll-after-ready"
-  | "poll-after-drop"
-  | "reentrant-poll"
-  /** a future awaited something while it was being dropped (an async fn's `finally` that yields) */
-  | "await-in-drop";
 
 export type ContractRule = "waker-borrowed-after-poll" | "waker-used-after-consume" | FutureContractRule;
 

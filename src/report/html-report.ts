@@ -20,7 +20,7 @@
  */
 import { stripVTControlCharacters } from "node:util";
 import type { Outcome } from "../sim/outcome.js";
-import type { StuckDiagnosis } from "../sim/violation.js";
+import type { StuckDiagnosis } from "../oracles/violation.js";
 import { layoutTrace, toChromeTrace, type LaneSlice, type TraceLayout } from "./chrome-export.js";
 import { DROPPED } from "./timeline.js";
 

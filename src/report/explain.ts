@@ -11,7 +11,7 @@
  *     `hints` are 1–3 concrete next steps. Neither names tasks: the report's "What happened"
  *     section does.
  */
-import type { ContractRule, StarvationCause, StuckDiagnosis, Violation } from "../sim/violation.js";
+import type { ContractRule, StarvationCause, StuckDiagnosis, Violation } from "../oracles/violation.js";
 
 export interface Explanation {
   /** Stable key: "lost-wakeup/no-wake-source", "contract/poll-after-ready", "panic", … */

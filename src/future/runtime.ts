@@ -3,12 +3,12 @@
  * Leaf futures (sleep, pipe I/O) use it to register with the reactor; everything that could
  * vary goes through `decide`/`decideFault`, the simulation's single door to its chooser.
  */
-import type { ChoiceKind, FaultKind } from "../chooser/chooser.js";
+import type { Decider } from "../chooser/chooser.js";
 import type { Reactor } from "../reactor/reactor.js";
-import type { TaskId } from "./ids.js";
-import type { FutureContractRule } from "./violation.js";
+import type { TaskId } from "../core/ids.js";
+import type { FutureContractRule } from "./contract.js";
 
-export interface Runtime {
+export interface Runtime extends Decider {
   /** Current virtual time, in ticks. */
   readonly now: number;
   /** Upper bound, in ticks, on the extra latency the `latency` fault may add to an I/O transfer. */
@@ -16,12 +16,6 @@ export interface Runtime {
   readonly reactor: Reactor;
   /** The task being polled, or null outside polls. */
   readonly currentTaskId: TaskId | null;
-  /** Asks the chooser (returns 0 without asking when n < 2). */
-  decide(n: number, kind: ChoiceKind): number;
-  /** As `decide`, but returns 0 without asking unless this fault kind is switched on. */
-  decideFault(kind: FaultKind, n: number): number;
-  /** True when the fault kind is switched on for this run. */
-  faultEnabled(kind: FaultKind): boolean;
   /** Marks progress for the livelock and reactor-starvation oracles (bytes moved, work done). */
   progress(): void;
   /** Counts one inner poll made by a combinator within the current poll (the poll-budget oracle). */
