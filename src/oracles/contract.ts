@@ -6,6 +6,7 @@ import type { ContractRule, StepLimitSat, Violation } from "./violation.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
 import { awaitChain } from "./lost-wakeup.js";
+import type { TaskMarks } from "./task-marks.js";
 import type { WakerMisuse } from "../waker/waker.js";
 
 export function describeThrown(e: unknown): string {
@@ -74,20 +75,20 @@ export function escapeViolation(api: string, callSite: string | null, task: stri
  * never polled (the executor or the strategy kept picking others, or one task never yields), or
  * parked and never woken — with how long, and how often the busiest tasks were polled.
  */
-export function stepLimitViolation(tasks: readonly Task[], maxSteps: number, step: number, time: number): Violation {
+export function stepLimitViolation(tasks: readonly Task[], marks: readonly TaskMarks[], maxSteps: number, step: number, time: number): Violation {
   const pending = tasks.filter((t) => t.outcome === null && !t.daemon).map((t) => t.name);
   const sat: StepLimitSat[] = [];
   for (const t of tasks) {
     if (t.outcome !== null || t.daemon) continue;
     const runnable = t.state === TaskState.Scheduled;
     if (!runnable && t.state !== TaskState.Idle) continue;
-    const since = runnable ? t.runnableSinceStep : t.lastPolledStep;
+    const since = runnable ? marks[t.id]!.runnableSinceStep : marks[t.id]!.lastPolledStep;
     if (step - since < step / 2) continue;
     sat.push({ task: t.name, state: runnable ? "runnable" : "parked", sinceStep: since, stepsWithout: step - since, polls: t.generation });
   }
   const first = Math.min(...sat.map((s) => s.sinceStep));
   const busy = tasks
-    .filter((t) => t.lastPolledStep > first && !sat.some((s) => s.task === t.name))
+    .filter((t) => marks[t.id]!.lastPolledStep > first && !sat.some((s) => s.task === t.name))
     .sort((a, b) => b.generation - a.generation)
     .slice(0, 3)
     .map((t) => ({ task: t.name, polls: t.generation }));
@@ -97,7 +98,7 @@ export function stepLimitViolation(tasks: readonly Task[], maxSteps: number, ste
         ? `  - ${s.task}: runnable since it was spawned at step ${s.sinceStep}, never polled in the ${s.stepsWithout} steps since`
         : `  - ${s.task}: runnable since step ${s.sinceStep}, not polled in the last ${s.stepsWithout} steps (${s.polls} poll${s.polls === 1 ? "" : "s"} before)`;
     }
-    const w = t.inertStaleWake;
+    const w = marks[t.id]!.inertStaleWake;
     const woken =
       w !== null && w.taskGeneration === t.generation
         ? `woken since only through the stale waker of poll ${w.wakerGeneration} (at step ${w.step}), treated as inert`

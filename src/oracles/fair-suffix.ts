@@ -48,7 +48,7 @@
  *     code under test, not the strategy's.
  */
 import type { TaskId } from "../core/ids.js";
-import type { Task } from "../task/task.js";
+import type { TaskMarks } from "./task-marks.js";
 
 /** 2^32 / φ: the golden-ratio step of the Weyl sequence for select branches. */
 const GOLDEN_STEP = 0x9e3779b9;
@@ -77,11 +77,11 @@ export class FairSuffix {
   }
 
   /** Rule 3a: the index of the candidate runnable the longest. */
-  pickTask(cands: readonly TaskId[], tasks: readonly Task[]): number {
+  pickTask(cands: readonly TaskId[], marks: readonly TaskMarks[]): number {
     let best = 0;
     let oldest = Infinity;
     for (let i = 0; i < cands.length; i++) {
-      const since = tasks[cands[i]!]!.runnableSinceStep;
+      const since = marks[cands[i]!]!.runnableSinceStep;
       if (since < oldest) {
         oldest = since;
         best = i;

@@ -10,17 +10,19 @@ import type { Future } from "../future/future.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
 import type { StuckTask, Violation } from "./violation.js";
+import type { TaskMarks } from "./task-marks.js";
 import { lostByStaleWake, staleWakerViolation } from "./stale-waker.js";
 
 /** Says who holds clones of a task's wakers, where the simulation can see it (timers, pipes). */
 export type HolderLookup = (task: Task) => string[];
 
-export function diagnoseStuck(tasks: readonly Task[], holders: HolderLookup, skip: ReadonlySet<Task>): StuckTask[] {
+export function diagnoseStuck(tasks: readonly Task[], marks: readonly TaskMarks[], holders: HolderLookup, skip: ReadonlySet<Task>): StuckTask[] {
   const out: StuckTask[] = [];
   for (const t of tasks) {
     if (t.outcome !== null || t.daemon || skip.has(t)) continue;
+    const m = marks[t.id]!;
     const heldBy = t.wakersHeld > 0 ? holders(t) : [];
-    const base = { task: t.name, lastPolledStep: t.lastPolledStep, wakersHeld: t.wakersHeld, heldBy, awaiting: awaitChain(t.future) };
+    const base = { task: t.name, lastPolledStep: m.lastPolledStep, wakersHeld: t.wakersHeld, heldBy, awaiting: awaitChain(t.future) };
     const on = base.awaiting === null ? "" : ` (awaiting ${base.awaiting})`;
     if (t.state === TaskState.Scheduled) {
       out.push({
@@ -29,7 +31,7 @@ export function diagnoseStuck(tasks: readonly Task[], holders: HolderLookup, ski
         explanation:
           t.generation === 0
             ? `spawned but never polled: the executor never offered it (it lost the task)`
-            : `woken after its last poll (step ${t.lastPolledStep}) but never polled again: the executor lost the wake`,
+            : `woken after its last poll (step ${m.lastPolledStep}) but never polled again: the executor lost the wake`,
       });
     } else if (t.wakersHeld > 0) {
       const who = heldBy.length > 0 ? ` by ${heldBy.join(", ")}` : "";
@@ -39,22 +41,22 @@ export function diagnoseStuck(tasks: readonly Task[], holders: HolderLookup, ski
         ...base,
         diagnosis: "waker-held-never-woken",
         explanation:
-          `pending since step ${t.lastPolledStep}${on}; ${t.wakersHeld} clone${t.wakersHeld === 1 ? "" : "s"} of its waker ${t.wakersHeld === 1 ? "is" : "are"} held${who}${rest}, ` +
+          `pending since step ${m.lastPolledStep}${on}; ${t.wakersHeld} clone${t.wakersHeld === 1 ? "" : "s"} of its waker ${t.wakersHeld === 1 ? "is" : "are"} held${who}${rest}, ` +
           `but nobody woke it (a lost notification, or a wait cycle)`,
       });
-    } else if (t.lastWakerDroppedBy !== null && t.lastWakerDroppedStep >= t.lastPolledStep) {
+    } else if (m.lastWakerDroppedBy !== null && m.lastWakerDroppedStep >= m.lastPolledStep) {
       out.push({
         ...base,
         diagnosis: "waker-dropped-unwoken",
         explanation:
-          `pending since step ${t.lastPolledStep}${on}; its last poll registered a waker clone, but ${t.lastWakerDroppedBy} dropped it at step ${t.lastWakerDroppedStep} ` +
+          `pending since step ${m.lastPolledStep}${on}; its last poll registered a waker clone, but ${m.lastWakerDroppedBy} dropped it at step ${m.lastWakerDroppedStep} ` +
           `without waking it (a second waiter overwrote a shared waker slot, or a close or cancel path released it silently)`,
       });
     } else {
       out.push({
         ...base,
         diagnosis: "no-wake-source",
-        explanation: `pending since step ${t.lastPolledStep}${on} with no clone of its waker held anywhere: its future returned pending without arranging a wakeup`,
+        explanation: `pending since step ${m.lastPolledStep}${on} with no clone of its waker held anywhere: its future returned pending without arranging a wakeup`,
       });
     }
   }
@@ -115,12 +117,12 @@ export function pendingWithoutWakerViolation(t: Task, step: number, time: number
  * by a stale waker that the run made inert is reported as that (stale-waker.ts), the cause,
  * with the other pending tasks listed.
  */
-export function quiescenceViolation(tasks: readonly Task[], holders: HolderLookup, step: number, time: number): Violation | null {
-  const skip = new Set(tasks.filter((t) => t.reportedStuck));
-  const lost = lostByStaleWake(tasks);
+export function quiescenceViolation(tasks: readonly Task[], marks: readonly TaskMarks[], holders: HolderLookup, step: number, time: number): Violation | null {
+  const skip = new Set(tasks.filter((t) => marks[t.id]!.reportedStuck));
+  const lost = lostByStaleWake(tasks, marks);
   if (lost !== null) skip.add(lost);
-  const stuck = diagnoseStuck(tasks, holders, skip);
-  if (lost !== null) return staleWakerViolation(lost, awaitChain(lost.future), stuck, step, time);
+  const stuck = diagnoseStuck(tasks, marks, holders, skip);
+  if (lost !== null) return staleWakerViolation(lost, marks[lost.id]!.inertStaleWake!, awaitChain(lost.future), stuck, step, time);
   if (stuck.length === 0) return null;
   return {
     kind: "lost-wakeup",

@@ -8,7 +8,7 @@
  * ("stale-wake", see chooser.ts: per-task or per-poll wakers) — asked the first time it matters,
  * a stale wake of a task parked or being polled (a queued task is polled anyway) or `willWake`
  * across two polls of one task — and, in a per-poll run, records each inert wake on its task
- * (Task.inertStaleWake). One answer for the whole run, not one per wake: a runtime is one or the
+ * (TaskMarks.inertStaleWake). One answer for the whole run, not one per wake: a runtime is one or the
  * other, and `willWake` must agree with it (waker.ts rule 4) — per-poll `willWake` with live
  * old wakers turns embassy's Signal into an endless self-wake that no runtime has.
  * `staleWakers: "inert"` is per poll without asking; "off" is per task.
@@ -20,19 +20,20 @@
  */
 import type { StuckTask, Violation } from "./violation.js";
 import type { Task } from "../task/task.js";
+import type { InertStaleWake, TaskMarks } from "./task-marks.js";
 
 /** The first task (in spawn order) lost by an inert stale wake, or null. */
-export function lostByStaleWake(tasks: readonly Task[]): Task | null {
+export function lostByStaleWake(tasks: readonly Task[], marks: readonly TaskMarks[]): Task | null {
   for (const t of tasks) {
-    const w = t.inertStaleWake;
-    if (w !== null && t.outcome === null && !t.daemon && !t.reportedStuck && w.taskGeneration === t.generation) return t;
+    const m = marks[t.id]!;
+    const w = m.inertStaleWake;
+    if (w !== null && t.outcome === null && !t.daemon && !m.reportedStuck && w.taskGeneration === t.generation) return t;
   }
   return null;
 }
 
-/** Builds the report for a task lost by a stale wake (`others`: the other stuck tasks). */
-export function staleWakerViolation(t: Task, awaiting: string | null, others: readonly StuckTask[], step: number, time: number): Violation {
-  const w = t.inertStaleWake!;
+/** Builds the report for a task lost by the stale wake `w` (`others`: the other stuck tasks). */
+export function staleWakerViolation(t: Task, w: InertStaleWake, awaiting: string | null, others: readonly StuckTask[], step: number, time: number): Violation {
   const k = w.wakerGeneration;
   const on = awaiting === null ? "" : ` (awaiting ${awaiting})`;
   const rest = others.length === 0 ? "" : `\n  also pending:\n` + others.map((s) => `  - ${s.task}: ${s.explanation}`).join("\n");

@@ -47,6 +47,7 @@ import type { Task } from "../task/task.js";
 import { BypassMonitor } from "./bypass.js";
 import { FairSuffix } from "./fair-suffix.js";
 import { Monitors } from "./monitors.js";
+import { TaskMarks } from "./task-marks.js";
 
 /** Polls without progress after which a livelock is suspected (and an unfair stretch confirmed). */
 const SUSPECT_POLLS = 1000;
@@ -80,6 +81,8 @@ export class Watch {
   readonly monitors: Monitors;
   /** The fair schedule a suspicion switches the run to (the simulation reads it on every choice). */
   readonly suffix = new FairSuffix();
+  /** What the oracles remember per task, indexed by task id (task-marks.ts); the simulation writes it at its fixed points. */
+  readonly marks: TaskMarks[] = [];
   // Created on first use: a fresh Sim per run must stay cheap to build.
   private bypass: Map<string, BypassMonitor> | null = null;
   private nextScan = 64;
@@ -136,8 +139,13 @@ export class Watch {
     if (this.suffix.unfairStep >= from) return true;
     const w = this.w;
     const limit = FairSuffix.fairWaitSteps(w.taskList.length);
-    for (const t of w.taskList) if (t.state === TaskState.Scheduled && w.steps - t.runnableSinceStep > limit) return true;
+    for (const t of w.taskList) if (t.state === TaskState.Scheduled && w.steps - this.marks[t.id]!.runnableSinceStep > limit) return true;
     return false;
+  }
+
+  /** A task was spawned (runnable from `step`): its marks exist from now on. */
+  taskSpawned(step: number): void {
+    this.marks.push(new TaskMarks(step));
   }
 
   /** Rule 7: the run is halfway through its step budget. */
@@ -170,30 +178,31 @@ export class Watch {
 
   /** Before a poll of `t`: livelock bookkeeping. */
   pollStarting(t: Task): void {
-    if (t.progressEpoch !== this.epoch) {
-      t.progressEpoch = this.epoch;
-      t.pollsSinceProgress = 0;
+    const m = this.marks[t.id]!;
+    if (m.progressEpoch !== this.epoch) {
+      m.progressEpoch = this.epoch;
+      m.pollsSinceProgress = 0;
       return;
     }
-    const n = ++t.pollsSinceProgress;
+    const n = ++m.pollsSinceProgress;
     // With timers or I/O pending, the sharper diagnosis is that busy tasks starve the reactor.
     const reactor = this.w.pendingEvents > 0 && !this.reactorReported;
     if (n === this.suspectPolls && n < this.o.livelockPolls) {
       // Rule 8: suspected early, judged late. Switching to the fair suffix costs nothing, and an
       // unfair burst must not pile up work (a producer's queue) that the fair stretch then pays.
       if (!this.confirm(reactor ? REACTOR_CAUSE : livelockCause(t), this.epochStep)) {
-        t.progressEpoch = this.epoch;
-        t.pollsSinceProgress = 0;
+        m.progressEpoch = this.epoch;
+        m.pollsSinceProgress = 0;
       }
       return;
     }
     if (n !== this.o.livelockPolls) return;
     if (!this.confirm(reactor ? REACTOR_CAUSE : livelockCause(t), this.epochStep)) {
-      t.progressEpoch = this.epoch; // re-armed: this poll is the first of the fair stretch
-      t.pollsSinceProgress = 0;
+      m.progressEpoch = this.epoch; // re-armed: this poll is the first of the fair stretch
+      m.pollsSinceProgress = 0;
       return;
     }
-    if (reactor) this.reportReactorStarvation(t.pollsSinceProgress);
+    if (reactor) this.reportReactorStarvation(m.pollsSinceProgress);
     else this.reportLivelock(t);
   }
 
@@ -250,7 +259,8 @@ export class Watch {
     const bound = Math.max(this.o.fairnessMinSteps, this.o.fairnessStepsPerRunnable * runnable);
     for (const t of w.taskList) {
       // Under the suffix a wait counts from its start (rule 4: re-armed there).
-      const from = Math.max(t.runnableSinceStep, this.suffix.since);
+      const since = this.marks[t.id]!.runnableSinceStep;
+      const from = Math.max(since, this.suffix.since);
       if (t.state !== TaskState.Scheduled || w.steps - from <= bound) continue;
       if (!this.confirm(fairnessCause(t), from)) return;
       if (!this.once(`fair:${t.id}`)) continue;
@@ -264,7 +274,7 @@ export class Watch {
         step: w.steps,
         time: w.now,
         message:
-          `task '${t.name}' has been runnable since step ${t.runnableSinceStep} but was not polled for ${w.steps - t.runnableSinceStep} steps ` +
+          `task '${t.name}' has been runnable since step ${since} but was not polled for ${w.steps - since} steps ` +
           `(fairness bound ${bound} = max(fairnessMinSteps, fairnessStepsPerRunnable × ${runnable} runnable tasks)): the executor keeps choosing others` +
           this.suffix.confirmation(waited, "steps", fairnessCause(t)),
       });
@@ -274,27 +284,30 @@ export class Watch {
   private reportLivelock(t: Task): void {
     if (!this.once(`livelock:${t.id}`)) return;
     const w = this.w;
-    const busy = w.taskList.filter((x) => x.progressEpoch === this.epoch && x.pollsSinceProgress > 0 && x.outcome === null);
+    const marks = this.marks;
+    const polls = marks[t.id]!.pollsSinceProgress;
+    const busy = w.taskList.filter((x) => marks[x.id]!.progressEpoch === this.epoch && marks[x.id]!.pollsSinceProgress > 0 && x.outcome === null);
     const names = busy.map((x) => x.name);
     w.report({
       kind: "starvation",
       cause: "livelock",
       bound: this.o.livelockPolls,
-      observed: t.pollsSinceProgress,
+      observed: polls,
       tasks: names,
       step: w.steps,
       time: w.now,
       message:
-        `task '${t.name}' was polled ${t.pollsSinceProgress} times with no progress anywhere (no task finished, no event delivered, ` +
+        `task '${t.name}' was polled ${polls} times with no progress anywhere (no task finished, no event delivered, ` +
         `no bytes moved, no sim.progress()): a busy loop or livelock${names.length > 1 ? ` among ${names.map((n) => `'${n}'`).join(", ")} waking each other` : " (it keeps waking itself)"}` +
-        this.suffix.confirmation(t.pollsSinceProgress, "polls", livelockCause(t)),
+        this.suffix.confirmation(polls, "polls", livelockCause(t)),
     });
   }
 
   private reportReactorStarvation(busyPolls = 0): void {
     this.reactorReported = true;
     const w = this.w;
-    const polled = w.taskList.filter((t) => t.lastPolledStep >= 0 && t.outcome === null && t.pollsSinceProgress > 0).map((t) => t.name);
+    const marks = this.marks;
+    const polled = w.taskList.filter((t) => marks[t.id]!.lastPolledStep >= 0 && t.outcome === null && marks[t.id]!.pollsSinceProgress > 0).map((t) => t.name);
     const n = Math.max(w.polls - this.reactorMark, busyPolls);
     w.report({
       kind: "starvation",
@@ -325,7 +338,7 @@ export class Watch {
               {
                 task: task.name,
                 diagnosis: "waker-held-never-woken",
-                lastPolledStep: task.lastPolledStep,
+                lastPolledStep: this.marks[task.id]!.lastPolledStep,
                 wakersHeld: task.wakersHeld,
                 heldBy: [resource],
                 awaiting: null,

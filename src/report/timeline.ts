@@ -51,7 +51,7 @@ export function isDrop(e: TraceEvent): boolean {
   return e.type === "Note" && e.task !== null && DROPPED.test(e.text);
 }
 
-/** The text of that Note (src/sim/sim.ts cancel()). */
+/** The text of that Note (src/sim/step-loop.ts cancel()). */
 export const DROPPED = /^cancelled\b.*\bdropped\b/;
 
 /** Formats a trace as a lane timeline; "" for an empty trace. */

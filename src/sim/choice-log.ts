@@ -1,0 +1,88 @@
+/**
+ * ChoiceLog: the simulation's one door to its chooser, and the list of its answers (what a token
+ * replays). Every nondeterministic choice of a run — task, deliver, select, fault — is asked and
+ * recorded here, or taken from the fair suffix without asking once a liveness suspicion switched
+ * the run to it (oracles/fair-suffix.ts).
+ *
+ * Invariants:
+ *  1. A choice among n < 2 options is 0 and is neither asked nor recorded.
+ *  2. Every answer is checked (an integer in [0, n)) before it is recorded or used.
+ *  3. The list is appended to only while not shared: `share()` hands it to an outcome, and the
+ *     next choice copies it first, so an outcome's choices never change afterwards.
+ *  4. A fault kind that is switched off is never asked: its answer is 0 (the fault does not happen).
+ */
+import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
+import { ChooserError } from "../chooser/chooser.js";
+import type { FairSuffix } from "../oracles/fair-suffix.js";
+import type { TaskMarks } from "../oracles/task-marks.js";
+import type { TaskId } from "../core/ids.js";
+import type { RunPosition, Tracer } from "./tracer.js";
+
+export class ChoiceLog {
+  private choices: number[] = [];
+  private shared = false;
+
+  constructor(
+    readonly chooser: Chooser,
+    private readonly faults: ReadonlySet<FaultKind>,
+    /** The watch's fair suffix, read on every choice (a liveness suspicion switches the run to it). */
+    private readonly suffix: FairSuffix,
+    private readonly at: RunPosition,
+    private readonly tracer: Tracer,
+  ) {}
+
+  /** The answers so far (read-only; `share()` before handing it out for keeps). */
+  get list(): readonly number[] {
+    return this.choices;
+  }
+
+  decide(n: number, kind: ChoiceKind): number {
+    if (n < 2) return 0;
+    if (kind === "select") {
+      // Under the fair suffix a select's first branch is not the chooser's (fair-suffix.ts 3c);
+      // before it, a chosen branch may be the unfair part of a stretch.
+      if (this.suffix.active) return this.suffix.pickBranch(n);
+      this.suffix.unfairStep = this.at.steps;
+    }
+    return this.record(this.chooser.choose(n, kind), n, kind);
+  }
+
+  decideFault(kind: FaultKind, n: number): number {
+    return this.faults.has(kind) ? this.decide(n, kind) : 0;
+  }
+
+  faultEnabled(kind: FaultKind): boolean {
+    return this.faults.has(kind);
+  }
+
+  /**
+   * A "task" choice among the executor's candidates; strategies that rank tasks (PCT) see which,
+   * and which task was polled last (they count a switch away from it as a preemption).
+   */
+  chooseTask(cands: readonly TaskId[], marks: readonly TaskMarks[], lastPolled: TaskId | null): number {
+    const n = cands.length;
+    // Under the fair suffix the task runnable longest goes (fair-suffix.ts 3a).
+    if (n > 1 && this.suffix.active) return this.suffix.pickTask(cands, marks);
+    if (n < 2 || this.chooser.chooseTask === undefined) return this.decide(n, "task");
+    return this.record(this.chooser.chooseTask(cands, lastPolled), n, "task");
+  }
+
+  /** The list, for an outcome to keep: rule 3. */
+  share(): number[] {
+    this.shared = true;
+    return this.choices;
+  }
+
+  private record(i: number, n: number, kind: ChoiceKind): number {
+    if ((i >>> 0) !== i || i >= n) {
+      throw new ChooserError(`chooser '${this.chooser.name}' answered ${String(i)} for a ${kind} choice among ${n}; it must return an integer in [0, ${n})`);
+    }
+    if (this.shared) {
+      this.choices = this.choices.slice();
+      this.shared = false;
+    }
+    this.choices.push(i);
+    this.tracer.choiceMade(kind, n, i);
+    return i;
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * StepLoop: one simulation's run — it builds the parts (tracer, choice log, task table, wake
+ * hook, injected faults, runtime, reactor, fake I/O, executor, watch) and applies the step rule
+ * (sim.ts) until the run ends. It owns the run's position (steps, polls, the task being polled),
+ * the tasks' lifecycle (spawn, poll, finish, panic, cancel) and the violations reported so far;
+ * it is what the watch (Watched), the escape traps (EscapeSink) and join handles (TaskAborter)
+ * see of the simulation. What each oracle *means* lives in src/oracles/; here is only when to ask.
+ *
+ * Invariants:
+ *  1. `currentTask` is the task being polled or dropped, else null; wakes and reports made
+ *     meanwhile are attributed to it, including those caused by its finishing.
+ *  2. The executor holds exactly the Scheduled tasks; a task is polled only when it hands it out.
+ *  3. `steps` counts polls, deliveries and injected cancellations (clock jumps are not steps).
+ */
+import seedrandom from "seedrandom";
+import type { Chooser } from "../chooser/chooser.js";
+import { SeededChooser } from "../chooser/seeded.js";
+import { VirtualClock } from "../clock/virtual-clock.js";
+import { createExecutor } from "../executors/create.js";
+import type { Executor } from "../executors/executor.js";
+import { Context } from "../future/context.js";
+import { SimIo } from "../io/sim-io.js";
+import { describeThrown, escapeViolation, leakViolation, panicViolation, stepLimitViolation } from "../oracles/contract.js";
+import { installEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
+import { FairSuffix } from "../oracles/fair-suffix.js";
+import { ContractError } from "../future/contract.js";
+import { pendingWithoutWakerViolation, quiescenceViolation } from "../oracles/lost-wakeup.js";
+import { PollBudgetError } from "../oracles/poll-budget.js";
+import type { TaskMarks } from "../oracles/task-marks.js";
+import { Watch, type Watched } from "../oracles/watch.js";
+import type { Reactor } from "../reactor/reactor.js";
+import { JoinHandle, type TaskAborter } from "../task/join-handle.js";
+import type { TaskBody } from "../task/task-body.js";
+import { TaskState, transitionToDone, transitionToIdle, transitionToRunning, transitionToScheduled } from "../task/task-state.js";
+import type { JoinOutcome, Task } from "../task/task.js";
+import { Waker, WakerMisuseError } from "../waker/waker.js";
+import { ChoiceLog } from "./choice-log.js";
+import type { ResolvedOptions } from "./config.js";
+import { InjectedFaults } from "./faults.js";
+import type { TaskId } from "../core/ids.js";
+import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
+import { SimRuntime } from "./sim-runtime.js";
+import { TaskTable } from "./task-table.js";
+import { Tracer, type RunPosition } from "./tracer.js";
+import type { Violation } from "../oracles/violation.js";
+import { SimWakeHook, type ViolationSink } from "./wake-hook.js";
+
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
+export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, ViolationSink {
+  steps = 0;
+  polls = 0;
+  currentTask: Task | null = null;
+  readonly tasks = new TaskTable();
+  readonly tracer: Tracer;
+  readonly log: ChoiceLog;
+  readonly watch: Watch;
+  readonly runtime: SimRuntime;
+  readonly reactor: Reactor;
+  readonly io: SimIo;
+  private readonly clock = new VirtualClock();
+  private readonly executor: Executor;
+  private readonly faults: InjectedFaults;
+  private readonly hook: SimWakeHook;
+  /** The watch's fair suffix, read on every choice (a liveness suspicion switches the run to it). */
+  private readonly suffix: FairSuffix;
+  private readonly marks: readonly TaskMarks[];
+  private readonly violations: Violation[] = [];
+  // Hot-path copies of options read on every poll.
+  private readonly watching: boolean;
+  private readonly pendingWithoutWaker: boolean;
+  private readonly pollCostTicks: number;
+  /** The task polled last (strategies count a switch away from it as a preemption). */
+  private lastPolled: TaskId | null = null;
+  private stopRequested = false;
+  private escapeRng: (() => number) | null = null;
+  private escapesSeen: Set<string> | null = null;
+
+  constructor(readonly options: ResolvedOptions) {
+    const o = options;
+    const chooser = o.chooser ?? new SeededChooser(o.seed, { faultProbability: o.faultProbability });
+    this.tracer = new Tracer(o.trace, this);
+    this.watch = new Watch(this, o.oracles, chooser.fair !== false);
+    this.suffix = this.watch.suffix;
+    this.marks = this.watch.marks;
+    this.log = new ChoiceLog(chooser, o.faults, this.suffix, this, this.tracer);
+    this.executor = createExecutor(o.executor);
+    this.executor.attach?.({ choose: (n, kind) => this.log.decide(n, kind) });
+    this.faults = new InjectedFaults(o, this.log, this.tasks, this.marks, this.executor, this.tracer, this);
+    this.watching = o.oracles.enabled;
+    this.hook = new SimWakeHook(this, this.executor, this.marks, this.faults, this.tracer, this, o.oracles.pollBudget, this.watching);
+    this.runtime = new SimRuntime(this.clock, o.maxLatencyTicks, this, this.log, this.hook, this.watch, this.tracer, this);
+    this.reactor = this.runtime.reactor;
+    this.io = new SimIo(this.runtime);
+    this.pendingWithoutWaker = o.oracles.pendingWithoutWaker;
+    this.pollCostTicks = o.pollCostTicks;
+  }
+
+  // ---- Watched / EscapeSink (and what the watchdog reads of a hung run) ---------------------
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  get taskList(): readonly Task[] {
+    return this.tasks.list;
+  }
+
+  /** The chooser and its answers so far: explore/watchdog.ts reads them from a hung run's sink. */
+  get chooser(): Chooser {
+    return this.log.chooser;
+  }
+
+  get choices(): readonly number[] {
+    return this.log.list;
+  }
+
+  get eventDue(): boolean {
+    return this.reactor.hasDue();
+  }
+
+  get pendingEvents(): number {
+    return this.reactor.pendingEvents;
+  }
+
+  parkedWhileReady(): readonly { resource: string; task: Task | undefined }[] {
+    return this.io.parkedWaiters().map((p) => ({ resource: p.resource, task: p.task === null ? undefined : this.tasks.list[p.task] }));
+  }
+
+  note(text: string): void {
+    this.tracer.note(text);
+  }
+
+  report(v: Violation): void {
+    this.violations.push(v);
+    this.tracer.violation(v);
+    if (v.kind !== "panic" && this.options.stopOnViolation) this.stopRequested = true;
+  }
+
+  escapeCalled(api: string, callSite: string | null): void {
+    this.escapesSeen ??= new Set();
+    if (this.escapesSeen.has(api)) return;
+    this.escapesSeen.add(api);
+    this.report(escapeViolation(api, callSite, this.currentTask?.name ?? null, this.steps, this.clock.now));
+  }
+
+  escapeRandom(): number {
+    this.escapeRng ??= seedrandom.alea(`escape:${String(this.options.seed)}`);
+    return this.escapeRng();
+  }
+
+  // ---- Tasks -------------------------------------------------------------------------------
+
+  /** A new task, runnable at once. */
+  spawn<T>(body: TaskBody<T>, name: string | undefined, daemon: boolean, cancellable: boolean): JoinHandle<T> {
+    const t = this.tasks.add(body, name, daemon, cancellable, this.hook);
+    const by = this.currentTask;
+    this.tracer.taskSpawned(t.name, by);
+    transitionToScheduled(t);
+    this.watch.taskSpawned(this.steps);
+    this.executor.schedule(t.id, "spawn", by === null ? null : by.id);
+    return new JoinHandle<T>(t, this);
+  }
+
+  /** Cancels a task: drops its future (releasing what it registered) and marks it cancelled. */
+  abortTask(t: Task): void {
+    if (t.outcome !== null) return;
+    if (t.state === TaskState.Running || t.state === TaskState.Notified) {
+      t.abortRequested = true; // honoured when its poll returns
+      return;
+    }
+    this.cancel(t);
+  }
+
+  /**
+   * Drops a task's future and marks it cancelled, then checks that the drop released every
+   * waker and registration the future held (the cancellation-safety oracle).
+   */
+  private cancel(t: Task): void {
+    if (t.state === TaskState.Scheduled) this.executor.remove(t.id);
+    // Done before the drop: a drop that wakes the task itself (a guard notifying its own
+    // waiter) must not hand a finished task back to the executor.
+    transitionToDone(t);
+    this.tracer.noteOn(t, "cancelled: future dropped");
+    // The drop runs in the dropped task's context, as tokio runs an aborted task's drop when its
+    // worker next picks it up: wakes and bookkeeping during the drop are that task's.
+    const prev = this.currentTask;
+    this.currentTask = t;
+    try {
+      this.dropFuture(t);
+      this.finish(t, { kind: "cancelled" });
+    } finally {
+      this.currentTask = prev;
+    }
+    if (!this.watching) return;
+    const heldBy = [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)];
+    if (t.wakersHeld > 0 || heldBy.length > 0) this.report(leakViolation(t, heldBy, this.steps, this.clock.now));
+  }
+
+  // ---- The step rule -----------------------------------------------------------------------
+
+  /** Steps until every non-daemon task finished, the world is quiescent, a violation, or `maxSteps`. */
+  run(maxSteps: number): Outcome {
+    const restore = this.options.oracles.escapes ? installEscapeTraps(this) : null;
+    // "Did not finish" is a liveness verdict too: the second half of the budget confirms it (watch.ts rule 7).
+    const confirmAt = maxSteps >>> 1;
+    let status: RunStatus;
+    try {
+      for (;;) {
+        if (this.stopRequested) {
+          status = "stopped";
+          break;
+        }
+        if (this.tasks.unfinished === 0) {
+          status = "completed";
+          break;
+        }
+        if (this.steps >= maxSteps) {
+          status = "step-limit";
+          this.report(this.watch.stepLimit(stepLimitViolation(this.tasks.list, this.marks, maxSteps, this.steps, this.clock.now)));
+          break;
+        }
+        if (this.steps === confirmAt && this.watching) this.watch.halfwayToStepLimit();
+        if (!this.tick()) {
+          status = "quiescent";
+          this.reportStuck();
+          break;
+        }
+      }
+      if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
+    } finally {
+      restore?.();
+    }
+    return this.outcome(status);
+  }
+
+  /** Does one unit of work (step rules 1–3). Returns false when nothing can happen any more. */
+  tick(): boolean {
+    if (this.faults.spuriousWakes) this.faults.maybeSpuriousWake();
+    const victim = this.faults.pickCancel();
+    if (victim !== null) {
+      this.cancel(victim);
+      return this.stepDone(); // a step: the loop must see that the cancelled task may have been the last one
+    }
+    const cands = this.executor.candidates();
+    const n = cands.length;
+    // Under the fair suffix a due event goes first without asking (fair-suffix.ts 3b).
+    if (this.reactor.hasDue() && (n === 0 || this.suffix.active || this.deliverFirst())) {
+      const e = this.reactor.takeDue()!;
+      this.tracer.eventDelivered(e);
+      e.fire();
+      this.watch.delivered();
+    } else if (n > 0) {
+      const id = this.executor.take(this.log.chooseTask(cands, this.marks, this.lastPolled));
+      const t = this.tasks.list[id];
+      if (t === undefined || t.state !== TaskState.Scheduled) {
+        throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
+      }
+      // A task polled after a long wait: the stretch behind it was possibly unfair (fair-suffix.ts).
+      if (this.steps - this.marks[id]!.runnableSinceStep > FairSuffix.fairWaitSteps(this.tasks.list.length)) this.suffix.unfairStep = this.steps;
+      this.pollTask(t);
+    } else {
+      const from = this.clock.now;
+      if (!this.reactor.advanceToNext()) return false;
+      this.tracer.clockAdvanced(from);
+      return true;
+    }
+    return this.stepDone();
+  }
+
+  /** The chooser's "deliver" decision; keeping a due event waiting makes the stretch possibly unfair. */
+  private deliverFirst(): boolean {
+    if (this.log.decide(2, "deliver") === 0) return true;
+    this.suffix.unfairStep = this.steps;
+    return false;
+  }
+
+  /** Counts a step and runs the per-step oracles. */
+  private stepDone(): true {
+    this.steps++;
+    if (this.watching) this.watch.afterStep();
+    else if (this.watch.monitors.active) this.watch.monitors.check();
+    return true;
+  }
+
+  /** Polls `t` once through its body (task-body.ts) and applies the answer. */
+  private pollTask(t: Task): void {
+    transitionToRunning(t);
+    const gen = ++t.generation;
+    const m = this.marks[t.id]!;
+    m.lastPolledStep = this.steps;
+    m.clonedThisPoll = false;
+    this.hook.pollStarting();
+    if (this.watching) this.watch.pollStarting(t);
+    const waker = new Waker(t, gen, true, 0);
+    const cx = new Context(waker, this.runtime);
+    this.tracer.taskPolled(t, gen);
+    this.currentTask = t;
+    this.lastPolled = t.id;
+    let result: "ready" | "pending" | "panicked" = "pending";
+    let value: unknown;
+    let thrown: unknown;
+    try {
+      const p = t.future!.poll(cx);
+      if (p.ready) {
+        result = "ready";
+        value = p.value;
+      }
+    } catch (e) {
+      result = "panicked";
+      thrown = e;
+    }
+    waker._expire();
+    this.polls++;
+    this.tracer.pollReturned(t, result);
+    if (result === "ready") {
+      this.finish(t, { kind: "completed", value });
+    } else if (result === "panicked") {
+      this.panic(t, thrown);
+    } else if (t.abortRequested) {
+      this.cancel(t);
+    } else if (transitionToIdle(t) === "notified") {
+      m.runnableSinceStep = this.steps;
+      this.executor.schedule(t.id, "notified", t.id);
+    } else if (!m.clonedThisPoll && t.wakersHeld === 0 && this.pendingWithoutWaker && m.inertStaleWake?.taskGeneration !== gen) {
+      // Held clones of older polls may still wake it (per-task wakers); where wakers are per poll
+      // and one of them is woken, the stale-waker oracle judges it at quiescence ("kept the waker
+      // of poll k") — the shape of a waiter that keeps its first waker, and also of one that
+      // registered nothing new for a second source: the report names the waker, not the source.
+      m.reportedStuck = true;
+      this.report(pendingWithoutWakerViolation(t, this.steps, this.clock.now));
+    }
+    // Rule 1: `currentTask` stays set until here, so that wakes caused by finishing (the
+    // joiner's wake, drops on panic or abort) are this task's, as a runtime runs them on its worker.
+    this.currentTask = null;
+    this.executor.pollDone?.(t.id);
+    if (this.pollCostTicks > 0) this.reactor.elapse(this.pollCostTicks);
+  }
+
+  private finish(t: Task, outcome: JoinOutcome<unknown>): void {
+    t.outcome = outcome;
+    t.future = null;
+    transitionToDone(t);
+    this.tasks.finished(t);
+    this.watch.progress();
+    this.tracer.taskFinished(t, outcome.kind);
+    t.joinWaiter?.wake();
+  }
+
+  private panic(t: Task, e: unknown): void {
+    const message = describeThrown(e);
+    this.dropFuture(t);
+    this.finish(t, { kind: "panicked", error: e, message });
+    // Waker misuse and an exceeded poll budget were already reported as what they are.
+    if (e instanceof WakerMisuseError || e instanceof PollBudgetError || e instanceof ContractError || this.options.allowPanics) return;
+    this.report(panicViolation(t.name, e, `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps}`, this.steps, this.clock.now));
+  }
+
+  private dropFuture(t: Task): void {
+    const f = t.future;
+    t.future = null;
+    if (f === null || f.drop === undefined) return;
+    try {
+      f.drop();
+    } catch (e) {
+      if (e instanceof WakerMisuseError) return;
+      this.report(panicViolation(t.name, e, `dropping the future of task '${t.name}' threw`, this.steps, this.clock.now));
+    }
+  }
+
+  // ---- The end of a run --------------------------------------------------------------------
+
+  private reportStuck(): void {
+    const v = quiescenceViolation(this.tasks.list, this.marks, (t) => [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)], this.steps, this.clock.now);
+    if (v !== null) this.report(v);
+  }
+
+  private outcome(status: RunStatus): Outcome {
+    // The outcome shares the choice list; a later run() copies it before appending (choice-log.ts rule 3).
+    return new RunOutcome(
+      status === "completed" && this.violations.length === 0,
+      status,
+      this.violations.length === 0 ? NO_VIOLATIONS : this.violations.slice(),
+      this.steps,
+      this.polls,
+      this.clock.now,
+      this.log.chooser.name,
+      this.log.share(),
+      this.tracer.snapshot(),
+      this.options,
+      this.tasks.list,
+    );
+  }
+}
