@@ -27,7 +27,7 @@ import { MAX_HANGS } from "./hang.js";
 import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
 import { CliError, describeError, errorDetails } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
-import { oracleOf } from "./oracle.js";
+import { oracleOf } from "../oracles/vocabulary.js";
 import { missBoundText } from "./format.js";
 import { count, duration, plural, type Progress } from "./progress.js";
 import { errorResult, scenarioResult, type CorpusJson, type FileErrorJson, type ScenarioResult } from "./results.js";

@@ -15,7 +15,7 @@
  */
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Outcome } from "../sim/outcome.js";
-import type { Violation } from "../oracles/violation.js";
+import { oracleSignature } from "../oracles/vocabulary.js";
 
 export interface ShrinkInput {
   readonly choices: readonly number[];
@@ -33,22 +33,6 @@ export interface ShrinkResult extends ShrinkInput {
 
 /** Reruns the scenario with these choices and fault kinds. */
 export type Rerun = (choices: readonly number[], faults: readonly FaultKind[]) => Outcome;
-
-/** The oracle a violation comes from, with its sub-kind: what must keep firing while shrinking. */
-export function oracleSignature(v: Violation): string {
-  switch (v.kind) {
-    case "lost-wakeup":
-      return `${v.kind}`;
-    case "starvation":
-      return `${v.kind}:${v.cause}`;
-    case "contract":
-      return `${v.kind}:${v.rule}`;
-    case "nondeterminism":
-      return `${v.kind}:${v.cause}`;
-    default:
-      return v.kind;
-  }
-}
 
 export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: number): ShrinkResult {
   const want = oracleSignature(start.violations[0]!);
