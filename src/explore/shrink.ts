@@ -12,6 +12,16 @@
  *  4. switch off fault kinds the run no longer needs.
  * The accepted list is always the *recorded* choices of the accepting run, so it is a real,
  * exactly replayable schedule.
+ *
+ * Guarantees (checked by properties/shrink.test.ts):
+ *  a. the result fails with the same oracle (`oracleSignature`) as the run found;
+ *  b. it is no longer and has no more non-zero choices than the run found: a replayed list
+ *     answers v mod n ≤ v and 0 past its end, so a rerun's recorded choices are pointwise at
+ *     most the candidate's;
+ *  c. when it stops within its budget, it is 1-minimal: no single non-zero choice set to 0, and
+ *     no single choice removed, still fails with that oracle. The last round tried each (passes
+ *     1 and 3 at size 1), and by (b) any such candidate that failed records a list smaller by
+ *     the measure, so it would have been accepted and the rounds would have gone on.
  */
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Outcome } from "../sim/outcome.js";
