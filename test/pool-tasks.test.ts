@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { defineScenario, ready } from "wakesim";
 import type { EngineSettings } from "../src/cli/engine.js";
-import { exploreScenarioPooled, type FuzzPool, type TaskOutcome } from "../src/cli/pool.js";
+import { exploreScenarioPooled } from "../src/cli/dispatch.js";
+import type { FuzzPool, TaskOutcome } from "../src/cli/pool.js";
 import type { BlockPlan, BlockResult, BlockTask } from "../src/cli/worker.js";
 
 const scenario = defineScenario({

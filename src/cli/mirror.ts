@@ -1,8 +1,9 @@
 /**
  * The run mirror: a SharedArrayBuffer through which a pool worker (worker.ts) shows the main
- * thread (pool.ts) the run it is making — every chooser answer as it is made, the run's fault
- * kinds and generator name, which block of the task runs — so that when a poll never returns and
- * the main thread terminates the worker, it can still build the token of the run that hung.
+ * thread (pool.ts, dispatch.ts) the run it is making — every chooser answer as it is made, the
+ * run's fault kinds and generator name, which block of the task runs — so that when a poll never
+ * returns and the main thread terminates the worker, it can still build the token of the run
+ * that hung.
  * This file is the mirror's one codec: its layout, the worker's writes, the main thread's reads.
  *
  * Invariants:

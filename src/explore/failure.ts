@@ -45,9 +45,14 @@ export interface FailureFacts {
 /** Ends the report of a failure kept as found (an untraced outcome: `trace` is null). */
 export const UNTRACED_NOTE = "(not shrunk, no timeline: replaying it with its trace did not finish within the watchdog's limit)";
 
+/** The text report of a failure's outcome (the shrunk run, traced when possible). */
+export function failureReport(outcome: Outcome, ctx: ReportContext): string {
+  const report = formatReport(outcome, ctx);
+  return outcome.trace === null ? `${report}\n${UNTRACED_NOTE}` : report;
+}
+
 /** The failure of `outcome` (the shrunk run, traced when possible), reported under `ctx`. */
 export function buildFailure(outcome: Outcome, facts: FailureFacts, ctx: ReportContext): Failure {
-  const report = formatReport(outcome, ctx);
   return {
     violation: outcome.violations[0] ?? failedWithout(outcome),
     run: facts.run,
@@ -59,7 +64,7 @@ export function buildFailure(outcome: Outcome, facts: FailureFacts, ctx: ReportC
     shrinkSteps: facts.shrinkSteps,
     shrinkRuns: facts.shrinkRuns,
     outcome,
-    report: outcome.trace === null ? `${report}\n${UNTRACED_NOTE}` : report,
+    report: failureReport(outcome, ctx),
   };
 }
 
