@@ -4,25 +4,12 @@
  * shrunk schedule is no further from the default than its stated bound.
  */
 import { describe, expect, it } from "vitest";
-import { explore, replay, type Violation } from "wakesim";
+import { explore, replay } from "wakesim";
+import { violationSubKind } from "wakesim/report";
 import { formatTrace } from "wakesim/trace";
 import { buggyCases } from "./catalog.js";
 
 const SEED = Number(process.env.WAKESIM_SEED ?? 0);
-
-function sub(v: Violation): string | undefined {
-  switch (v.kind) {
-    case "lost-wakeup":
-      return v.detection;
-    case "starvation":
-    case "nondeterminism":
-      return v.cause;
-    case "contract":
-      return v.rule;
-    default:
-      return undefined;
-  }
-}
 
 describe.each(buggyCases.map((c) => [`${c.fixture} › ${c.twin}`, c] as const))("%s", (_title, c) => {
   it(`is found as ${c.expect.kind}${c.expect.sub ? `/${c.expect.sub}` : ""} within ${c.budgetRuns} runs, replays exactly, shrinks to ≤ ${c.maxShrunkDeviations} deviations`, () => {
@@ -32,7 +19,7 @@ describe.each(buggyCases.map((c) => [`${c.fixture} › ${c.twin}`, c] as const))
     const f = r.failure!;
     expect(f.violation.kind, f.report).toBe(c.expect.kind);
     if (c.expect.sub !== undefined) {
-      const got = sub(f.violation) ?? (f.violation.kind === "lost-wakeup" ? f.violation.stuck[0]?.diagnosis : undefined);
+      const got = violationSubKind(f.violation) ?? (f.violation.kind === "lost-wakeup" ? f.violation.stuck[0]?.diagnosis : undefined);
       const diag = f.violation.kind === "lost-wakeup" ? f.violation.stuck.map((s) => s.diagnosis) : [];
       expect([got, ...diag], f.report).toContain(c.expect.sub);
     }

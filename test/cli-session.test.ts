@@ -103,9 +103,13 @@ describe("exploreAll", () => {
   });
 
   it("says '1 run', '1 distinct schedule'", async () => {
-    const { s, out } = settings({ budget: { runs: 1, timeMs: null }, strategy: "random" });
+    // The line's duration is the injected clock's, not the machine's: the session's and the
+    // engine's first readings say 0, every later one 12 345 ms.
+    let readings = 0;
+    const clock = { now: () => (readings++ < 2 ? 0 : 12_345), sleep: async () => {} };
+    const { s, out } = settings({ budget: { runs: 1, timeMs: null }, strategy: "random", clock });
     await exploreAll([{ file: "fixtures/mpsc.ts", scenario: mpsc }], s);
-    expect(out[0]).toMatch(/^mpsc-correct: ok — 1 run \(random, seed 0\), 1 distinct schedule, [\d,]+ steps, /);
+    expect(out[0]).toMatch(/^mpsc-correct: ok — 1 run \(random, seed 0\), 1 distinct schedule, [\d,]+ steps, 12s$/m);
   });
 });
 

@@ -187,7 +187,6 @@ const num = (s: string): number => Number(s.replaceAll(",", ""));
 describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threaded GC: signals and the parent's death", () => {
   it("progress counts the distinct schedules of finished blocks; Ctrl-C stops the pool, prints what was explored, exits 130 and leaves no process", async () => {
     const r = start(["fuzz", "test/cli-fixtures/mpsc-correct.ts", "--workers", "2", "--time", "60s"]);
-    const t0 = Date.now();
     const reexec = await until("the re-exec'd child", 10_000, () => tagged(r.tag).find((p) => p.reexec));
     const line = await until("a periodic progress line", 25_000, () => PROGRESS.exec(r.out.stderr) ?? undefined);
     const [progressRuns, progressDistinct] = [num(line[1]!), num(line[2]!)];
@@ -195,12 +194,11 @@ describe.skipIf(!hasProc)("wakesim fuzz --workers 2, restarted with single-threa
     expect(progressDistinct).toBeGreaterThan(0);
     expect(progressDistinct).toBeLessThanOrEqual(progressRuns);
 
-    const signalled = Date.now();
     r.child.kill("SIGINT"); // the parent, as a terminal's Ctrl-C would; it forwards to the child
     expect(await r.exited).toBe(130);
     await r.closed;
-    expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(Date.now() - t0).toBeLessThan(40_000); // well before the 60 s budget
+    // Stopped by Ctrl-C, not by the 60 s budget: it says so (no wall-clock duration is asserted;
+    // the test's own timeout, below the budget, catches a pool that does not stop).
     expect(r.out.stderr).toContain("interrupted: stopping after the current slice of runs");
     const head = /^mpsc-correct: interrupted — no failure in ([\d,]+) runs \(portfolio, seed 0\), ([\d,]+) distinct schedules/m.exec(r.out.stdout);
     expect(head, r.out.stdout).not.toBeNull();

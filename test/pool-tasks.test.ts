@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { defineScenario, ready } from "wakesim";
+import type { CliClock } from "../src/cli/clock.js";
 import type { EngineSettings } from "../src/cli/engine.js";
-import { exploreScenarioPooled, type FuzzPool, type TaskOutcome } from "../src/cli/pool.js";
+import { exploreScenarioPooled } from "../src/cli/dispatch.js";
+import type { FuzzPool, TaskOutcome } from "../src/cli/pool.js";
 import type { BlockPlan, BlockResult, BlockTask } from "../src/cli/worker.js";
 
 const scenario = defineScenario({
@@ -17,7 +19,21 @@ const scenario = defineScenario({
   },
 });
 
-function settings(maxRuns: number): EngineSettings {
+/**
+ * A clock that moves only when someone sleeps on it: the dispatcher's waits and the scripted
+ * workers' "work" take no wall time, and the order in which tasks finish follows from the script.
+ */
+function fakeClock(): CliClock {
+  let t = 0;
+  return {
+    now: () => t,
+    async sleep(ms) {
+      t += ms;
+    },
+  };
+}
+
+function settings(maxRuns: number, clock: CliClock): EngineSettings {
   return {
     strategy: "random",
     seed: 0,
@@ -30,6 +46,7 @@ function settings(maxRuns: number): EngineSettings {
     color: false,
     stopRequested: () => false,
     onProgress: () => {},
+    clock,
   };
 }
 
@@ -38,6 +55,7 @@ const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, st
 /** A pool that answers each task with `answer`, after `ms` of (fake) work per block. */
 function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOutcome, msPerBlock: number) {
   const tasks: (number | string)[][] = [];
+  const clock = fakeClock();
   const pool = {
     workers: 2,
     watchdogMs: 1000,
@@ -45,17 +63,17 @@ function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOu
     cancelAll() {},
     async runBlocks(t: Omit<BlockTask, "kind" | "mirror">): Promise<TaskOutcome> {
       const outcome = answer(t.blocks, tasks.push(t.blocks.map((b) => b.seed)) - 1); // decided when handed out
-      await new Promise((r) => setTimeout(r, msPerBlock * t.blocks.length));
+      await clock.sleep(msPerBlock * t.blocks.length);
       return outcome.kind === "ok" ? { kind: "ok", results: outcome.results.map((r) => ({ ...r, ms: msPerBlock })) } : outcome;
     },
   };
-  return { pool: pool as unknown as FuzzPool, tasks };
+  return { pool: pool as unknown as FuzzPool, tasks, clock };
 }
 
 describe("exploreScenarioPooled's tasks", () => {
   it("start with one block, then take as many as fill about 250 ms, in block order, and make every run of the budget", async () => {
-    const { pool, tasks } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 25);
-    const r = await exploreScenarioPooled(scenario, settings(60_000), pool);
+    const { pool, tasks, clock } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 25);
+    const r = await exploreScenarioPooled(scenario, settings(60_000, clock), pool);
     expect(r.runs).toBe(60_000);
     expect(r.steps).toBe(120_000);
     expect(tasks[0]).toEqual([0]);
@@ -65,8 +83,8 @@ describe("exploreScenarioPooled's tasks", () => {
   });
 
   it("shrink towards the end of a --runs budget, so that the workers finish together", async () => {
-    const { pool, tasks } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 5);
-    const r = await exploreScenarioPooled(scenario, settings(80_000), pool);
+    const { pool, tasks, clock } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 5);
+    const r = await exploreScenarioPooled(scenario, settings(80_000, clock), pool);
     expect(r.runs).toBe(80_000);
     // 250 ms / 5 ms would be 50 blocks a task; no task takes more than a quarter (2 workers,
     // 2 tasks each) of the blocks left when it is handed out, so the last ones are single blocks.
@@ -80,9 +98,20 @@ describe("exploreScenarioPooled's tasks", () => {
     expect(tasks.slice(-3).map((t) => t.length)).toEqual([1, 1, 1]);
   });
 
+  it("stop handing out blocks at a --time deadline read from the injected clock", async () => {
+    const { pool, tasks, clock } = scripted((blocks) => ({ kind: "ok", results: blocks.map(ok) }), 25);
+    const r = await exploreScenarioPooled(scenario, { ...settings(60_000, clock), maxRuns: null, deadline: 1000 }, pool);
+    // 25 ms of (fake) work per block, and the dispatcher's own 100 ms waits: about 1000 ms of the
+    // clock gives a handful of blocks, not the 60 a --runs 60000 budget would.
+    expect(clock.now()).toBeGreaterThanOrEqual(1000);
+    expect(tasks.flat().length).toBeGreaterThan(1);
+    expect(tasks.flat().length).toBeLessThan(60);
+    expect(r.runs).toBe(tasks.flat().length * 1000);
+  });
+
   it("after a hang, keeps the runs of the blocks before it, reports it, and explores the blocks after it again", async () => {
     let hung = false;
-    const { pool, tasks } = scripted((blocks, call) => {
+    const { pool, tasks, clock } = scripted((blocks, call) => {
       if (!hung && call > 0 && blocks.length >= 3) {
         hung = true;
         // The worker stopped in the task's second block, on its 7th run.
@@ -90,7 +119,7 @@ describe("exploreScenarioPooled's tasks", () => {
       }
       return { kind: "ok", results: blocks.map(ok) };
     }, 25);
-    const r = await exploreScenarioPooled(scenario, settings(30_000), pool);
+    const r = await exploreScenarioPooled(scenario, settings(30_000, clock), pool);
     expect(hung).toBe(true);
     expect(r.hangs).toHaveLength(1);
     expect(r.hangs[0]!.token).toMatch(/^ws1\./);

@@ -25,7 +25,7 @@ import { hangReport } from "./hang.js";
 import { findScenarioFiles, importScenarios, type Exported } from "./load.js";
 import { executorFor } from "./executor-choice.js";
 import { FuzzPool } from "./pool.js";
-import { oracleLabel, type OracleName } from "./oracle.js";
+import { oracleLabel, type OracleName } from "../oracles/vocabulary.js";
 import { count, duration, makeProgress, plural } from "./progress.js";
 import { budgetJson, type ScenarioResult } from "./results.js";
 import { exploreAll, loadError, type Loaded } from "./session.js";

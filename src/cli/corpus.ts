@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fnv1a } from "../trace/token.js";
 import { CliError } from "./errors.js";
-import type { OracleName } from "./oracle.js";
+import type { OracleName } from "../oracles/vocabulary.js";
 
 export const CORPUS_FORMAT = 1;
 

@@ -21,22 +21,23 @@
  * as without a hang; a scenario stops after MAX_HANGS (hang.ts). Ctrl-C terminates a slice too
  * (the vm's breakOnSigint), which is passed on to the Ctrl-C handler as if it had reached it.
  */
-import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { pctMissBound } from "../explore/pct.js";
+import { pctMissBound, pctObservation } from "../explore/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
+import { failureReport } from "../explore/failure.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { Strategy } from "../explore/strategy.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
-import { formatOutcome, plain, replayCommand } from "./format.js";
+import { plain, replayCommand, replayFlags } from "./format.js";
 import { MAX_HANGS, runHangReport } from "./hang.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, Resumed } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
+import { realClock, type CliClock } from "./clock.js";
 
 /** Runs per seed block (the unit --shard hands out). */
 export const BLOCK_RUNS = 1000;
@@ -61,8 +62,10 @@ export interface EngineSettings {
   readonly seed: number | string;
   /** Most runs (null: until the deadline). */
   readonly maxRuns: number | null;
-  /** performance.now() at which to stop (null: no time limit). */
+  /** The clock's time at which to stop (null: no time limit). */
   readonly deadline: number | null;
+  /** What budgets and progress read the time from (default: the real clock). */
+  readonly clock?: CliClock;
   readonly shard: Shard;
   /** --executor, --faults. */
   readonly sim: SimOptions;
@@ -76,7 +79,7 @@ export interface EngineSettings {
   readonly onProgress: (s: ProgressSample) => void;
   /**
    * The watchdog time (null: off). In-process, each slice runs under the in-process watchdog
-   * (src/explore/watchdog.ts; Ctrl-C terminates a slice too); in a pool, see pool.ts.
+   * (src/explore/watchdog.ts; Ctrl-C terminates a slice too); in a pool, see pool.ts and dispatch.ts.
    */
   readonly watchdogMs?: number | null;
 }
@@ -148,18 +151,14 @@ interface PctTally {
   d: number;
 }
 
-export function tallyPct(t: PctTally, strategy: Strategy, blockRuns: number): void {
-  const stats: Record<string, unknown> = strategy.stats?.() ?? {};
-  const prefix = strategy.name === "pct" ? "" : "pct.";
-  const n = stats[`${prefix}maxTasks`];
-  const k = stats[`${prefix}maxSteps`];
-  const d = stats[`${prefix}depth`];
-  const runs = strategy.name === "pct" ? blockRuns : stats["runs.pct"];
-  if (typeof n !== "number" || typeof k !== "number" || typeof d !== "number" || typeof runs !== "number") return;
-  t.runs += runs;
-  t.n = Math.max(t.n, n);
-  t.k = Math.max(t.k, k);
-  t.d = d;
+/** Adds a block's PCT observation (its strategy's name and stats, its runs) to the tally. */
+export function tallyPct(t: PctTally, strategy: string, stats: Readonly<Record<string, unknown>>, blockRuns: number): void {
+  const pct = pctObservation(strategy, stats, blockRuns);
+  if (pct === null) return;
+  t.runs += pct.runs;
+  t.n = Math.max(t.n, pct.n);
+  t.k = Math.max(t.k, pct.k);
+  t.d = pct.d;
 }
 
 /** (1 − 1/(n·k^(d−1)))^runs over every clean PCT run (the most conservative n and k seen). */
@@ -192,7 +191,8 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     }
   }
   const hangs: Hang[] = [];
-  const start = performance.now();
+  const clock = s.clock ?? realClock;
+  const start = clock.now();
   const exhaustive = s.strategy === "exhaustive";
   const blockSize = exhaustive ? Infinity : BLOCK_RUNS;
   const base: SimOptions = { ...scenario.options, ...s.sim };
@@ -208,7 +208,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
   let strategyName: string = s.strategy;
 
   const sample = (): ProgressSample => {
-    const now = performance.now();
+    const now = clock.now();
     return {
       scenario: scenario.name,
       runs,
@@ -232,20 +232,21 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           break outer;
         }
         const runsLeft = s.maxRuns === null ? Infinity : s.maxRuns - runs;
-        const t0 = performance.now();
+        const t0 = clock.now();
         if (runsLeft <= 0 || (s.deadline !== null && t0 >= s.deadline)) break outer;
         const n = Math.min(sliceRuns, blockSize - block.runs, runsLeft);
+        const before = runs;
         const options = {
           ...s.sim,
           seed,
           runs: n,
           strategy: new Resumed(inner, block.runs), // a slice's view of the block's strategy
           schedules: seen, // explore records every run's schedule hash here, across slices and blocks
+          ...reportOptions(s, before),
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         };
         const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n, returnAfterHang: true });
-        const dt = performance.now() - t0;
-        const before = runs;
+        const dt = clock.now() - t0;
         runs += r.runs;
         block.runs += r.runs;
         steps += r.steps;
@@ -279,7 +280,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
         await nextTurn();
       }
     } finally {
-      tallyPct(pct, inner, block.runs);
+      tallyPct(pct, inner.name, inner.stats?.() ?? {}, block.runs);
     }
     if (exhaustive) break;
   }
@@ -295,7 +296,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     blocks: blocks.filter((b) => b.runs > 0 || b === blocks[0]),
     exhausted,
     interrupted,
-    elapsedMs: performance.now() - start,
+    elapsedMs: clock.now() - start,
     failure: found,
     hangs,
     residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
@@ -303,11 +304,14 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
   };
 }
 
+/** What explore() needs to write the CLI's report of a failure: the replay line's file, command and flags, the runs before this call. */
+export function reportOptions(s: EngineSettings, runsBefore: number): { file: string; command: string; replayFlags: string; runsBefore: number } {
+  return { file: s.file, command: s.command, replayFlags: replayFlags(s.sim), runsBefore };
+}
+
+/** A failure as the CLI shows it: its report (made with reportOptions), and the same in colour for a terminal. */
 export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
-  // explore() wrote a report with slice-relative run numbers and no --executor on the replay
-  // line; the CLI's own report has both right.
-  const ctx = { command: s.command, file: s.file, options: s.sim, seed, runs: run, strategy };
-  const report = formatOutcome(scenario, f.outcome, ctx);
-  const display = s.color ? formatOutcome(scenario, f.outcome, { ...ctx, color: true }) : report;
-  return { failure: f, run, seed, report: plain(report), display, replay: replayCommand(s.command, s.file, f.token, s.sim) };
+  const ctx = { scenario: scenario.name, command: s.command, file: s.file, flags: replayFlags(s.sim), seed, runs: run, strategy };
+  const display = s.color ? failureReport(f.outcome, { ...ctx, color: true }) : f.report;
+  return { failure: f, run, seed, report: plain(f.report), display, replay: replayCommand(s.command, s.file, f.token, s.sim) };
 }

@@ -1,84 +1,30 @@
 /**
- * `fuzz --workers N` and `--watchdog T`: seed blocks explored in a worker-thread pool (piscina),
- * with a watchdog that stops a worker whose poll never returns.
- *
- * Work unit: a task of consecutive seed blocks (BLOCK_RUNS runs each, see engine.ts, the unit
- * --shard hands out). The first task is one block; later ones take as many blocks as fill about
- * TASK_MS at the speed measured so far, because handing a task over costs a round trip through
- * the main thread, which with a worker on every core waits for a core (~3 ms: a fifth of a small
- * scenario's block). Tasks are handed out in block order (the shard's blocks k0, k1, …), two per
- * worker at a time; each worker loads the scenario file itself and explores each block exactly
- * as the in-process engine does.
- *
- * What is guaranteed (--runs N, no --time): the same blocks make the same runs as without
- * workers, and the failure reported is the first by block order (later blocks that were already
- * running are discarded), so the failure, its run number, its token, the run/step counts and the
- * distinct-schedule count equal those of the in-process path. With --time, how many blocks fit
- * depends on the machine, as it does without workers. Progress is reported per block: runs and
- * distinct schedules of the blocks finished so far.
+ * `fuzz --workers N` and `--watchdog T`: the worker-thread pool (piscina) and its backstop
+ * watchdog. Which blocks go to which task, and how their results are gathered, is dispatch.ts;
+ * what a worker does with a task is worker.ts; the memory they share is mirror.ts.
  *
  * Watchdog, in two layers. (1) Each worker explores under the in-process watchdog
  * (src/explore/watched.ts): a run whose poll does not return within --watchdog is stopped there,
  * named (task, future, step) and returned in its block's result, and the block goes on with the
- * next run; a block stops after MAX_HANGS hangs (hang.ts), and no more blocks are handed out
- * once that many were seen. (2) The backstop, for a hang outside a guarded exploration (the
- * shrinking of a failure): each worker mirrors the current run's chooser answers, fault kinds and
- * generator into a SharedArrayBuffer (worker.ts); its counters (runs begun, choices made) are a
- * heartbeat. When a running block's heartbeat stands still for backstopMs, the worker is
- * terminated (piscina starts a replacement), the token of the run that hung is built from the
- * mirror, and it is reported as a "watchdog" failure (its task is not known); the exploration
- * goes on. Such a block counts the runs it began; the blocks before it in its task count their
- * runs (their steps and schedules are lost with the worker); the blocks after it are handed out
- * again. The backstop is armed once the task's first run began (loading the scenario file in a
- * fresh worker is not timed).
+ * next run; a block stops after MAX_HANGS hangs (hang.ts). (2) The backstop, for a hang the
+ * in-process watchdog cannot stop: each worker mirrors the current run's chooser answers, fault
+ * kinds and generator into a SharedArrayBuffer (mirror.ts); its counters (runs begun, choices
+ * made) are a heartbeat. When a running block's heartbeat stands still for backstopMs, the
+ * worker is terminated (piscina starts a replacement) and the task resolves as a "hang" with
+ * what the mirror held, from which dispatch.ts builds the token of the run that hung. The
+ * backstop is armed once the task's first run began (loading the scenario file in a fresh worker
+ * is not timed).
  */
-import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Piscina } from "piscina";
-import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
-import { MAX_TRACKED_SCHEDULES, type Failure } from "../explore/explore.js";
-import type { Strategy } from "../explore/strategy.js";
-import { resolveOptions } from "../sim/config.js";
-import { replay, type Scenario } from "../sim/scenario.js";
-import { formatToken, optionsFingerprint } from "../trace/token.js";
-import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
-import { formatOutcome, plain } from "./format.js";
-import { hangReport, MAX_HANGS, runHangReport } from "./hang.js";
 import type { HangSite } from "../explore/watchdog.js";
-import type { ProgressSample } from "./progress.js";
-import { M, MIRROR_INTS, type BlockFailure, type BlockResult, type BlockTask, type WorkerData } from "./worker.js";
-
-/**
- * Blocks handed to the pool per worker at a time: one running and one queued, so a worker that
- * finishes a block starts the next at once instead of idling while the main thread hands it
- * over (a block of a small scenario takes only ~15 ms). A queued block is not yet under the
- * watchdog (its first run has not begun) and starts with the time left, not the time it was
- * queued with.
- */
-const QUEUED_PER_WORKER = 2;
-
-/**
- * How long a task should take. A task is a run of consecutive seed blocks, as many as take about
- * this long (measured on the tasks done so far; the first task is one block). Handing a task
- * over costs a round trip through the main thread, which, with a worker on every core, waits
- * for a core: ~3 ms measured — a fifth of a 15 ms block, nothing next to 250 ms.
- */
-const TASK_MS = 250;
-const MAX_BLOCKS_PER_TASK = 64;
+import { realClock, type CliClock } from "./clock.js";
+import { MirrorReader, newMirrorBuffer, type MirrorSnapshot } from "./mirror.js";
+import type { BlockResult, BlockTask, WorkerData } from "./worker.js";
 
 const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url);
 
-/** What the mirror held when the watchdog fired. */
-export interface HangSnapshot {
-  /** The block of the task that hung (its index in the task's blocks). */
-  readonly block: number;
-  /** Runs that block had begun (the hung one included). */
-  readonly runs: number;
-  readonly generator: string;
-  readonly faults: readonly FaultKind[];
-  readonly choices: readonly number[];
-  /** The run made more choices than the mirror holds: no token. */
-  readonly overflow: boolean;
+/** What the mirror held when the backstop fired. */
+export interface HangSnapshot extends MirrorSnapshot {
   /** Where it hung, when the worker's own watchdog stopped it (null: terminated from outside). */
   readonly site: HangSite | null;
 }
@@ -86,18 +32,6 @@ export interface HangSnapshot {
 /** What became of one task (a run of consecutive blocks) in the pool. */
 export type TaskOutcome =
   | { readonly kind: "ok"; readonly results: readonly BlockResult[] }
-  | { readonly kind: "hang"; readonly hang: HangSnapshot }
-  | { readonly kind: "cancelled" }
-  | { readonly kind: "error"; readonly error: unknown };
-
-/**
- * What became of one block. "lost": it ran to its end without a failure, in a task whose worker
- * was then stopped by the watchdog on a later block — its runs count, its steps and schedules
- * are lost with the worker.
- */
-export type BlockOutcome =
-  | { readonly kind: "ok"; readonly result: BlockResult }
-  | { readonly kind: "lost"; readonly runs: number }
   | { readonly kind: "hang"; readonly hang: HangSnapshot }
   | { readonly kind: "cancelled" }
   | { readonly kind: "error"; readonly error: unknown };
@@ -114,11 +48,15 @@ export class FuzzPool {
    */
   readonly backstopMs: number;
 
-  /** `watchdogMs`: Infinity for --watchdog off. `preload`: scenario files each worker starts loading as soon as it starts. */
+  /**
+   * `watchdogMs`: Infinity for --watchdog off. `preload`: scenario files each worker starts loading
+   * as soon as it starts. `clock`: what the heartbeat is timed by.
+   */
   constructor(
     readonly workers: number,
     readonly watchdogMs: number,
     preload: readonly string[] = [],
+    private readonly clock: CliClock = realClock,
   ) {
     this.backstopMs = watchdogMs === Infinity ? Infinity : 3 * watchdogMs + 2000;
     const workerData: WorkerData = { preload };
@@ -132,24 +70,20 @@ export class FuzzPool {
 
   /** Explores consecutive blocks in a worker, under the watchdog. Never rejects; `cancel` makes it "cancelled". */
   async runBlocks(task: Omit<BlockTask, "kind" | "mirror" | "watchdogMs">, cancel?: AbortSignal): Promise<TaskOutcome> {
-    const mirror = this.mirrors.pop() ?? new SharedArrayBuffer(MIRROR_INTS * 4);
-    const a = new Int32Array(mirror);
-    a[M.seq] = 0;
-    a[M.count] = 0;
-    a[M.nameLength] = 0;
-    a[M.block] = 0;
-    a[M.blockStart] = 0;
+    const mirror = this.mirrors.pop() ?? newMirrorBuffer();
+    const view = new MirrorReader(mirror);
+    view.reset();
     const ac = new AbortController();
     this.running.add(ac);
     cancel?.addEventListener("abort", () => ac.abort(), { once: true });
     let hung = false;
     let last = [0, 0];
-    let lastChange = performance.now();
+    let lastChange = this.clock.now();
     const tick = setInterval(
       () => {
-        const now = performance.now();
-        const seq = Atomics.load(a, M.seq);
-        const count = Atomics.load(a, M.count);
+        const now = this.clock.now();
+        const seq = view.seq;
+        const count = view.count;
         if (seq === 0 || seq !== last[0] || count !== last[1]) {
           last = [seq, count];
           lastChange = now;
@@ -165,7 +99,7 @@ export class FuzzPool {
       const results = (await this.pool.run(full, { signal: ac.signal })) as BlockResult[];
       return { kind: "ok", results };
     } catch (error) {
-      if (hung) return { kind: "hang", hang: snapshot(a) };
+      if (hung) return { kind: "hang", hang: { ...view.snapshot(), site: null } };
       if (ac.signal.aborted) return { kind: "cancelled" };
       return { kind: "error", error };
     } finally {
@@ -183,286 +117,4 @@ export class FuzzPool {
   async close(): Promise<void> {
     await this.pool.destroy();
   }
-}
-
-function snapshot(a: Int32Array): HangSnapshot {
-  const n = Math.min(Atomics.load(a, M.count), a.length - M.choices);
-  const nameLength = a[M.nameLength]!;
-  let generator = "";
-  for (let i = 0; i < nameLength; i++) generator += String.fromCharCode(a[M.name + i]!);
-  const bits = a[M.faults]!;
-  return {
-    block: a[M.block]!,
-    runs: Atomics.load(a, M.seq) - a[M.blockStart]!,
-    generator,
-    faults: FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
-    choices: Array.from(a.subarray(M.choices, M.choices + n)),
-    overflow: a[M.overflow] === 1,
-    site: null,
-  };
-}
-
-
-interface Planned {
-  readonly index: number;
-  readonly seed: number | string;
-  readonly runs: number;
-}
-
-/** exploreScenario (engine.ts) with the blocks explored in the pool. Not for exhaustive. */
-export async function exploreScenarioPooled(scenario: Scenario, s: EngineSettings, pool: FuzzPool): Promise<EngineResult> {
-  const start = performance.now();
-  const blockIds = shardBlocks(s.shard);
-  const planned: Planned[] = [];
-  const done: (BlockOutcome | undefined)[] = [];
-  const inflight = new Map<number, Promise<void>>();
-  let assigned = 0;
-  let finishedRuns = 0;
-  let stopAt = Infinity;
-  let dispatching = true;
-  /** Time per block in the worker, of the last task done (null before the first): sizes the next tasks. */
-  let msPerBlock: number | null = null;
-  /** Blocks (orders in `planned`) to explore again: those after a hang in the same task. */
-  const retry: number[] = [];
-  let interrupted = false;
-  let hangsSeen = 0;
-  /** Per task in flight (by its first block's order): stops it when an earlier block failed. */
-  const cancels = new Map<number, AbortController>();
-  // For progress only: the schedules of every block finished so far, in whatever order they
-  // finish, capped as explore() caps its set. The result counts its own, in block order up to
-  // the first failure, so that it equals the in-process figure.
-  const liveSchedules = new Set<number>();
-
-  const sample = (): ProgressSample => {
-    const now = performance.now();
-    return {
-      scenario: scenario.name,
-      runs: finishedRuns,
-      distinctSchedules: liveSchedules.size,
-      elapsedMs: now - start,
-      runsLeft: s.maxRuns === null ? null : s.maxRuns - finishedRuns,
-      timeLeftMs: s.deadline === null ? null : Math.max(0, s.deadline - now),
-    };
-  };
-
-  for (;;) {
-    if (!interrupted && s.stopRequested()) {
-      interrupted = true;
-      dispatching = false;
-      pool.cancelAll();
-    }
-    while (dispatching && inflight.size < pool.workers * QUEUED_PER_WORKER) {
-      // Plan the task: consecutive blocks of the shard, as many as take about TASK_MS, but no
-      // more than a share of what is left of a --runs budget (guided self-scheduling), so that
-      // the tasks shrink towards the end and the workers finish together: a worker that took a
-      // whole 250 ms task last would leave the other idle for up to that long.
-      const leftBlocks = retry.length + (s.maxRuns === null ? Infinity : Math.ceil((s.maxRuns - assigned) / BLOCK_RUNS));
-      const share = Math.ceil(leftBlocks / (pool.workers * QUEUED_PER_WORKER));
-      const want = msPerBlock === null ? 1 : Math.max(1, Math.min(MAX_BLOCKS_PER_TASK, share, Math.round(TASK_MS / msPerBlock)));
-      // Blocks are named by their order in `planned`; blocks a hang cut short go first.
-      const orders: number[] = retry.splice(0, want);
-      const now = performance.now();
-      while (orders.length < want && !(s.deadline !== null && now >= s.deadline)) {
-        const left = s.maxRuns === null ? Infinity : s.maxRuns - assigned;
-        if (left <= 0) break;
-        const index = blockIds.next().value as number;
-        orders.push(planned.length);
-        planned.push({ index, seed: blockSeed(s.seed, index), runs: Math.min(BLOCK_RUNS, left) });
-        assigned += Math.min(BLOCK_RUNS, left);
-      }
-      if (orders.length === 0) {
-        // The budget is all handed out (a hang may still send blocks back), or the time is up.
-        if (s.deadline !== null && now >= s.deadline) dispatching = false;
-        break;
-      }
-      const first = orders[0]!;
-      const mine = orders.map((o) => planned[o]!);
-      const cancel = new AbortController();
-      cancels.set(first, cancel);
-      const p = pool
-        .runBlocks(
-          {
-            file: s.file,
-            exportName: s.exportName ?? "default",
-            strategy: s.strategy,
-            blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
-            deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
-            sim: s.sim,
-            maxHangs: MAX_HANGS,
-          },
-          cancel.signal,
-        )
-        .then((o) => {
-          const outcomes = perBlock(o, mine);
-          outcomes.forEach((b, k) => (done[orders[k]!] = b));
-          // A hang stops its worker: the task's blocks after the hung one are explored again.
-          if (o.kind === "hang") retry.push(...orders.slice(o.hang.block + 1));
-          for (const [k, b] of outcomes.entries()) {
-            if (b.kind === "ok") {
-              finishedRuns += b.result.runs;
-              hangsSeen += b.result.hangs.length;
-              if (hangsSeen >= MAX_HANGS) dispatching = false; // as in-process (hang.ts)
-              for (const h of b.result.hashes) {
-                if (liveSchedules.size >= MAX_TRACKED_SCHEDULES) break;
-                liveSchedules.add(h);
-              }
-              if (b.result.failure !== null) {
-                stopAt = Math.min(stopAt, orders[k]!);
-                // Tasks of later blocks cannot change the result: stop them (one may be waiting out a hang).
-                for (const [f, c] of cancels) if (f > stopAt) c.abort();
-                dispatching = false;
-              } else if (b.result.runs < mine[k]!.runs) dispatching = false; // the time ran out
-            } else if (b.kind === "lost") finishedRuns += b.runs;
-            else if (b.kind === "hang") {
-              finishedRuns += b.hang.runs;
-              if (++hangsSeen >= MAX_HANGS) dispatching = false;
-            }
-            else if (b.kind === "error") dispatching = false;
-          }
-          // The worker's own time per block: the time the task waited in the queue is not speed.
-          if (o.kind === "ok" && o.results.length > 0) msPerBlock = o.results.reduce((sum, r) => sum + r.ms, 0) / o.results.length;
-          inflight.delete(first);
-        });
-      inflight.set(first, p.finally(() => cancels.delete(first)));
-    }
-    if (inflight.size === 0) break;
-    await Promise.race([...inflight.values(), sleep(100)]);
-    s.onProgress(sample());
-  }
-
-  const error = done.find((o) => o?.kind === "error");
-  if (error !== undefined && error.kind === "error") throw error.error;
-
-  // Gather the blocks in order, up to the first failure.
-  const seen = new Set<number>();
-  // Without a failure, the blocks counted are every block that finished: the progress set holds
-  // the same schedules already (unless it reached its cap), and adding ~600k hashes again to a
-  // new set would keep one thread busy for a noticeable moment at the end.
-  const liveIsFinal = stopAt === Infinity && liveSchedules.size < MAX_TRACKED_SCHEDULES;
-  const blocks: BlockRecord[] = [];
-  const hangs: Hang[] = [];
-  const pct = { runs: 0, n: 0, k: 0, d: 0 };
-  let runs = 0;
-  let steps = 0;
-  let strategyName: string = s.strategy;
-  let found: FoundFailure | null = null;
-  for (let order = 0; order < planned.length && order <= stopAt; order++) {
-    const b = planned[order]!;
-    const o = done[order];
-    if (o === undefined || o.kind === "cancelled" || o.kind === "error") continue;
-    if (o.kind === "hang") {
-      hangs.push(describeHang(scenario, s, pool, b.seed, runs + o.hang.runs, o.hang));
-      blocks.push({ index: b.index, seed: b.seed, runs: o.hang.runs });
-      runs += o.hang.runs;
-      continue;
-    }
-    if (o.kind === "lost") {
-      blocks.push({ index: b.index, seed: b.seed, runs: o.runs });
-      runs += o.runs;
-      continue;
-    }
-    const r = o.result;
-    strategyName = r.strategy;
-    blocks.push({ index: b.index, seed: b.seed, runs: r.runs });
-    if (!liveIsFinal) for (const h of r.hashes) seen.add(h);
-    tallyPct(pct, { name: r.strategy, nextRun: () => null, stats: () => r.stats } satisfies Strategy, r.runs);
-    const before = runs;
-    runs += r.runs;
-    steps += r.steps;
-    for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
-    if (r.failure !== null) {
-      found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure), before + r.failure.run + 1, b.seed, r.strategy);
-      break;
-    }
-  }
-
-  return {
-    scenario: scenario.name,
-    file: s.file,
-    strategy: strategyName,
-    runs,
-    steps,
-    distinctSchedules: liveIsFinal ? liveSchedules.size : seen.size,
-    distinctCapped: false,
-    blocks: blocks.length > 0 ? blocks : [{ index: planned[0]?.index ?? s.shard.index, seed: blockSeed(s.seed, s.shard.index), runs: 0 }],
-    exhausted: false,
-    interrupted,
-    elapsedMs: performance.now() - start,
-    failure: found,
-    hangs,
-    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
-    fresh: firstOk(done)?.fresh ?? null,
-  };
-}
-
-/** A task's outcome, block by block (blocks after a failure, a time-out or a hang were not explored). */
-function perBlock(o: TaskOutcome, blocks: readonly Planned[]): BlockOutcome[] {
-  return blocks.map((b, k): BlockOutcome => {
-    switch (o.kind) {
-      case "ok": {
-        const r = o.results[k];
-        return r === undefined ? { kind: "cancelled" } : { kind: "ok", result: r };
-      }
-      case "hang":
-        return k < o.hang.block ? { kind: "lost", runs: b.runs } : k === o.hang.block ? { kind: "hang", hang: o.hang } : { kind: "cancelled" };
-      case "error":
-        return k === 0 ? o : { kind: "cancelled" };
-      case "cancelled":
-        return o;
-    }
-  });
-}
-
-function firstOk(done: readonly (BlockOutcome | undefined)[]): BlockResult | undefined {
-  for (const o of done) if (o?.kind === "ok") return o.result;
-  return undefined;
-}
-
-/** The Failure the in-process path would have: the worker's tokens, the traced replay from here. */
-function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure): Failure {
-  const traced = replay(scenario, f.token, s.sim);
-  const violation = traced.violations[0];
-  if (violation === undefined) throw new Error(`the failing run did not fail again when replayed in the main thread (token ${f.token})`);
-  let n = traced.choices.length;
-  while (n > 0 && traced.choices[n - 1] === 0) n--;
-  return {
-    violation,
-    run: f.run,
-    token: f.token,
-    originalToken: f.originalToken,
-    choices: traced.choices.slice(0, n),
-    originalChoices: f.originalChoices,
-    faults: traced.faults,
-    shrinkSteps: f.shrinkSteps,
-    shrinkRuns: f.shrinkRuns,
-    outcome: traced,
-    report: plain(formatOutcome(scenario, traced, { command: s.command, file: s.file, options: s.sim })),
-  };
-}
-
-/** A worker terminated by the backstop: the token from the mirror, the task not known. */
-function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, run: number, h: HangSnapshot): Hang {
-  const token = h.overflow
-    ? null
-    : formatToken({
-        fingerprint: optionsFingerprint(resolveOptions({ ...scenario.options, ...s.sim, faults: h.faults, scenario: scenario.name })),
-        faults: h.faults,
-        generator: h.generator,
-        scenario: scenario.name,
-        choices: h.choices,
-      });
-  return hangReport({
-    scenario: scenario.name,
-    run,
-    madeBy: `${h.generator}, block seed ${String(seed)}`,
-    seed,
-    token,
-    site: h.site,
-    limitMs: pool.backstopMs,
-    then: "its worker was replaced, and the exploration went on with the runs after it",
-    noToken: `the run made more than ${MIRROR_INTS - M.choices} choices before it hung`,
-    command: s.command,
-    file: s.file,
-    sim: s.sim,
-  });
 }

@@ -27,7 +27,7 @@ import type { ResidualMissBound } from "../explore/explore.js";
 import type { Budget, Shard } from "./args.js";
 import type { EngineResult, Hang } from "./engine.js";
 import { firstLine } from "./format.js";
-import { oracleOf, type OracleName } from "./oracle.js";
+import { oracleOf, type OracleName } from "../oracles/vocabulary.js";
 
 export interface FailureJson {
   readonly kind: string;

@@ -12,7 +12,6 @@
  * share of the time still left (so time a scenario does not use, because it failed early, goes
  * to the ones after it). With both, each scenario stops at whichever comes first.
  */
-import { performance } from "node:perf_hooks";
 import type { StrategyName } from "../explore/strategies.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Scenario } from "../sim/scenario.js";
@@ -24,10 +23,12 @@ import { EmptyScenarioError } from "../explore/explore.js";
 import { executorFor } from "./executor-choice.js";
 import { exploreScenario, type EngineResult, type EngineSettings } from "./engine.js";
 import { MAX_HANGS } from "./hang.js";
-import { exploreScenarioPooled, type FuzzPool } from "./pool.js";
+import { realClock, type CliClock } from "./clock.js";
+import { exploreScenarioPooled } from "./dispatch.js";
+import type { FuzzPool } from "./pool.js";
 import { CliError, describeError, errorDetails } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
-import { oracleOf } from "./oracle.js";
+import { oracleOf } from "../oracles/vocabulary.js";
 import { missBoundText } from "./format.js";
 import { count, duration, plural, type Progress } from "./progress.js";
 import { errorResult, scenarioResult, type CorpusJson, type FileErrorJson, type ScenarioResult } from "./results.js";
@@ -54,6 +55,8 @@ export interface SessionSettings {
   readonly watchdogMs?: number | null;
   /** Advice about a scenario (stderr; in --json output the notes are in the document instead). */
   readonly note: (text: string) => void;
+  /** What budgets and progress read the time from (default: the real clock). */
+  readonly clock?: CliClock;
 }
 
 /** A scenario's notes are printed when exploring it took at least this long. */
@@ -98,7 +101,8 @@ export function loadError(file: string, e: unknown): Unloadable {
 
 export async function exploreAll(items: readonly Item[], s: SessionSettings): Promise<SessionResult> {
   const results: ScenarioResult[] = [];
-  const end = s.budget.timeMs === null ? null : performance.now() + s.budget.timeMs;
+  const clock = s.clock ?? realClock;
+  const end = s.budget.timeMs === null ? null : clock.now() + s.budget.timeMs;
   let skipped: Loaded[] | null = null;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
@@ -111,7 +115,7 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
       continue;
     }
     const { file, scenario, exportName } = item;
-    const now = performance.now();
+    const now = clock.now();
     // The time left is shared among the scenarios still to explore (files that failed to load take none).
     const left = items.slice(i).filter((x) => "scenario" in x).length;
     const deadline = end === null ? null : now + Math.max(0, end - now) / left;
@@ -136,6 +140,7 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
         stopRequested: () => s.interrupt.requested,
         onProgress: (p) => s.progress.update(p),
         watchdogMs: s.watchdogMs ?? null,
+        clock,
       };
       r = pooled ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
     } catch (e) {

@@ -8,8 +8,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { ReplayChooser } from "../chooser/replay.js";
-import type { FaultKind } from "../chooser/chooser.js";
-import { pctMissBound } from "./pct.js";
+import type { Chooser, FaultKind } from "../chooser/chooser.js";
+import { pctMissBound, pctObservation } from "./pct.js";
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
 import { checkChooser, checkFaults } from "../chooser/faults.js";
 import { checkInt } from "../core/checks.js";
@@ -17,12 +17,14 @@ import { resolveOptions, type SimOptions } from "../sim/config.js";
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, runChecked, runScenario, type Scenario } from "../sim/scenario.js";
-import type { Violation } from "../oracles/violation.js";
-import { formatReport } from "../report/report.js";
+import type { ReportContext } from "../report/report.js";
+import { buildFailure, type Failure } from "./failure.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
 import { shrink } from "./shrink.js";
-import { exploreWatched, UNTRACED_NOTE, type RunHang } from "./watched.js";
+import { exploreWatched, type RunHang } from "./watched.js";
 import type { Strategy } from "./strategy.js";
+
+export type { Failure } from "./failure.js";
 
 /**
  * A scenario whose setup spawned no task: every run is trivially clean, so exploring it would
@@ -67,26 +69,21 @@ export interface ExploreOptions extends SimOptions {
    * the exploration in slices under a vm timeout (src/explore/watchdog.ts): the same runs.
    */
   watchdogMs?: number;
-}
-
-export interface Failure {
-  /** The first violation of the shrunk run. */
-  readonly violation: Violation;
-  /** Which run (0-based) failed first. */
-  readonly run: number;
-  /** Replays the shrunk run: `replay(scenario, token)`. */
-  readonly token: string;
-  /** Replays the run as found, before shrinking. */
-  readonly originalToken: string;
-  readonly choices: readonly number[];
-  readonly originalChoices: readonly number[];
-  readonly faults: readonly FaultKind[];
-  readonly shrinkSteps: number;
-  readonly shrinkRuns: number;
-  /** The shrunk run, replayed with its full trace. */
-  readonly outcome: Outcome;
-  /** The text report (what, why, how to reproduce, timeline). */
-  readonly report: string;
+  /**
+   * Extension point, for a harness that runs explore() where it cannot see it (the CLI's pool
+   * workers): every run explore makes from a chooser — the exploration's runs and the shrinker's
+   * reruns — gets its chooser through this first, with the run's fault kinds, and uses the
+   * chooser returned, which must answer exactly as the one given. The CLI's worker mirrors each
+   * answer into shared memory (src/cli/mirror.ts), so that its watchdog can name a run that hangs.
+   */
+  wrapChooser?: (chooser: Chooser, faults: readonly FaultKind[]) => Chooser;
+  /** For the report: extra flags its replay command needs (the CLI's `--executor`). */
+  replayFlags?: string;
+  /**
+   * For the report: runs made before this call in the same exploration (the CLI's earlier slices
+   * and blocks), so that it counts the runs it took to find from there.
+   */
+  runsBefore?: number;
 }
 
 export interface ExploreResult {
@@ -122,12 +119,28 @@ export interface ResidualMissBound {
 
 /** The simulation options inside explore options (what a replay of one of its runs needs). */
 export function simOptionsOf(options: ExploreOptions): SimOptions {
-  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, schedules: _d, file: _f, command: _c, watchdogMs: _w, ...sim } = options;
+  const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, schedules: _d, file: _f, command: _c, watchdogMs: _w, wrapChooser: _x, replayFlags: _g, runsBefore: _b, ...sim } =
+    options;
   return sim;
 }
 
+/** The report context of a failure found at (0-based) run `run` of an exploration under `options`. */
+export function reportContextOf(scenario: Scenario, options: ExploreOptions, strategy: string, run: number): ReportContext {
+  const { file, command, replayFlags } = options;
+  return {
+    scenario: scenario.name,
+    strategy,
+    seed: options.seed ?? 0,
+    runs: (options.runsBefore ?? 0) + run + 1,
+    ...(file === undefined ? {} : { file }),
+    ...(command === undefined ? {} : { command }),
+    ...(replayFlags === undefined ? {} : { flags: replayFlags }),
+  };
+}
+
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
-  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules: shared, file, command, watchdogMs, ...simOptions } = options;
+  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules: shared, file: _f, command: _c, watchdogMs, wrapChooser: wrap, replayFlags: _g, runsBefore: _b, ...simOptions } =
+    options;
   const maxRuns = checkInt("runs", runsOpt ?? 10_000, 1);
   const timeLimit = timeLimitMs === undefined ? Infinity : checkInt("timeLimitMs", timeLimitMs, 1);
   const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
@@ -148,11 +161,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     const hang = w.hangs[0] ?? null;
     const ok = w.failure === null && hang === null;
     const common = { scenario: scenario.name, strategy: strategy.name, seed, runs: w.runs, steps: w.steps, distinctSchedules: schedules.size, exhausted: strategy.exhausted === true, stats };
-    // The slice that found the failure numbered its runs from its own start: the report counts from the exploration's.
-    const f = w.failure;
-    const report = (o: Outcome, runs: number) => formatReport(o, { scenario: scenario.name, strategy: strategy.name, seed, runs, ...(file === undefined ? {} : { file }), ...(command === undefined ? {} : { command }) });
-    const failure = f === null ? null : { ...f, report: report(f.outcome, f.run + 1) + (f.outcome.trace === null ? `\n${UNTRACED_NOTE}` : "") };
-    return { ok, ...common, failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
+    return { ok, ...common, failure: w.failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
   }
   let steps = 0;
   let run = 0;
@@ -169,10 +178,15 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       // checked above with its chooser (and faults): what runScenario would resolve from them,
       // without merging and checking them all again per run.
       const own = plan.options ?? {};
-      const out =
-        !checked.checkDeterminism && onlyFaults(own)
-          ? runChecked(scenario, { ...checked, chooser: checkChooser(plan.chooser), faults: ownFaults(own, checked.faults) })
-          : runScenario(scenario, { ...base, ...own, chooser: plan.chooser });
+      let out: Outcome;
+      if (!checked.checkDeterminism && onlyFaults(own)) {
+        const faults = ownFaults(own, checked.faults);
+        const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...faults]);
+        out = runChecked(scenario, { ...checked, chooser: checkChooser(chooser), faults });
+      } else {
+        const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...resolveOptions({ ...base, ...own, scenario: scenario.name }).faults]);
+        out = runScenario(scenario, { ...base, ...own, chooser });
+      }
       if (run === 0 && out.tasks.length === 0) throw new EmptyScenarioError(scenario.name);
       strategy.runDone?.(out);
       steps += out.steps;
@@ -198,38 +212,15 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     if (found === null) return { ok: true, ...result, failure: null, residualMissBound: residualMissBound(strategy, run, result.stats) };
 
     const generator = found.chooser;
-    const rerun = (choices: readonly number[], faults: readonly FaultKind[]) =>
-      runScenario(scenario, { ...foundOptions, faults, chooser: new ReplayChooser(choices, generator) });
-    const shrunk = doShrink === false || shrinkBudget === 0 || found.violations.length === 0 ? null : shrink(found, rerun, shrinkBudget);
-    const finalOutcome = shrunk?.outcome ?? found;
-    const token = finalOutcome.token;
-    const traced = replay(scenario, token, foundOptions);
-    const report = formatReport(traced, {
-      scenario: scenario.name,
-      strategy: strategy.name,
-      seed,
-      runs: run,
-      ...(file === undefined ? {} : { file }),
-      ...(command === undefined ? {} : { command }),
-    });
-    return {
-      ok: false,
-      ...result,
-      residualMissBound: null,
-      failure: {
-        violation: traced.violations[0] ?? failedWithout(traced),
-        run: run - 1,
-        token,
-        originalToken: found.token,
-        choices: trimZeros(traced.choices),
-        originalChoices: found.choices,
-        faults: traced.faults,
-        shrinkSteps: shrunk?.steps ?? 0,
-        shrinkRuns: shrunk?.runs ?? 0,
-        outcome: traced,
-        report,
-      },
+    const rerun = (choices: readonly number[], faults: readonly FaultKind[]) => {
+      const replayer = new ReplayChooser(choices, generator);
+      return runScenario(scenario, { ...foundOptions, faults, chooser: wrap === undefined ? replayer : wrap(replayer, faults) });
     };
+    const shrunk = doShrink === false || shrinkBudget === 0 || found.violations.length === 0 ? null : shrink(found, rerun, shrinkBudget);
+    const token = (shrunk?.outcome ?? found).token;
+    const traced = replay(scenario, token, foundOptions);
+    const facts = { run: run - 1, token, originalToken: found.token, originalChoices: found.choices, shrinkSteps: shrunk?.steps ?? 0, shrinkRuns: shrunk?.runs ?? 0 };
+    return { ok: false, ...result, residualMissBound: null, failure: buildFailure(traced, facts, reportContextOf(scenario, options, strategy.name, run - 1)) };
   } finally {
     release();
   }
@@ -250,24 +241,13 @@ function ownFaults(own: SimOptions, base: ReadonlySet<FaultKind>): ReadonlySet<F
   return Object.hasOwn(own, "faults") ? checkFaults(own.faults ?? "none") : base;
 }
 
-/** Trailing zeros are what an exhausted list answers anyway: the short form of a schedule. */
-function trimZeros(c: readonly number[]): number[] {
-  let n = c.length;
-  while (n > 0 && c[n - 1] === 0) n--;
-  return c.slice(0, n);
-}
-
-/** Reads PCT's observed n, k, d from a strategy's stats (plain, or prefixed inside a portfolio). */
+/** The residual-miss bound of PCT's clean runs in this exploration (null when PCT took no part). */
 function residualMissBound(strategy: Strategy, runs: number, stats: Readonly<Record<string, unknown>>): ResidualMissBound | null {
-  const prefix = strategy.name === "pct" ? "" : "pct.";
-  const n = stats[`${prefix}maxTasks`];
-  const k = stats[`${prefix}maxSteps`];
-  const d = stats[`${prefix}depth`];
-  const pctRuns = strategy.name === "pct" ? runs : stats["runs.pct"];
-  if (typeof n !== "number" || typeof k !== "number" || typeof d !== "number" || typeof pctRuns !== "number" || pctRuns === 0) return null;
-  const nn = Math.max(1, n);
-  const kk = Math.max(1, k);
-  return { runs: pctRuns, n: nn, k: kk, d, bound: pctMissBound(nn, kk, d, pctRuns) };
+  const pct = pctObservation(strategy.name, stats, runs);
+  if (pct === null || pct.runs === 0) return null;
+  const n = Math.max(1, pct.n);
+  const k = Math.max(1, pct.k);
+  return { runs: pct.runs, n, k, d: pct.d, bound: pctMissBound(n, k, pct.d, pct.runs) };
 }
 
 /** Distinct schedules are counted exactly up to here (memory stays bounded on long runs). */
@@ -281,18 +261,4 @@ export function hashChoices(c: readonly number[]): number {
   let h = 0x811c9dc5 ^ c.length;
   for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c[i]!, 0x01000193);
   return h >>> 0;
-}
-
-/** A run that did not complete yet named no violation (should not happen): say so plainly. */
-function failedWithout(o: Outcome): Violation {
-  return {
-    kind: "step-limit",
-    maxSteps: o.steps,
-    sat: [],
-    busy: [],
-    tasks: o.tasks.filter((t) => t.state === "pending").map((t) => t.name),
-    step: o.steps,
-    time: o.time,
-    message: `the run ended '${o.status}' without completing and without a violation (an internal inconsistency; please report it with this token)`,
-  };
 }

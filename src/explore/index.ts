@@ -18,4 +18,5 @@ export { PctChooser, PctStrategy, pctMissBound } from "./pct.js";
 export type { PctChooserOptions, PctStrategyOptions } from "./pct.js";
 export { ExhaustiveStrategy } from "./exhaustive.js";
 export type { ExhaustiveOptions } from "./exhaustive.js";
-export { shrink, oracleSignature } from "./shrink.js";
+export { shrink } from "./shrink.js";
+export { oracleSignature } from "../oracles/vocabulary.js";

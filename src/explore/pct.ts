@@ -223,3 +223,26 @@ export class PctStrategy implements Strategy {
     this.maxTasks = Math.max(this.maxTasks, c.tasksSeen);
   }
 }
+
+/** What PCT observed over an exploration: its runs, the most tasks n and steps k a run had, its depth d. */
+export interface PctObservation {
+  readonly runs: number;
+  readonly n: number;
+  readonly k: number;
+  readonly d: number;
+}
+
+/**
+ * PCT's observation, read from the stats of the strategy that ran (`runs` runs): PctStrategy's
+ * own (depth, maxTasks, maxSteps), or a portfolio member's (`pct.`-prefixed, its runs under
+ * `runs.pct`). null when PCT took no part.
+ */
+export function pctObservation(strategy: string, stats: Readonly<Record<string, unknown>>, runs: number): PctObservation | null {
+  const prefix = strategy === "pct" ? "" : "pct.";
+  const n = stats[`${prefix}maxTasks`];
+  const k = stats[`${prefix}maxSteps`];
+  const d = stats[`${prefix}depth`];
+  const pctRuns = strategy === "pct" ? runs : stats["runs.pct"];
+  if (typeof n !== "number" || typeof k !== "number" || typeof d !== "number" || typeof pctRuns !== "number") return null;
+  return { runs: pctRuns, n, k, d };
+}

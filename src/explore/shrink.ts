@@ -12,10 +12,20 @@
  *  4. switch off fault kinds the run no longer needs.
  * The accepted list is always the *recorded* choices of the accepting run, so it is a real,
  * exactly replayable schedule.
+ *
+ * Guarantees (checked by properties/shrink.test.ts):
+ *  a. the result fails with the same oracle (`oracleSignature`) as the run found;
+ *  b. it is no longer and has no more non-zero choices than the run found: a replayed list
+ *     answers v mod n ≤ v and 0 past its end, so a rerun's recorded choices are pointwise at
+ *     most the candidate's;
+ *  c. when it stops within its budget, it is 1-minimal: no single non-zero choice set to 0, and
+ *     no single choice removed, still fails with that oracle. The last round tried each (passes
+ *     1 and 3 at size 1), and by (b) any such candidate that failed records a list smaller by
+ *     the measure, so it would have been accepted and the rounds would have gone on.
  */
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Outcome } from "../sim/outcome.js";
-import type { Violation } from "../oracles/violation.js";
+import { oracleSignature } from "../oracles/vocabulary.js";
 
 export interface ShrinkInput {
   readonly choices: readonly number[];
@@ -33,22 +43,6 @@ export interface ShrinkResult extends ShrinkInput {
 
 /** Reruns the scenario with these choices and fault kinds. */
 export type Rerun = (choices: readonly number[], faults: readonly FaultKind[]) => Outcome;
-
-/** The oracle a violation comes from, with its sub-kind: what must keep firing while shrinking. */
-export function oracleSignature(v: Violation): string {
-  switch (v.kind) {
-    case "lost-wakeup":
-      return `${v.kind}`;
-    case "starvation":
-      return `${v.kind}:${v.cause}`;
-    case "contract":
-      return `${v.kind}:${v.rule}`;
-    case "nondeterminism":
-      return `${v.kind}:${v.cause}`;
-    default:
-      return v.kind;
-  }
-}
 
 export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: number): ShrinkResult {
   const want = oracleSignature(start.violations[0]!);

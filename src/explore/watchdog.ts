@@ -24,7 +24,7 @@ import { watchGeneratorFunctions } from "../future/async-fn.js";
 import { awaitChain } from "../oracles/lost-wakeup.js";
 import { escapeTrapsMark, unwindEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
 import type { ResolvedOptions } from "../sim/config.js";
-import { formatToken, optionsFingerprint } from "../trace/token.js";
+import { runToken } from "../trace/token.js";
 
 /** Where a terminated run stood: the task whose poll was running and what it awaited. */
 export interface HangSite {
@@ -111,8 +111,7 @@ interface SimLike {
 function tokenOf(sink: EscapeSink | undefined): string | null {
   const sim = sink as SimLike | undefined;
   if (sim?.options === undefined || sim.chooser === undefined || !Array.isArray(sim.choices)) return null;
-  const o = sim.options;
-  return formatToken({ fingerprint: optionsFingerprint(o), faults: [...o.faults], generator: sim.chooser.name, scenario: o.scenario, choices: sim.choices });
+  return runToken(sim.options, sim.chooser.name, sim.choices);
 }
 
 function siteOf(sink: EscapeSink | undefined): HangSite {

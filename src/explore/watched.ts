@@ -24,11 +24,11 @@ import { ReplayChooser } from "../chooser/replay.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { FaultKind } from "../chooser/chooser.js";
 import { replay, runScenario, type Scenario } from "../sim/scenario.js";
-import { explore, simOptionsOf, type ExploreOptions, type Failure } from "./explore.js";
+import { explore, reportContextOf, simOptionsOf, type ExploreOptions } from "./explore.js";
+import { buildFailure, type Failure } from "./failure.js";
 import { shrink } from "./shrink.js";
 import type { RunPlan, Strategy } from "./strategy.js";
 import { guard, type GuardOptions, type HangSite } from "./watchdog.js";
-import { formatReport } from "../report/report.js";
 import { parseToken } from "../trace/token.js";
 
 /** A run stopped by the watchdog. */
@@ -108,6 +108,8 @@ const SLICE_MS = 100;
 export function exploreWatched(scenario: Scenario, options: ExploreOptions & { readonly strategy: Strategy; readonly runs: number }, watch: WatchOptions): WatchedResult {
   const hangs: RunHang[] = [];
   const sim = simOptionsOf(options);
+  // Every failure's report counts the runs from the start of the whole exploration.
+  const runsBefore = options.runsBefore ?? 0;
   const start = performance.now();
   const target = Math.max(1, Math.min(SLICE_MS, watch.timeoutMs / 10));
   let done = 0;
@@ -122,14 +124,14 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     const t0 = performance.now();
     // Shrinking is done below, one guarded rerun at a time: a slow shrink is not a hang, and a
     // shrunk schedule that hangs is only a candidate rejected.
-    const g = guard(() => explore(scenario, { ...options, runs: n, shrink: false, strategy: slice, ...(left === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(left)) }) }), watch);
+    const g = guard(() => explore(scenario, { ...options, runs: n, shrink: false, strategy: slice, runsBefore: runsBefore + done, ...(left === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(left)) }) }), watch);
     if (g.kind === "ok") {
       const r = g.value;
       const before = done;
       done += r.runs;
       steps += r.steps;
       if (r.failure !== null) {
-        const failure = options.shrink === false ? r.failure : shrinkGuarded(scenario, options, r.failure, watch);
+        const failure = options.shrink === false ? r.failure : shrinkGuarded(scenario, { ...options, runsBefore: runsBefore + before + r.failure.run }, r.failure, watch);
         return { runs: done, steps, failure: { ...failure, run: before + r.failure.run }, hangs, interrupted: false };
       }
       if (r.runs < n) break; // the strategy ran out, or the time did
@@ -141,8 +143,8 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     if (slice.failed !== null) {
       // Terminated after the failing run, while shrinking it: keep the failure as found.
       const found = slice.failed;
-      const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found), schedules: new Set() }), watch);
       const runs = done + slice.completed;
+      const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found, options.strategy.name), schedules: new Set(), runsBefore: runsBefore + runs - 1 }), watch);
       if (again.kind === "ok" && again.value.failure !== null) return { runs, steps, failure: { ...again.value.failure, run: runs - 1 }, hangs, interrupted: false };
       // Never lose a find: when its traced replay is stopped too, report it as found, untraced.
       return { runs, steps, failure: untraced(scenario, options, found, runs - 1), hangs, interrupted: again.kind === "interrupted" };
@@ -176,32 +178,11 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
   return { runs: done, steps, failure: null, hangs, interrupted: false };
 }
 
-/** Ends the report of a failure kept as found (an untraced outcome: `trace` is null). */
-export const UNTRACED_NOTE = "(not shrunk, no timeline: replaying it with its trace did not finish within the watchdog's limit)";
-
 /** A found failure as found, without the traced replay that the watchdog stopped. */
-function untraced(scenario: Scenario, options: ExploreOptions, o: Outcome, run: number): Failure {
-  const report = formatReport(o, {
-    scenario: scenario.name,
-    strategy: options.strategy === undefined || typeof options.strategy === "string" ? String(options.strategy ?? "portfolio") : options.strategy.name,
-    seed: options.seed ?? 0,
-    runs: run + 1,
-    ...(options.file === undefined ? {} : { file: options.file }),
-    ...(options.command === undefined ? {} : { command: options.command }),
-  });
-  return {
-    violation: o.violations[0]!,
-    run,
-    token: o.token,
-    originalToken: o.token,
-    choices: o.choices,
-    originalChoices: o.choices,
-    faults: o.faults,
-    shrinkSteps: 0,
-    shrinkRuns: 0,
-    outcome: o,
-    report: `${report}\n${UNTRACED_NOTE}`,
-  };
+function untraced(scenario: Scenario, options: ExploreOptions & { readonly strategy: Strategy }, o: Outcome, run: number): Failure {
+  const facts = { run, token: o.token, originalToken: o.token, originalChoices: o.choices, shrinkSteps: 0, shrinkRuns: 0 };
+  // Its choices as recorded, like its originalChoices: nothing was shrunk.
+  return { ...buildFailure(o, facts, reportContextOf(scenario, options, options.strategy.name, run)), choices: o.choices };
 }
 
 /** The stand-in outcome a strategy's runDone gets for a run the watchdog stopped. */
@@ -216,25 +197,27 @@ const STOPPED = { ok: true, violations: [] } as unknown as Outcome;
  * explore()'s shrinking of a found failure (shrink.ts, the same budget), each rerun under the
  * watchdog; then the shrunk run through explore() again, for its traced replay and report.
  */
-function shrinkGuarded(scenario: Scenario, options: ExploreOptions, found: Failure, watch: WatchOptions): Failure {
+function shrinkGuarded(scenario: Scenario, options: ExploreOptions & { readonly strategy: Strategy }, found: Failure, watch: WatchOptions): Failure {
   const sim = simOptionsOf(options);
   const generator = found.outcome.chooser;
+  const wrap = options.wrapChooser;
   const rerun = (choices: readonly number[], faults: readonly FaultKind[]): Outcome => {
-    const g = guard(() => runScenario(scenario, { ...sim, faults, chooser: new ReplayChooser(choices, generator) }), watch);
+    const replayer = new ReplayChooser(choices, generator);
+    const g = guard(() => runScenario(scenario, { ...sim, faults, chooser: wrap === undefined ? replayer : wrap(replayer, faults) }), watch);
     return g.kind === "ok" ? g.value : STOPPED;
   };
   const budget = options.maxShrinkRuns ?? 2000;
   if (budget === 0 || found.outcome.violations.length === 0) return found;
   const shrunk = shrink(found.outcome, rerun, budget);
-  const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(shrunk.outcome), schedules: new Set() }), watch);
+  const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(shrunk.outcome, options.strategy.name), schedules: new Set() }), watch);
   if (again.kind !== "ok" || again.value.failure === null) return found;
   return { ...again.value.failure, originalToken: found.originalToken, originalChoices: found.originalChoices, shrinkSteps: shrunk.steps, shrinkRuns: shrunk.runs };
 }
 
-/** A strategy of one run: the found run again, on its own choices and faults. */
-function once(o: Outcome): Strategy {
+/** A strategy of one run: the found run again, on its own choices and faults (named as the exploration's, for its report). */
+function once(o: Outcome, name: string): Strategy {
   return {
-    name: o.chooser,
+    name,
     nextRun: (run) => (run === 0 ? { chooser: new ReplayChooser(o.choices, o.chooser), options: { faults: [...o.faults] } } : null),
   };
 }

@@ -12,6 +12,7 @@
  *     section does.
  */
 import type { ContractRule, StarvationCause, StuckDiagnosis, Violation } from "../oracles/violation.js";
+import { stuckDiagnoses, violationSubKind } from "../oracles/vocabulary.js";
 
 export interface Explanation {
   /** Stable key: "lost-wakeup/no-wake-source", "contract/poll-after-ready", "panic", … */
@@ -292,6 +293,9 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
 
 const entry = (key: string, e: Entry): Explanation => ({ key, ...e });
 
+/** "starvation/reactor", "contract/poll-after-ready": the kind and the sub-kind under it. */
+const keyOf = (v: Violation): string => `${v.kind}/${violationSubKind(v)!}`;
+
 /**
  * The explanations for one violation, most specific first. A lost wakeup yields one entry per
  * distinct diagnosis of its stuck tasks (plus "parked-while-ready" when that detected it).
@@ -301,18 +305,18 @@ export function explain(v: Violation): Explanation[] {
     case "lost-wakeup": {
       const out: Explanation[] = [];
       if (v.detection === "parked-while-ready") out.push(entry("lost-wakeup/parked-while-ready", LOST_WAKEUP["parked-while-ready"]));
-      const diagnoses = new Set(v.stuck.map((s) => s.diagnosis));
+      const diagnoses = new Set(stuckDiagnoses(v));
       // Caught at the poll, before any diagnosis: pending returned with no wake source.
       if (diagnoses.size === 0 && v.detection === "at-poll") diagnoses.add("no-wake-source");
       for (const d of diagnoses) out.push(entry(`lost-wakeup/${d}`, LOST_WAKEUP[d]));
       return out;
     }
     case "starvation":
-      return [entry(`starvation/${v.cause}`, STARVATION[v.cause])];
+      return [entry(keyOf(v), STARVATION[v.cause])];
     case "contract":
-      return [entry(`contract/${v.rule}`, CONTRACT[v.rule])];
+      return [entry(keyOf(v), CONTRACT[v.rule])];
     case "nondeterminism":
-      return [entry(`nondeterminism/${v.cause}`, NONDETERMINISM[v.cause])];
+      return [entry(keyOf(v), NONDETERMINISM[v.cause])];
     default:
       return [entry(v.kind, SIMPLE[v.kind])];
   }

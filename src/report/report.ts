@@ -11,6 +11,7 @@
  */
 import type { Outcome } from "../sim/outcome.js";
 import type { StuckTask, Violation } from "../oracles/violation.js";
+import { violationSubKind } from "../oracles/vocabulary.js";
 import { ansi } from "./ansi.js";
 import { contractTitle, DIAGNOSIS_LABEL, explainAll } from "./explain.js";
 import { formatTimeline } from "./timeline.js";
@@ -212,17 +213,8 @@ function violationBlock(v: Violation, num: string): string[] {
 }
 
 function detail(v: Violation): string {
-  switch (v.kind) {
-    case "lost-wakeup":
-      return `, ${v.detection}`;
-    case "starvation":
-    case "nondeterminism":
-      return `, ${v.cause}`;
-    case "contract":
-      return `, ${v.rule}`;
-    default:
-      return "";
-  }
+  const sub = violationSubKind(v);
+  return sub === null ? "" : `, ${sub}`;
 }
 
 function stuckBlock(s: StuckTask, pad: string): string[] {

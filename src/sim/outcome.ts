@@ -6,7 +6,7 @@
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Task } from "../task/task.js";
 import type { TraceEvent } from "../trace/event.js";
-import { formatToken, optionsFingerprint } from "../trace/token.js";
+import { runToken } from "../trace/token.js";
 import type { ResolvedOptions } from "./config.js";
 import type { Violation } from "../oracles/violation.js";
 
@@ -80,13 +80,7 @@ export class RunOutcome implements Outcome {
   }
 
   get token(): string {
-    return formatToken({
-      fingerprint: optionsFingerprint(this.opts),
-      faults: [...this.opts.faults],
-      generator: this.chooser,
-      scenario: this.opts.scenario,
-      choices: withoutTrailingDefaults(this.choices),
-    });
+    return runToken(this.opts, this.chooser, withoutTrailingDefaults(this.choices));
   }
 }
 

@@ -67,7 +67,7 @@ export function parseToken(token: string): ReplayToken {
   const fingerprint = r.varint();
   const bits = r.varint();
   if (bits >= 2 ** FAULT_KINDS.length) throw new TokenError("replay token names fault kinds this wakesim does not know (was it made by a newer version?)");
-  const faults = FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0);
+  const faults = faultsOfBits(bits);
   const generator = r.str();
   const scenario = r.str();
   const n = r.varint();
@@ -77,7 +77,8 @@ export function parseToken(token: string): ReplayToken {
   return { fingerprint, faults, generator, scenario, choices };
 }
 
-function faultBits(faults: readonly FaultKind[]): number {
+/** The fault kinds as bits (bit i: FAULT_KINDS[i]), as tokens and the CLI's run mirror carry them. */
+export function faultBits(faults: Iterable<FaultKind>): number {
   let bits = 0;
   for (const f of faults) {
     const i = FAULT_KINDS.indexOf(f);
@@ -85,6 +86,20 @@ function faultBits(faults: readonly FaultKind[]): number {
     bits |= 1 << i;
   }
   return bits;
+}
+
+/** The fault kinds of `faultBits`, in FAULT_KINDS order. */
+export function faultsOfBits(bits: number): FaultKind[] {
+  return FAULT_KINDS.filter((_, i) => (bits & (1 << i)) !== 0);
+}
+
+/**
+ * The token of a run made under options `o` (its fingerprint, fault kinds and scenario) by
+ * `generator`, from its choices. The one builder: outcomes, the watchdog's stopped run and the
+ * CLI's hung worker all spell their tokens here.
+ */
+export function runToken(o: FingerprintedOptions & { readonly scenario: string; readonly faults: Iterable<FaultKind> }, generator: string, choices: readonly number[]): string {
+  return formatToken({ fingerprint: optionsFingerprint(o), faults: [...o.faults], generator, scenario: o.scenario, choices });
 }
 
 /**
