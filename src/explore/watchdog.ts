@@ -57,7 +57,12 @@ export type Guarded<T> =
 
 export interface GuardOptions {
   readonly timeoutMs: number;
-  /** Let Ctrl-C terminate the call too (the CLI; not inside a test runner). */
+  /**
+   * Let Ctrl-C terminate the call too (`wakesim replay`; not inside a test runner). Node takes the
+   * process's SIGINT listeners off for the call and puts them back after: a Ctrl-C in between
+   * ends the process by the default action, so a caller with its own Ctrl-C handler that makes
+   * many calls (the CLI's fuzz) leaves this off.
+   */
   readonly breakOnSigint?: boolean;
 }
 
