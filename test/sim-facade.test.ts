@@ -68,8 +68,8 @@ describe("ChoiceLog", () => {
 
   it("asks no switched-off fault", () => {
     const log = new ChoiceLog(new ReplayChooser([1, 1]), new Set(["reset"]), new FairSuffix(), AT, new Tracer(false, AT));
-    expect(log.decideFault("latency", 5)).toBe(0);
-    expect(log.decideFault("reset", 2)).toBe(1);
+    expect(log.decideFault(5, "latency")).toBe(0);
+    expect(log.decideFault(2, "reset")).toBe(1);
     expect(log.list).toEqual([1]);
   });
 });

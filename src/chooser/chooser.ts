@@ -91,7 +91,7 @@ export interface Decider {
   /** Asks the chooser (returns 0 without asking when n < 2). */
   decide(n: number, kind: ChoiceKind): number;
   /** As `decide`, but returns 0 without asking unless this fault kind is switched on. */
-  decideFault(kind: FaultKind, n: number): number;
+  decideFault(n: number, kind: FaultKind): number;
   /** True when the fault kind is switched on for this run. */
   faultEnabled(kind: FaultKind): boolean;
 }

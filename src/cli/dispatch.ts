@@ -26,7 +26,7 @@
 import { performance } from "node:perf_hooks";
 import { MAX_TRACKED_SCHEDULES, reportContextOf } from "../explore/explore.js";
 import { buildFailure, type Failure } from "../explore/failure.js";
-import { resolveOptions } from "../sim/config.js";
+import { checkSimOptions } from "../sim/config.js";
 import { replay, type Scenario } from "../sim/scenario.js";
 import { runToken } from "../trace/token.js";
 import { realClock } from "./clock.js";
@@ -298,7 +298,7 @@ function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure, 
 
 /** A worker terminated by the backstop: the token from the mirror, the task not known. */
 function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, seed: number | string, run: number, h: HangSnapshot): Hang {
-  const token = h.overflow ? null : runToken(resolveOptions({ ...scenario.options, ...s.sim, faults: h.faults, scenario: scenario.name }), h.generator, h.choices);
+  const token = h.overflow ? null : runToken(checkSimOptions({ ...scenario.options, ...s.sim, faults: h.faults, scenario: scenario.name }), h.generator, h.choices);
   return hangReport({
     scenario: scenario.name,
     run,

@@ -22,7 +22,7 @@ import { explore } from "../explore/explore.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, type RunHang } from "../explore/watched.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
-import { resolveOptions, type SimOptions } from "../sim/config.js";
+import { checkSimOptions, type SimOptions } from "../sim/config.js";
 import type { Scenario } from "../sim/scenario.js";
 import { DIAGNOSIS_MS } from "./engine.js";
 import { exportLabel, loadScenarios, type Exported } from "./load.js";
@@ -127,7 +127,7 @@ const fresh = new Map<string, FreshClosures | null>();
 function freshOf(key: string, scenario: Scenario, base: SimOptions, mirror: MirrorWriter): FreshClosures | null {
   let f = fresh.get(key);
   if (f === undefined) {
-    const faults = resolveOptions(base).faults;
+    const faults = checkSimOptions(base).faults;
     f = freshGeneratorFunctions(scenario, base, () => {
       const c = new SeededChooser(0);
       mirror.begin(c.name, faults);

@@ -13,7 +13,7 @@ import { pctMissBound, pctObservation } from "./pct.js";
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
 import { checkChooser, checkFaults } from "../chooser/faults.js";
 import { checkInt } from "../core/checks.js";
-import { resolveOptions, type SimOptions } from "../sim/config.js";
+import { checkSimOptions, type SimOptions } from "../sim/config.js";
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, runChecked, runScenario, type Scenario } from "../sim/scenario.js";
@@ -146,7 +146,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
   const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
   const seed = simOptions.seed ?? 0;
   const base: SimOptions = { ...scenario.options, ...simOptions };
-  const checked = resolveOptions({ ...base, scenario: scenario.name }); // bad options fail before the first run
+  const checked = checkSimOptions({ ...base, scenario: scenario.name }); // bad options fail before the first run
   const strategy = typeof strategyOpt === "object" ? strategyOpt : makeStrategy(strategyOpt ?? "portfolio", seed, base, pctDepth ?? 3);
   if (typeof strategyOpt === "string" && !(STRATEGY_NAMES as readonly string[]).includes(strategyOpt)) {
     throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
@@ -175,7 +175,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       const plan = strategy.nextRun(run);
       if (plan === null) break;
       // A plan without options of its own (or only fault kinds, as swarm's) runs under the options
-      // checked above with its chooser (and faults): what runScenario would resolve from them,
+      // checked above with its chooser (and faults): what runScenario would make of them,
       // without merging and checking them all again per run.
       const own = plan.options ?? {};
       let out: Outcome;
@@ -184,7 +184,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
         const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...faults]);
         out = runChecked(scenario, { ...checked, chooser: checkChooser(chooser), faults });
       } else {
-        const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...resolveOptions({ ...base, ...own, scenario: scenario.name }).faults]);
+        const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...checkSimOptions({ ...base, ...own, scenario: scenario.name }).faults]);
         out = runScenario(scenario, { ...base, ...own, chooser });
       }
       if (run === 0 && out.tasks.length === 0) throw new EmptyScenarioError(scenario.name);

@@ -4,7 +4,7 @@
 import { ExhaustiveStrategy } from "./exhaustive.js";
 import { PctStrategy } from "./pct.js";
 import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
-import { resolveOptions, type SimOptions } from "../sim/config.js";
+import { checkSimOptions, type SimOptions } from "../sim/config.js";
 import { PortfolioStrategy } from "./portfolio.js";
 import { RandomStrategy } from "./random.js";
 import type { Strategy } from "./strategy.js";
@@ -41,5 +41,5 @@ export function makeStrategy(name: StrategyName, seed: number | string, base: Si
 
 /** The fault kinds swarm may switch on: those the options allow (all when they name none). */
 function swarmKinds(base: SimOptions): readonly FaultKind[] {
-  return base.faults === undefined ? FAULT_KINDS : [...resolveOptions({ faults: base.faults }).faults];
+  return base.faults === undefined ? FAULT_KINDS : [...checkSimOptions({ faults: base.faults }).faults];
 }

@@ -23,7 +23,7 @@ import vm from "node:vm";
 import { watchGeneratorFunctions } from "../future/async-fn.js";
 import { awaitChain } from "../oracles/lost-wakeup.js";
 import { escapeTrapsMark, unwindEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
-import type { ResolvedOptions } from "../sim/config.js";
+import type { SimSettings } from "../sim/config.js";
 import { runToken } from "../trace/token.js";
 
 /** Where a terminated run stood: the task whose poll was running and what it awaited. */
@@ -99,15 +99,15 @@ export function guard<T>(fn: () => T, o: GuardOptions): Guarded<T> {
 }
 
 /**
- * The terminated Sim, as far as the watchdog reads it (duck-typed: a sink is a Sim, sim.ts).
- * `chooser` and `choices` are private there; they are read here, once, from an abandoned Sim,
- * rather than widen the Sim's public surface for this one reader.
+ * The terminated run, as far as the watchdog reads it. Duck-typed: the escape traps' sink of a
+ * run is its Sim's StepLoop (sim/step-loop.ts), whose getters these are; the Sim itself does not
+ * show them, and escape-traps.ts (a floor below) need not know them.
  */
 interface SimLike {
   readonly currentTask?: { readonly name: string; readonly generation: number; readonly future: unknown } | null;
   readonly steps?: number;
   readonly now?: number;
-  readonly options?: ResolvedOptions;
+  readonly options?: SimSettings;
   readonly chooser?: { readonly name: string };
   readonly choices?: readonly number[];
 }

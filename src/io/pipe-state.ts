@@ -128,7 +128,7 @@ export class PipeState {
     if (len === 0) return this.eof ? EOF : WOULD_BLOCK;
     let n = max < len ? max : len;
     if (n > 1) {
-      const fewer = this.rt.decideFault("short-read", n);
+      const fewer = this.rt.decideFault(n, "short-read");
       if (fewer > 0) this.fault(`short read: ${n - fewer} of ${n}B`);
       n -= fewer;
     }
@@ -146,7 +146,7 @@ export class PipeState {
       this.readEdge = false;
       return READY_VOID;
     }
-    if (this.rt.decideFault("spurious-readiness", 2) === 1) {
+    if (this.rt.decideFault(2, "spurious-readiness") === 1) {
       this.fault("spurious readable");
       return READY_VOID;
     }
@@ -169,7 +169,7 @@ export class PipeState {
     if (free <= 0) return WOULD_BLOCK;
     let n = free < data.length ? free : data.length;
     if (n > 1) {
-      const fewer = this.rt.decideFault("short-write", n);
+      const fewer = this.rt.decideFault(n, "short-write");
       if (fewer > 0) this.fault(`short write: ${n - fewer} of ${n}B`);
       n -= fewer;
     }
@@ -182,7 +182,7 @@ export class PipeState {
       this.writeEdge = false;
       return READY_VOID;
     }
-    if (this.rt.decideFault("spurious-readiness", 2) === 1) {
+    if (this.rt.decideFault(2, "spurious-readiness") === 1) {
       this.fault("spurious writable");
       return READY_VOID;
     }
@@ -204,7 +204,7 @@ export class PipeState {
 
   private send(data: string): void {
     const last = this.inFlight[this.inFlight.length - 1];
-    if (last !== undefined && this.rt.decideFault("coalesce", 2) === 1) {
+    if (last !== undefined && this.rt.decideFault(2, "coalesce") === 1) {
       // Merged into the newest in-flight chunk: one arrival, at most one edge for both.
       this.fault(`coalesced ${data.length}B into an in-flight chunk of ${last.data.length}B`);
       last.data += data;
@@ -217,7 +217,7 @@ export class PipeState {
 
   private schedule(chunk: Chunk): void {
     const rt = this.rt;
-    const extraTicks = rt.decideFault("latency", rt.maxLatencyTicks + 1);
+    const extraTicks = rt.decideFault(rt.maxLatencyTicks + 1, "latency");
     if (extraTicks > 0) this.fault(`+${extraTicks} ticks latency`);
     let at = rt.now + this.latencyTicks + extraTicks;
     if (at < this.lastArrivalAt) at = this.lastArrivalAt; // rule 4: never overtake
@@ -235,11 +235,11 @@ export class PipeState {
     const chunk = this.inFlight.shift()!;
     this.inFlightChars -= chunk.data.length;
     this.stats.arrivals++;
-    if (this.rt.decideFault("reset", 2) === 1) {
+    if (this.rt.decideFault(2, "reset") === 1) {
       this.reset();
       return chunk;
     }
-    if (this.rt.decideFault("early-eof", 2) === 1) {
+    if (this.rt.decideFault(2, "early-eof") === 1) {
       this.earlyEof(chunk.data.length);
       return chunk;
     }

@@ -36,7 +36,7 @@ export interface OracleOptions {
   escapes?: boolean;
 }
 
-export interface ResolvedOracles {
+export interface OracleSettings {
   readonly enabled: boolean;
   readonly pendingWithoutWaker: boolean;
   readonly staleWakers: "report" | "inert" | "off";
@@ -63,7 +63,7 @@ const ORACLE_KEYS = [
   "escapes",
 ] as const;
 
-export const DEFAULT_ORACLES: ResolvedOracles = Object.freeze({
+export const DEFAULT_ORACLES: OracleSettings = Object.freeze({
   enabled: true,
   pendingWithoutWaker: true,
   staleWakers: "report",
@@ -80,7 +80,7 @@ export const DEFAULT_ORACLES: ResolvedOracles = Object.freeze({
   escapes: true,
 });
 
-const NO_ORACLES: ResolvedOracles = Object.freeze({
+const NO_ORACLES: OracleSettings = Object.freeze({
   ...DEFAULT_ORACLES,
   enabled: false,
   pendingWithoutWaker: false,
@@ -88,7 +88,7 @@ const NO_ORACLES: ResolvedOracles = Object.freeze({
   escapes: false,
 });
 
-export function checkOracles(o: OracleOptions | false): ResolvedOracles {
+export function checkOracles(o: OracleOptions | false): OracleSettings {
   if (o === false) return NO_ORACLES;
   if (typeof o !== "object" || o === null) throw new OptionError("oracles", `expected an object of thresholds or false, got ${describe(o)}`);
   for (const k in o) {

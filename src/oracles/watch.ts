@@ -40,7 +40,7 @@
  *     `yieldNow()` steps — is legal code. A suspicion on a possibly unfair stretch switches to
  *     the fair suffix at once (rule 4), so the verdict, if any, comes from a fair stretch.
  */
-import type { ResolvedOracles } from "./options.js";
+import type { OracleSettings } from "./options.js";
 import type { Violation } from "./violation.js";
 import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
@@ -102,7 +102,7 @@ export class Watch {
 
   constructor(
     private readonly w: Watched,
-    private readonly o: ResolvedOracles,
+    private readonly o: OracleSettings,
     /** Whether the chooser is fair (the fairness bound only means something then). */
     private readonly fair: boolean,
   ) {

@@ -125,7 +125,7 @@ export class Reactor {
     let e: ReactorEvent;
     if (this.rt.faultEnabled("tie")) {
       const ties = this.queue.popAllAt(head.at);
-      const i = this.rt.decideFault("tie", ties.length);
+      const i = this.rt.decideFault(ties.length, "tie");
       e = ties[i]!;
       for (let k = 0; k < ties.length; k++) if (k !== i) this.queue.restore(ties[k]!);
     } else {

@@ -47,7 +47,7 @@ export class ChoiceLog {
     return this.record(this.chooser.choose(n, kind), n, kind);
   }
 
-  decideFault(kind: FaultKind, n: number): number {
+  decideFault(n: number, kind: FaultKind): number {
     return this.faults.has(kind) ? this.decide(n, kind) : 0;
   }
 

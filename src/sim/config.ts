@@ -9,7 +9,7 @@ import { checkChooser, checkFaults, type FaultSpec } from "../chooser/faults.js"
 import { checkBool, checkInt, checkProbability } from "../core/checks.js";
 import { closest, OptionError } from "../core/errors.js";
 import { checkExecutor, type ExecutorSpec } from "../executors/spec.js";
-import { checkOracles, DEFAULT_ORACLES, type OracleOptions, type ResolvedOracles } from "../oracles/options.js";
+import { checkOracles, DEFAULT_ORACLES, type OracleOptions, type OracleSettings } from "../oracles/options.js";
 
 export interface SimOptions {
   /** Seed for the default seeded chooser (default 0). */
@@ -42,7 +42,8 @@ export interface SimOptions {
   checkDeterminism?: boolean;
 }
 
-export interface ResolvedOptions {
+/** SimOptions checked, with every default filled in (what a Sim runs with: `sim.options`). */
+export interface SimSettings {
   seed: number | string;
   chooser: Chooser | undefined;
   executor: ExecutorSpec;
@@ -54,7 +55,7 @@ export interface ResolvedOptions {
   trace: boolean;
   allowPanics: boolean;
   scenario: string;
-  oracles: ResolvedOracles;
+  oracles: OracleSettings;
   stopOnViolation: boolean;
   checkDeterminism: boolean;
 }
@@ -78,7 +79,8 @@ const KEYS = [
 
 const KEY_SET: ReadonlySet<string> = new Set(KEYS);
 
-export function resolveOptions(o: SimOptions): ResolvedOptions {
+/** Checks `o` (an OptionError names the first bad option and how to fix it) and fills in the defaults. */
+export function checkSimOptions(o: SimOptions): SimSettings {
   if (typeof o !== "object" || o === null) throw new OptionError("options", "expected an object like { seed: 1 }");
   for (const k in o) {
     if (!KEY_SET.has(k)) {
@@ -108,11 +110,10 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
 }
 
 /**
- * @internal Options that resolveOptions already checked: `new Sim(new CheckedOptions(o))` takes
- * them as they are. explore() resolves its options once and only swaps the chooser per run;
- * resolving them again in every run's fresh Sim was a good part of what a short run cost.
+ * @internal Settings checkSimOptions already made: `new Sim(new CheckedOptions(s))` takes them as
+ * they are, so explore() checks its options once, not in every run's fresh Sim.
  */
 export class CheckedOptions {
-  constructor(readonly resolved: ResolvedOptions) {}
+  constructor(readonly settings: SimSettings) {}
 }
 

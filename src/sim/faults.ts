@@ -15,7 +15,7 @@ import type { TaskMarks } from "../oracles/task-marks.js";
 import { transitionToScheduled } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
 import type { ChoiceLog } from "./choice-log.js";
-import type { ResolvedOptions } from "./config.js";
+import type { SimSettings } from "./config.js";
 import type { TaskTable } from "./task-table.js";
 import type { RunPosition, Tracer } from "./tracer.js";
 
@@ -27,7 +27,7 @@ export class InjectedFaults {
   private perPollWakers: boolean | null = null;
 
   constructor(
-    private readonly options: ResolvedOptions,
+    private readonly options: SimSettings,
     private readonly choices: ChoiceLog,
     private readonly tasks: TaskTable,
     private readonly marks: readonly TaskMarks[],

@@ -7,7 +7,7 @@ import type { FaultKind } from "../chooser/chooser.js";
 import type { Task } from "../task/task.js";
 import type { TraceEvent } from "../trace/event.js";
 import { runToken } from "../trace/token.js";
-import type { ResolvedOptions } from "./config.js";
+import type { SimSettings } from "./config.js";
 import type { Violation } from "../oracles/violation.js";
 
 export type RunStatus = "completed" | "quiescent" | "step-limit" | "stopped";
@@ -57,7 +57,7 @@ export class RunOutcome implements Outcome {
     readonly chooser: string,
     readonly choices: readonly number[],
     readonly trace: readonly TraceEvent[] | null,
-    private readonly opts: ResolvedOptions,
+    private readonly opts: SimSettings,
     private readonly taskList: readonly Task[],
   ) {}
 

@@ -9,7 +9,7 @@ import { ReplayChooser } from "../chooser/replay.js";
 import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
-import { CheckedOptions, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
+import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } from "./config.js";
 import { OptionError } from "../core/errors.js";
 import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
@@ -27,7 +27,7 @@ export function defineScenario(s: Scenario): Scenario {
   if (typeof s !== "object" || s === null) throw new OptionError("scenario", "expected { name, setup(sim) }");
   if (typeof s.name !== "string" || s.name.trim() === "") throw new OptionError("name", "a scenario needs a non-empty name (it appears in reports and replay tokens)");
   if (typeof s.setup !== "function") throw new OptionError("setup", `scenario '${s.name}' needs a setup(sim) function that spawns its tasks`);
-  if (s.options !== undefined) resolveOptions(s.options); // fail now, not on the first run
+  if (s.options !== undefined) checkSimOptions(s.options); // fail now, not on the first run
   return Object.freeze({ ...s });
 }
 
@@ -51,11 +51,11 @@ function runOnce(scenario: Scenario, options: SimOptions | CheckedOptions): Outc
 }
 
 /**
- * @internal One run with options that resolveOptions already checked, the scenario's name and
- * defaults merged in (explore's runs: one resolve per exploration, not one per run). Without
+ * @internal One run with options that checkSimOptions already checked, the scenario's name and
+ * defaults merged in (explore's runs: checked once per exploration, not once per run). Without
  * `checkDeterminism`: that check reruns under other options, which runScenario builds.
  */
-export function runChecked(scenario: Scenario, options: ResolvedOptions): Outcome {
+export function runChecked(scenario: Scenario, options: SimSettings): Outcome {
   return runOnce(scenario, new CheckedOptions(options));
 }
 
@@ -71,7 +71,7 @@ export function replay(scenario: Scenario, token: string, options: SimOptions = 
   }
   // The token carries the run's fault kinds; the rest of the options must match the original run.
   const merged: SimOptions = { ...scenario.options, ...options, faults: t.faults, scenario: scenario.name, trace: true };
-  const fp = optionsFingerprint(resolveOptions(merged));
+  const fp = optionsFingerprint(checkSimOptions(merged));
   if (fp !== t.fingerprint) {
     throw new TokenError(
       `this replay token for scenario '${scenario.name}' was recorded under other simulation options (fingerprint ${hex(t.fingerprint)}, these give ${hex(fp)}): ` +

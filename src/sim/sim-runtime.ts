@@ -45,8 +45,8 @@ export class SimRuntime implements Runtime {
     return this.choices.decide(n, kind);
   }
 
-  decideFault(kind: FaultKind, n: number): number {
-    return this.choices.decideFault(kind, n);
+  decideFault(n: number, kind: FaultKind): number {
+    return this.choices.decideFault(n, kind);
   }
 
   faultEnabled(kind: FaultKind): boolean {

@@ -31,7 +31,7 @@ import type { SimIo } from "../io/sim-io.js";
 import type { BypassMonitor } from "../oracles/bypass.js";
 import type { JoinHandle } from "../task/join-handle.js";
 import { checkInt } from "../core/checks.js";
-import { CheckedOptions, resolveOptions, type ResolvedOptions, type SimOptions } from "./config.js";
+import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } from "./config.js";
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "./outcome.js";
 import { StepLoop } from "./step-loop.js";
@@ -55,13 +55,13 @@ export interface RunOptions {
 }
 
 export class Sim {
-  readonly options: ResolvedOptions;
+  readonly options: SimSettings;
   /** Fake I/O: `sim.io.pipe()` and friends. */
   readonly io: SimIo;
   readonly #loop: StepLoop;
 
   constructor(options: SimOptions | CheckedOptions = {}) {
-    this.options = options instanceof CheckedOptions ? options.resolved : resolveOptions(options);
+    this.options = options instanceof CheckedOptions ? options.settings : checkSimOptions(options);
     this.#loop = new StepLoop(this.options);
     this.io = this.#loop.io;
   }

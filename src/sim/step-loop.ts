@@ -35,7 +35,7 @@ import { TaskState, transitionToDone, transitionToIdle, transitionToRunning, tra
 import type { JoinOutcome, Task } from "../task/task.js";
 import { Waker, WakerMisuseError } from "../waker/waker.js";
 import { ChoiceLog } from "./choice-log.js";
-import type { ResolvedOptions } from "./config.js";
+import type { SimSettings } from "./config.js";
 import { InjectedFaults } from "./faults.js";
 import type { TaskId } from "../core/ids.js";
 import { RunOutcome, type Outcome, type RunStatus } from "./outcome.js";
@@ -76,7 +76,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   private escapeRng: (() => number) | null = null;
   private escapesSeen: Set<string> | null = null;
 
-  constructor(readonly options: ResolvedOptions) {
+  constructor(readonly options: SimSettings) {
     const o = options;
     const chooser = o.chooser ?? new SeededChooser(o.seed, { faultProbability: o.faultProbability });
     this.tracer = new Tracer(o.trace, this);
