@@ -10,7 +10,7 @@
  *     and standalone (each run installs and restores the traps itself); and fast-check's own
  *     scheduler (fc.scheduler + waitIdle) on the same shape written with promises.
  *  3. workers2_speedup: bench/workers.ts, run in a child process: the built CLI end to end,
- *     `fuzz fixtures/mpsc.ts --runs N` vs the same with --workers 2 (start-up included, and with
+ *     `fuzz bench/mpsc-correct.ts --runs N` (fixtures/mpsc.ts's correct scenario) vs the same with --workers 2 (start-up included, and with
  *     it subtracted), and the same scenario written with closures in setup (README: "Fast
  *     scenarios"); and the machine's ceiling for it: two in-process shards run at once, sharing
  *     nothing (workers2_ceiling_two_processes), and how much of it the pool reaches.

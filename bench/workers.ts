@@ -3,7 +3,7 @@
  * measured end to end with the built CLI (dist/cli/main.js) exactly as `npx wakesim` runs it.
  *
  * Two scenarios that make exactly the same runs (checked: the same step and schedule counts):
- *  - fixtures/mpsc.ts — task bodies made once, at module level (asyncFn);
+ *  - bench/mpsc-correct.ts (fixtures/mpsc.ts's correct scenario) — task bodies made once, at module level (asyncFn);
  *  - bench/mpsc-closures.ts — the same scenario written with `asyncBlock(function* () { … })`
  *    inside setup, which makes new generator functions every run (README: "Fast scenarios").
  * For each, in alternating rounds: `fuzz FILE --runs N` (in-process), `--watchdog 60s` (a pool of
@@ -20,13 +20,13 @@
  *                        no shared heap. The machine's own limit for this scenario (shared caches,
  *                        memory bandwidth, neighbours on the host), which no pool can beat;
  *  - efficiency:         speedup / ceiling: how much of that limit the pool reaches.
- * And, for fixtures/mpsc.ts, a fixed time budget as CI gives one (`--time 10s`, BENCH_TIME):
+ * And, for bench/mpsc-correct.ts, a fixed time budget as CI gives one (`--time 10s`, BENCH_TIME):
  *  - timed.speedup:            runs made with --workers 2 / runs made in-process;
  *  - timed.speedupVsOneWorker: runs made with --workers 2 / runs made by a pool of one worker.
  *   The budget's clock starts once the command has loaded the scenario file, for every variant;
  *   the workers' own start-up (they load the file too) runs on the clock.
  * `npm run bench` runs this file in a child process and reports its figures as workers2_speedup
- * (fixtures/mpsc.ts, start-up included), workers2_speedup_exploring and workers2_speedup_closures.
+ * (bench/mpsc-correct.ts, start-up included), workers2_speedup_exploring and workers2_speedup_closures.
  * The last line printed is the JSON.
  */
 import { execFile } from "node:child_process";
@@ -39,11 +39,11 @@ const MAIN = "dist/cli/main.js";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Runs per measurement: each takes about 8 s in-process on the 2-core machine this was written on. */
 const SCENARIOS = [
-  { file: "fixtures/mpsc.ts", runs: Number(process.env.BENCH_RUNS ?? 600_000) },
+  { file: "bench/mpsc-correct.ts", runs: Number(process.env.BENCH_RUNS ?? 600_000) },
   { file: "bench/mpsc-closures.ts", runs: Number(process.env.BENCH_CLOSURE_RUNS ?? 200_000) },
 ] as const;
 const STARTUP_RUNS = 1000;
-/** Seconds of the fixed-time budget (fixtures/mpsc.ts only). */
+/** Seconds of the fixed-time budget (bench/mpsc-correct.ts only). */
 const TIME_S = Number(process.env.BENCH_TIME ?? 10);
 
 interface Timed {
