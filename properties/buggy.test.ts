@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { explore, replay } from "wakesim";
-import { violationSubKind } from "wakesim/report";
+import { stuckDiagnoses, violationSubKind } from "wakesim/report";
 import { formatTrace } from "wakesim/trace";
 import { buggyCases } from "./catalog.js";
 
@@ -19,9 +19,7 @@ describe.each(buggyCases.map((c) => [`${c.fixture} › ${c.twin}`, c] as const))
     const f = r.failure!;
     expect(f.violation.kind, f.report).toBe(c.expect.kind);
     if (c.expect.sub !== undefined) {
-      const got = violationSubKind(f.violation) ?? (f.violation.kind === "lost-wakeup" ? f.violation.stuck[0]?.diagnosis : undefined);
-      const diag = f.violation.kind === "lost-wakeup" ? f.violation.stuck.map((s) => s.diagnosis) : [];
-      expect([got, ...diag], f.report).toContain(c.expect.sub);
+      expect([violationSubKind(f.violation), ...stuckDiagnoses(f.violation)], f.report).toContain(c.expect.sub);
     }
     const again = replay(c.scenario, f.token, c.options);
     expect(formatTrace(again.trace!)).toBe(formatTrace(f.outcome.trace!));

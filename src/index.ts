@@ -32,7 +32,7 @@ export type { JoinOutcome } from "./task/task.js";
 
 export { Sim } from "./sim/sim.js";
 export type { SpawnOptions, RunOptions } from "./sim/sim.js";
-export type { SimOptions } from "./sim/config.js";
+export type { SimOptions, SimSettings } from "./sim/config.js";
 export type { ExecutorSpec, ExecutorName, WorkStealingOptions, LifoSlotOptions } from "./executors/spec.js";
 export type { FaultKind } from "./chooser/chooser.js";
 export type { FaultSpec } from "./chooser/faults.js";
@@ -44,6 +44,8 @@ export { defineScenario, runScenario, replay, traceText } from "./sim/scenario.j
 export type { Scenario } from "./sim/scenario.js";
 export { EmptyScenarioError, explore } from "./explore/explore.js";
 export type { ExploreOptions, ExploreResult, Failure, ResidualMissBound } from "./explore/explore.js";
+export type { RunHang } from "./explore/watched.js";
+export type { HangSite } from "./explore/watchdog.js";
 export type { StrategyName } from "./explore/strategies.js";
 export { scheduleArb, faultPlanArb } from "./fc/arbitraries.js";
 export type { ScheduleArbOptions } from "./fc/arbitraries.js";

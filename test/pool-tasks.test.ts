@@ -1,5 +1,5 @@
 /**
- * How exploreScenarioPooled (src/cli/pool.ts) hands seed blocks to the pool, with a scripted pool
+ * How exploreScenarioPooled (src/cli/dispatch.ts) hands seed blocks to the pool, with a scripted pool
  * in place of worker threads: tasks grow from one block to as many as take about 250 ms; a
  * failure is the first by block order; a hang keeps the runs of the blocks before it in its task
  * and sends the blocks after it out again, so a --runs budget is still spent in full.

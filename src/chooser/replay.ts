@@ -32,3 +32,14 @@ export class ReplayChooser implements Chooser {
     return v < n ? v : v % n;
   }
 }
+
+/**
+ * The choice list without its trailing zeros — the short form of a schedule: a replay answers 0
+ * once its list runs out, so both replay the same, and a long run that ends on default choices (a
+ * livelock confirmed under the fair suffix, thousands of "deliver now") keeps a short token.
+ */
+export function withoutTrailingDefaults(choices: readonly number[]): readonly number[] {
+  let n = choices.length;
+  while (n > 0 && choices[n - 1] === 0) n--;
+  return n === choices.length ? choices : choices.slice(0, n);
+}

@@ -83,7 +83,8 @@ export interface EngineSettings {
   readonly onProgress: (s: ProgressSample) => void;
   /**
    * The watchdog time (null: off). In-process, each slice runs under the in-process watchdog
-   * (src/explore/watchdog.ts; Ctrl-C terminates a slice too); in a pool, see pool.ts and dispatch.ts.
+   * (src/explore/watchdog.ts; Ctrl-C is seen between slices, or once the watchdog stopped a hung
+   * poll); in a pool, see pool.ts and dispatch.ts.
    */
   readonly watchdogMs?: number | null;
 }
@@ -121,7 +122,7 @@ export interface EngineResult {
   readonly interrupted: boolean;
   readonly elapsedMs: number;
   readonly failure: FoundFailure | null;
-  /** Runs stopped by the watchdog (only with a worker pool, src/cli/pool.ts). */
+  /** Runs the watchdog stopped (in this thread, or in a worker of the pool). */
   readonly hangs: readonly Hang[];
   readonly residualMissBound: ResidualMissBound | null;
   /**

@@ -55,7 +55,7 @@ export interface BlockTask {
   /**
    * The worker's own watchdog (src/explore/watched.ts; null: off): a hung run is stopped, named
    * and reported in BlockResult.hangs, and the block goes on — the pool's heartbeat watchdog is
-   * then only the backstop for a hang outside a guarded exploration (shrinking a failure).
+   * then only the backstop, for a hang the worker's own watchdog cannot stop.
    */
   readonly watchdogMs: number | null;
   /** The block stops after this many hangs. */

@@ -1,12 +1,14 @@
 /**
  * A found failure, and the one place it is built: the shrunk run replayed with its trace, what
  * the finding took (run, original token, shrinking), and its text report. explore() (plain or
- * under the watchdog) and the CLI's pool (from a worker's tokens) all build theirs here, once per
- * failure, with the report context of whoever shows it.
+ * under the watchdog) and the CLI's pool (from a worker's tokens) all build theirs here, with the
+ * report context of whoever shows it. (A worker's explore() builds one too, which the worker
+ * drops: only its tokens cross to the main thread, where the shown failure is built.)
  *
  * Invariant: a failure always has a violation and a report, even when its traced replay could not
  * be made (the watchdog stopped it): the report then says so (UNTRACED_NOTE).
  */
+import { withoutTrailingDefaults } from "../chooser/replay.js";
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Violation } from "../oracles/violation.js";
 import { formatReport, type ReportContext } from "../report/report.js";
@@ -58,7 +60,7 @@ export function buildFailure(outcome: Outcome, facts: FailureFacts, ctx: ReportC
     run: facts.run,
     token: facts.token,
     originalToken: facts.originalToken,
-    choices: shortForm(outcome.choices),
+    choices: withoutTrailingDefaults(outcome.choices),
     originalChoices: facts.originalChoices,
     faults: outcome.faults,
     shrinkSteps: facts.shrinkSteps,
@@ -68,12 +70,6 @@ export function buildFailure(outcome: Outcome, facts: FailureFacts, ctx: ReportC
   };
 }
 
-/** Trailing zeros are what an exhausted list answers anyway: the short form of a schedule. */
-function shortForm(c: readonly number[]): number[] {
-  let n = c.length;
-  while (n > 0 && c[n - 1] === 0) n--;
-  return c.slice(0, n);
-}
 
 /** A run that did not complete yet named no violation (should not happen): say so plainly. */
 function failedWithout(o: Outcome): Violation {

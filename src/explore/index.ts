@@ -19,4 +19,4 @@ export type { PctChooserOptions, PctStrategyOptions } from "./pct.js";
 export { ExhaustiveStrategy } from "./exhaustive.js";
 export type { ExhaustiveOptions } from "./exhaustive.js";
 export { shrink } from "./shrink.js";
-export { oracleSignature } from "../oracles/vocabulary.js";
+export type { Rerun, ShrinkInput, ShrinkResult } from "./shrink.js";

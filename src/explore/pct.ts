@@ -11,7 +11,7 @@
  *     candidate; a task first seen mid-run is inserted at a uniformly random rank among those
  *     still at their initial priority (random insertion builds a uniform random permutation).
  *  2. d−1 distinct change points are drawn uniformly from [1, k] (k = `expectedSteps`).
- *  3. A step is one `chooseTask` call. The Sim asks only with ≥ 2 candidates, so only steps
+ *  3. A step is one `chooseTask` call. The choice log asks only with ≥ 2 candidates (sim/choice-log.ts), so only steps
  *     with a real choice count — the k of the bound (DESIGN §2).
  *  4. At the i-th change point the task that would run (the highest-priority candidate) drops
  *     to priority i, below every initial priority; then the highest-priority candidate runs.

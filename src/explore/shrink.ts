@@ -23,6 +23,7 @@
  *     1 and 3 at size 1), and by (b) any such candidate that failed records a list smaller by
  *     the measure, so it would have been accepted and the rounds would have gone on.
  */
+import { withoutTrailingDefaults } from "../chooser/replay.js";
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Outcome } from "../sim/outcome.js";
 import { oracleSignature } from "../oracles/vocabulary.js";
@@ -46,7 +47,7 @@ export type Rerun = (choices: readonly number[], faults: readonly FaultKind[]) =
 
 export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: number): ShrinkResult {
   const want = oracleSignature(start.violations[0]!);
-  let best: ShrinkInput = { choices: trimZeros(start.choices), faults: start.faults };
+  let best: ShrinkInput = { choices: withoutTrailingDefaults(start.choices), faults: start.faults };
   let bestOutcome: Outcome = start;
   let steps = 0;
   let runs = 0;
@@ -57,7 +58,7 @@ export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: numb
     const out = rerun(choices, faults);
     const v = out.violations[0];
     if (v === undefined || oracleSignature(v) !== want) return false;
-    const cand = { choices: trimZeros(out.choices), faults };
+    const cand = { choices: withoutTrailingDefaults(out.choices), faults };
     if (!smaller(cand, best)) return false;
     best = cand;
     bestOutcome = out;
@@ -104,12 +105,6 @@ export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: numb
   return { ...best, outcome: bestOutcome, steps, runs };
 }
 
-/** A trailing 0 is what an exhausted list answers anyway. */
-function trimZeros(c: readonly number[]): number[] {
-  let n = c.length;
-  while (n > 0 && c[n - 1] === 0) n--;
-  return c.slice(0, n);
-}
 
 function measure(s: ShrinkInput): [number, number, number, number] {
   let nonZero = 0;

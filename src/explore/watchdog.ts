@@ -6,8 +6,8 @@
  * How: the code runs under `vm.Script#runInContext(…, { timeout, breakOnSigint })`. Node's
  * timeout terminates *all* JavaScript running under that call — functions defined anywhere, a
  * scenario's poll included — from a helper thread, and the call then throws; the heap is intact
- * and readable. Ctrl-C (with `breakOnSigint`) terminates it the same way, which is how a CLI
- * command stays interruptible while a poll spins.
+ * and readable. Ctrl-C (with `breakOnSigint`) terminates it the same way: `wakesim replay` uses
+ * it; fuzz and check do not (GuardOptions.breakOnSigint says why).
  *
  * Invariants:
  *  1. Termination skips every `finally` block between the poll and this call. What those blocks

@@ -46,11 +46,10 @@ export interface WatchedResult {
   /** The first failure; its `run` is 0-based among the runs of this exploration. */
   readonly failure: Failure | null;
   readonly hangs: readonly RunHang[];
-  /** Ctrl-C terminated a guarded call (breakOnSigint). */
-  readonly interrupted: boolean;
 }
 
-export interface WatchOptions extends GuardOptions {
+/** The guard's options without `breakOnSigint`: a caller with a Ctrl-C handler of its own makes many guarded calls (GuardOptions.breakOnSigint). */
+export interface WatchOptions extends Omit<GuardOptions, "breakOnSigint"> {
   /** Stop after this many hangs (default: never; explore() stops at the first). */
   readonly maxHangs?: number;
   /**
@@ -60,8 +59,8 @@ export interface WatchOptions extends GuardOptions {
   readonly firstSliceRuns?: number;
   /**
    * Return right after a hang instead of going on (default false). A hung poll blocks the event
-   * loop, so a Ctrl-C handler of the caller's (or SIGTERM's: vm's breakOnSigint knows only
-   * SIGINT) runs only once control returns to it: the CLI then resumes at the next run.
+   * loop, so a signal handler of the caller's (Ctrl-C, SIGTERM) runs only once control returns
+   * to it: the CLI then resumes at the next run.
    */
   readonly returnAfterHang?: boolean;
 }
@@ -132,22 +131,21 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
       steps += r.steps;
       if (r.failure !== null) {
         const failure = options.shrink === false ? r.failure : shrinkGuarded(scenario, { ...options, runsBefore: runsBefore + before + r.failure.run }, r.failure, watch);
-        return { runs: done, steps, failure: { ...failure, run: before + r.failure.run }, hangs, interrupted: false };
+        return { runs: done, steps, failure: { ...failure, run: before + r.failure.run }, hangs };
       }
       if (r.runs < n) break; // the strategy ran out, or the time did
       sliceRuns = Math.max(1, Math.min(100_000, Math.round((r.runs / Math.max(performance.now() - t0, 0.5)) * target)));
       continue;
     }
     steps += slice.steps;
-    if (g.kind === "interrupted") return { runs: done + slice.completed, steps, failure: null, hangs, interrupted: true };
     if (slice.failed !== null) {
       // Terminated after the failing run, while shrinking it: keep the failure as found.
       const found = slice.failed;
       const runs = done + slice.completed;
       const again = guard(() => explore(scenario, { ...options, runs: 1, shrink: false, strategy: once(found, options.strategy.name), schedules: new Set(), runsBefore: runsBefore + runs - 1 }), watch);
-      if (again.kind === "ok" && again.value.failure !== null) return { runs, steps, failure: { ...again.value.failure, run: runs - 1 }, hangs, interrupted: false };
+      if (again.kind === "ok" && again.value.failure !== null) return { runs, steps, failure: { ...again.value.failure, run: runs - 1 }, hangs };
       // Never lose a find: when its traced replay is stopped too, report it as found, untraced.
-      return { runs, steps, failure: untraced(scenario, options, found, runs - 1), hangs, interrupted: again.kind === "interrupted" };
+      return { runs, steps, failure: untraced(scenario, options, found, runs - 1), hangs };
     }
     const run = done + slice.started - 1;
     let site = g.site;
@@ -155,7 +153,6 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     if (slice.started > 1 && g.token !== null) {
       const token = g.token;
       const alone = guard(() => replay(scenario, token, sim), watch);
-      if (alone.kind === "interrupted") return { runs: run, steps, failure: null, hangs, interrupted: true };
       hung = alone.kind === "timeout";
       if (alone.kind === "timeout") site = alone.site;
     }
@@ -175,7 +172,7 @@ export function exploreWatched(scenario: Scenario, options: ExploreOptions & { r
     sliceRuns = Math.max(1, Math.floor(sliceRuns / 2));
     if (hangs.length >= (watch.maxHangs ?? Infinity) || watch.returnAfterHang === true) break;
   }
-  return { runs: done, steps, failure: null, hangs, interrupted: false };
+  return { runs: done, steps, failure: null, hangs };
 }
 
 /** A found failure as found, without the traced replay that the watchdog stopped. */

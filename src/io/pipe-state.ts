@@ -18,7 +18,7 @@
  *     instant, an `Arrival` delivers whatever chunk is at the head of `inFlight`, not "its own".
  *  5. Every fault is one chooser decision, asked only where it could change something, and
  *     only when switched on (`decideFault`): a run with I/O faults off asks no I/O question
- *     besides the Sim's own deliver-vs-poll choice.
+ *     besides the step loop's own deliver-vs-poll choice.
  *  6. After a reset, or an early EOF, nothing is in flight and no arrival event stays queued.
  */
 import type { Context } from "../future/context.js";

@@ -80,19 +80,8 @@ export class RunOutcome implements Outcome {
   }
 
   get token(): string {
-    return runToken(this.opts, this.chooser, withoutTrailingDefaults(this.choices));
+    return runToken(this.opts, this.chooser, this.choices);
   }
-}
-
-/**
- * The choice list without its trailing zeros: a replay answers 0 once its list runs out, so they
- * replay the same, and a long run that ends on default choices (a livelock confirmed under the
- * fair suffix, thousands of "deliver now") keeps a short token.
- */
-export function withoutTrailingDefaults(choices: readonly number[]): readonly number[] {
-  let n = choices.length;
-  while (n > 0 && choices[n - 1] === 0) n--;
-  return n === choices.length ? choices : choices.slice(0, n);
 }
 
 /** The same outcome with one more violation (so no longer ok). */

@@ -55,7 +55,8 @@ export interface RunOptions {
 }
 
 export class Sim {
-  readonly options: SimSettings;
+  /** The options as checked, with every default filled in (read-only: the run and its outcome share them). */
+  readonly options: Readonly<SimSettings>;
   /** Fake I/O: `sim.io.pipe()` and friends. */
   readonly io: SimIo;
   readonly #loop: StepLoop;

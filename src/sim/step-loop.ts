@@ -1,7 +1,7 @@
 /**
  * StepLoop: one simulation's run — it builds the parts (tracer, choice log, task table, wake
  * hook, injected faults, runtime, reactor, fake I/O, executor, watch) and applies the step rule
- * (sim.ts) until the run ends. It owns the run's position (steps, polls, the task being polled),
+ * (written out in sim.ts's header, the user's view of it; carried out by `tick`) until the run ends. It owns the run's position (steps, polls, the task being polled),
  * the tasks' lifecycle (spawn, poll, finish, panic, cancel) and the violations reported so far;
  * it is what the watch (Watched), the escape traps (EscapeSink) and join handles (TaskAborter)
  * see of the simulation. What each oracle *means* lives in src/oracles/; here is only when to ask.
@@ -51,12 +51,12 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   steps = 0;
   polls = 0;
   currentTask: Task | null = null;
-  readonly tasks = new TaskTable();
+  private readonly tasks = new TaskTable();
   readonly tracer: Tracer;
-  readonly log: ChoiceLog;
+  private readonly log: ChoiceLog;
   readonly watch: Watch;
-  readonly runtime: SimRuntime;
-  readonly reactor: Reactor;
+  private readonly runtime: SimRuntime;
+  private readonly reactor: Reactor;
   readonly io: SimIo;
   private readonly clock = new VirtualClock();
   private readonly executor: Executor;

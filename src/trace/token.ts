@@ -13,6 +13,7 @@
  * scenario, or made under other options, is refused with a message that says which.
  */
 import { FAULT_KINDS, type FaultKind } from "../chooser/chooser.js";
+import { withoutTrailingDefaults } from "../chooser/replay.js";
 import type { ExecutorSpec } from "../executors/spec.js";
 
 /** The options a token's fingerprint covers: those that change what a list of choices means. */
@@ -99,7 +100,7 @@ export function faultsOfBits(bits: number): FaultKind[] {
  * CLI's hung worker all spell their tokens here.
  */
 export function runToken(o: FingerprintedOptions & { readonly scenario: string; readonly faults: Iterable<FaultKind> }, generator: string, choices: readonly number[]): string {
-  return formatToken({ fingerprint: optionsFingerprint(o), faults: [...o.faults], generator, scenario: o.scenario, choices });
+  return formatToken({ fingerprint: optionsFingerprint(o), faults: [...o.faults], generator, scenario: o.scenario, choices: withoutTrailingDefaults(choices) });
 }
 
 /**
