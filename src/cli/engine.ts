@@ -26,7 +26,7 @@
  * of short guarded calls; a CI run lost one).
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { pctMissBound, pctObservation } from "../explore/pct.js";
+import { pctObservation, residualMissBound } from "../explore/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { failureReport } from "../explore/failure.js";
@@ -166,14 +166,6 @@ export function tallyPct(t: PctTally, strategy: string, stats: Readonly<Record<s
   t.d = pct.d;
 }
 
-/** (1 − 1/(n·k^(d−1)))^runs over every clean PCT run (the most conservative n and k seen). */
-export function boundOf(t: { runs: number; n: number; k: number; d: number }): ResidualMissBound | null {
-  if (t.runs === 0 || t.d === 0) return null;
-  const n = Math.max(1, t.n);
-  const k = Math.max(1, t.k);
-  return { runs: t.runs, n, k, d: t.d, bound: pctMissBound(n, k, t.d, t.runs) };
-}
-
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
   const watch = s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs };
   let fresh: FreshClosures | null = null;
@@ -297,7 +289,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     elapsedMs: clock.now() - start,
     failure: found,
     hangs,
-    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
+    residualMissBound: found === null && hangs.length === 0 ? residualMissBound(pct) : null,
     fresh,
   };
 }
