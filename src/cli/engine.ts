@@ -36,7 +36,8 @@ import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
-import { plain, replayCommand, replayFlags } from "./format.js";
+import { replayCommand } from "../report/report.js";
+import { plain, replayFlags } from "./format.js";
 import { MAX_HANGS, runHangReport } from "./hang.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, Resumed } from "../explore/watched.js";
@@ -303,5 +304,5 @@ export function reportOptions(s: EngineSettings, runsBefore: number): { file: st
 export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
   const ctx = { scenario: scenario.name, command: s.command, file: s.file, flags: replayFlags(s.sim), seed, runs: run, strategy };
   const display = s.color ? failureReport(f.outcome, { ...ctx, color: true }) : f.report;
-  return { failure: f, run, seed, report: plain(f.report), display, replay: replayCommand(s.command, s.file, f.token, s.sim) };
+  return { failure: f, run, seed, report: plain(f.report), display, replay: replayCommand(s.command, s.file, f.token, replayFlags(s.sim)) };
 }

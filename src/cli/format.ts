@@ -1,6 +1,6 @@
 /**
  * The CLI's report of one outcome: the full failure report (src/report/report.ts) with the
- * replay command filled in from how the CLI was invoked, and that command on its own.
+ * replay command filled in from how the CLI was invoked, and the flags that command repeats.
  */
 import type { Scenario } from "../sim/scenario.js";
 import type { Outcome } from "../sim/outcome.js";
@@ -26,11 +26,6 @@ export function replayFlags(o: SimOptions): string {
   return o.executor !== undefined && typeof o.executor === "string" ? ` --executor ${o.executor}` : "";
 }
 
-/** The exact command that replays `token` (the same line the report prints). */
-export function replayCommand(command: string, file: string, token: string, options: SimOptions): string {
-  return `${command} replay ${shellQuote(file)} ${token}${replayFlags(options)}`;
-}
-
 export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): string {
   const rc: ReportContext = {
     scenario: s.name,
@@ -43,10 +38,6 @@ export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): st
     ...(ctx.color !== undefined ? { color: ctx.color } : {}),
   };
   return formatReport(out, rc);
-}
-
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export const firstLine = (s: string): string => s.split("\n", 1)[0] ?? "";

@@ -11,7 +11,8 @@ import type { SimOptions } from "../sim/config.js";
 import type { RunHang } from "../explore/watched.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { EngineSettings, Hang } from "./engine.js";
-import { replayCommand } from "./format.js";
+import { replayCommand } from "../report/report.js";
+import { replayFlags } from "./format.js";
 
 /**
  * A scenario's exploration stops after this many hangs: each costs up to twice the watchdog time
@@ -54,7 +55,7 @@ export interface HangFacts {
 export function hangReport(h: HangFacts): Hang {
   const limit = durationFlag(h.limitMs);
   const message = `${h.scenario}: FAILED — ${hangHeadline(h.site, h.limitMs)}`;
-  const replay = h.token === null ? null : `${replayCommand(h.command, h.file, h.token, h.sim)} --watchdog ${limit}`;
+  const replay = h.token === null ? null : `${replayCommand(h.command, h.file, h.token, replayFlags(h.sim))} --watchdog ${limit}`;
   const where = h.site === null ? "a poll (which task's is not known: its worker was stopped from outside)" : describeSite(h.site);
   const run = h.run === null ? "The replayed run" : `Run ${h.run}${h.madeBy === null ? "" : ` (${h.madeBy})`}`;
   const lines = [

@@ -255,14 +255,21 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
   );
   if (o.faults.length > 0) row("faults", o.faults.join(", "));
   if (ctx.file !== undefined) {
-    // The token is checked against the run's options: the command must repeat them.
-    const given = ctx.flags ?? "";
-    const flags = given === "" || given.startsWith(" ") ? given : ` ${given}`;
-    row("command", `${ctx.command ?? "npx wakesim"} replay ${shellQuote(ctx.file)} ${o.token}${flags}`);
+    row("command", replayCommand(ctx.command ?? "npx wakesim", ctx.file, o.token, ctx.flags));
   } else {
     row("in code", `replay(scenario, ${JSON.stringify(o.token)})`);
   }
   return out;
+}
+
+/**
+ * The exact command that replays `token` from the scenario file `file`, run as `command` ("npx
+ * wakesim"). The token is checked against the run's options, so the command repeats them: `flags`,
+ * e.g. "--executor fifo" (fault kinds travel in the token).
+ */
+export function replayCommand(command: string, file: string, token: string, flags = ""): string {
+  const sep = flags === "" || flags.startsWith(" ") ? "" : " ";
+  return `${command} replay ${shellQuote(file)} ${token}${sep}${flags}`;
 }
 
 /** The first stack frame, with its path cut to the file's base name (no absolute paths). */
