@@ -238,7 +238,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     steps += r.steps;
     for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
     if (r.failure !== null) {
-      found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure, before, b.seed, r.strategy), before + r.failure.run + 1, b.seed, r.strategy);
+      found = describeFailure(s, rebuildFailure(scenario, s, r.failure, before, b.seed, r.strategy), before + r.failure.run + 1, b.seed);
       break;
     }
   }

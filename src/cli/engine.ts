@@ -258,7 +258,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           }
         }
         if (r.failure !== null) {
-          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, inner.name);
+          found = describeFailure(s, r.failure, before + r.failure.run + 1, seed);
           break outer;
         }
         if (r.runs < n) {
@@ -300,9 +300,12 @@ export function reportOptions(s: EngineSettings, runsBefore: number): { file: st
   return { file: s.file, command: s.command, replayFlags: replayFlags(s.sim), runsBefore };
 }
 
-/** A failure as the CLI shows it: its report (made with reportOptions), and the same in colour for a terminal. */
-export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
-  const ctx = { scenario: scenario.name, command: s.command, file: s.file, flags: replayFlags(s.sim), seed, runs: run, strategy };
-  const display = s.color ? failureReport(f.outcome, { ...ctx, color: true }) : f.report;
+/**
+ * A failure as the CLI shows it: its report (made with reportOptions), and for a terminal that
+ * takes colour the same report written again from its context with colour on (formatReport adds
+ * colour as it writes).
+ */
+export function describeFailure(s: EngineSettings, f: Failure, run: number, seed: number | string): FoundFailure {
+  const display = s.color ? failureReport(f.outcome, { ...f.context, color: true }) : f.report;
   return { failure: f, run, seed, report: plain(f.report), display, replay: replayCommand(s.command, s.file, f.token, replayFlags(s.sim)) };
 }

@@ -6,7 +6,7 @@ import type { Scenario } from "../sim/scenario.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { SimOptions } from "../sim/config.js";
 import type { ResidualMissBound } from "../explore/explore.js";
-import { formatReport, type ReportContext } from "../report/report.js";
+import { formatReport, reportContext } from "../report/report.js";
 import { plural, probability } from "./progress.js";
 
 export interface FormatContext {
@@ -27,17 +27,8 @@ export function replayFlags(o: SimOptions): string {
 }
 
 export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): string {
-  const rc: ReportContext = {
-    scenario: s.name,
-    command: ctx.command,
-    file: ctx.file,
-    flags: replayFlags(ctx.options),
-    ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}),
-    ...(ctx.runs !== undefined ? { runs: ctx.runs } : {}),
-    ...(ctx.strategy !== undefined ? { strategy: ctx.strategy } : {}),
-    ...(ctx.color !== undefined ? { color: ctx.color } : {}),
-  };
-  return formatReport(out, rc);
+  const { options, ...parts } = ctx;
+  return formatReport(out, reportContext(s.name, { ...parts, flags: replayFlags(options) }));
 }
 
 export const firstLine = (s: string): string => s.split("\n", 1)[0] ?? "";

@@ -17,7 +17,7 @@ import { checkSimOptions, type SimOptions } from "../sim/config.js";
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, runChecked, runScenario, type Scenario } from "../sim/scenario.js";
-import type { ReportContext } from "../report/report.js";
+import { reportContext, type ReportContext } from "../report/report.js";
 import { buildFailure, type Failure } from "./failure.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
 import { shrink } from "./shrink.js";
@@ -119,16 +119,14 @@ export function simOptionsOf(options: ExploreOptions): SimOptions {
 
 /** The report context of a failure found at (0-based) run `run` of an exploration under `options`. */
 export function reportContextOf(scenario: Scenario, options: ExploreOptions, strategy: string, run: number): ReportContext {
-  const { file, command, replayFlags } = options;
-  return {
-    scenario: scenario.name,
+  return reportContext(scenario.name, {
     strategy,
     seed: options.seed ?? 0,
     runs: (options.runsBefore ?? 0) + run + 1,
-    ...(file === undefined ? {} : { file }),
-    ...(command === undefined ? {} : { command }),
-    ...(replayFlags === undefined ? {} : { flags: replayFlags }),
-  };
+    file: options.file,
+    command: options.command,
+    flags: options.replayFlags,
+  });
 }
 
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {

@@ -37,6 +37,16 @@ export interface ReportContext {
   readonly color?: boolean;
 }
 
+/** A report context's parts other than the scenario, each of which may be unknown (undefined). */
+export type ReportParts = { readonly [K in Exclude<keyof ReportContext, "scenario">]?: ReportContext[K] | undefined };
+
+/** The report context of `scenario` with the parts that are known: an undefined part is left out, so the report uses its default. */
+export function reportContext(scenario: string, parts: ReportParts): ReportContext {
+  const ctx: Record<string, unknown> & { scenario: string } = { scenario };
+  for (const [k, v] of Object.entries(parts)) if (v !== undefined) ctx[k] = v;
+  return ctx as ReportContext;
+}
+
 const WIDTH = 100;
 const I1 = "  ";
 const I2 = "    ";
