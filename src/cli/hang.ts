@@ -7,6 +7,7 @@
  */
 import type { HangSite } from "../explore/watchdog.js";
 import { describeSite } from "../explore/watchdog.js";
+import { HANG_WHY, watchdogHeadline } from "../explore/hang-text.js";
 import type { SimOptions } from "../sim/config.js";
 import type { RunHang } from "../explore/watched.js";
 import type { Scenario } from "../sim/scenario.js";
@@ -29,7 +30,7 @@ export function durationFlag(ms: number): string {
 /** The report's first line after "<scenario>: FAILED — ". */
 export function hangHeadline(site: HangSite | null, limitMs: number): string {
   const what = site === null ? "a poll" : site.task !== null ? `the poll of task '${site.task}'` : site.inRun ? "the simulation" : "the scenario's code";
-  return `watchdog: ${what} did not return within ${durationFlag(limitMs)} (an infinite loop in a future's poll?)`;
+  return watchdogHeadline(what, durationFlag(limitMs));
 }
 
 export interface HangFacts {
@@ -66,10 +67,7 @@ export function hangReport(h: HangFacts): Hang {
     `  It was stopped; ${h.then}.`,
     "",
     "Why it usually happens",
-    "  A loop inside poll that never returns: a spin-wait for a flag or a message that another task",
-    "  would provide (no other task runs while one poll runs), or a retry loop that never gives up.",
-    "  A poll must return Pending, with its waker stored where the awaited event will wake it, instead",
-    "  of waiting in place.",
+    ...HANG_WHY.map((l) => `  ${l}`),
     "",
     "Reproduce",
     h.token === null ? `  (no token: ${h.noToken ?? "no simulation run was in progress — the scenario's setup hung? — or the escapes oracle, which tracks the running simulation, was off"})` : `  token:   ${h.token}\n  command: ${replay!}`,
