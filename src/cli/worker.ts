@@ -13,6 +13,7 @@
  * (mirror.ts), so that when a poll never returns and the main thread terminates this worker, it
  * can still build the token of the run that hung.
  */
+import type { FailureFacts } from "../explore/failure.js";
 import { performance } from "node:perf_hooks";
 import { isWorkerThread, workerData } from "piscina";
 import type { Chooser, FaultKind } from "../chooser/chooser.js";
@@ -62,15 +63,8 @@ export interface BlockTask {
   readonly maxHangs: number;
 }
 
-export interface BlockFailure {
-  /** 0-based run of the block that failed. */
-  readonly run: number;
-  readonly token: string;
-  readonly originalToken: string;
-  readonly originalChoices: readonly number[];
-  readonly shrinkSteps: number;
-  readonly shrinkRuns: number;
-}
+/** How a block's failure was found (its `run` is 0-based within the block): the tokens cross to the main thread, which builds the failure. */
+export type BlockFailure = FailureFacts;
 
 export interface BlockResult {
   readonly runs: number;
