@@ -243,6 +243,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   async runAsync(maxSteps: number): Promise<Outcome> {
     this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.hostThrew(e, where));
     this.host = this.timerHost;
+    this.reactor.exploreTies = true;
     // Always installed: the traps are how the host's timers reach this run (escape-traps.ts rule 4).
     const restore = installEscapeTraps(this);
     this.runningAsync = true;
