@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Sim, type Outcome } from "wakesim";
+import { defineScenario, explore, exploreAsync, replayAsync, Sim, traceText, type Outcome } from "wakesim";
+import { heavyWaiter041, heavyWaiter050 } from "../fixtures/promise/heavy-waiter.js";
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -76,4 +79,65 @@ describe("the Promise world: async functions as tasks", () => {
     expect(out.violations).toEqual([]);
     expect(log).toEqual(["tick", "microtask", "after await", "immediate", "timeout 0"]); // as natively in a macrotask; the timeout is due 1 ms later (Node's minimum)
   });
+});
+
+describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
+  it("finds async-mutex 0.4.1's weighted-semaphore crowd-out within 200 runs, naming the heavy task, and replays it exactly", async () => {
+    const r = await exploreAsync(heavyWaiter041, { runs: 200 });
+    expect(r.ok).toBe(false);
+    const f = r.failure!;
+    expect(f.violation.kind).toBe("step-limit");
+    expect(f.violation.message).toContain("heavy");
+    const again = await replayAsync(heavyWaiter041, f.token);
+    expect(traceText(again)).toBe(traceText(f.outcome));
+    expect(again.violations[0]!.message).toBe(f.violation.message);
+  });
+
+  it("async-mutex 0.5.0 (the fix) runs clean under every strategy", async () => {
+    for (const strategy of ["random", "pct", "swarm", "portfolio"] as const) {
+      const r = await exploreAsync(heavyWaiter050, { runs: 300, strategy });
+      expect(r.failure?.report ?? "", strategy).toBe("");
+      expect(r.runs).toBe(300);
+    }
+  });
+
+  it("explores the order of timers due at one instant, and shrinks back to the default schedule's order", async () => {
+    // Two timers due together: b before a is a schedule the chooser must be able to make.
+    const order = defineScenario({
+      name: "tied timers",
+      setup(sim) {
+        const seen: string[] = [];
+        sim.spawn(async function a() {
+          await pause(10);
+          seen.push("a");
+        });
+        sim.spawn(async function b() {
+          await pause(10);
+          seen.push("b");
+          if (seen[0] === "b") throw new Error("b ran first");
+        });
+      },
+    });
+    const r = await exploreAsync(order, { runs: 200, strategy: "random" });
+    expect(r.ok).toBe(false);
+    expect(r.failure!.violation.kind).toBe("panic");
+    expect(r.failure!.choices.filter((c) => c !== 0).length).toBe(1); // one tie decision, shrunk
+  });
+
+  it("a synchronous explore of an async scenario fails with a message that says what to use", () => {
+    expect(() => explore(heavyWaiter050, { runs: 1 })).toThrow(/exploreAsync/);
+  });
+
+  it("replays in another process to the same trace", async () => {
+    const r = await exploreAsync(heavyWaiter041, { runs: 200 });
+    const child = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--conditions=wakesim-source", "-e", `import("${fileURLToPath(new URL("../fixtures/promise/heavy-waiter.ts", import.meta.url))}").then(async (m) => { const w = await import("wakesim"); const o = await w.replayAsync(m.heavyWaiter041, ${JSON.stringify(r.failure!.token)}); process.stdout.write(w.traceText(o)); })`],
+        { cwd: fileURLToPath(new URL("..", import.meta.url)), maxBuffer: 64 << 20 },
+        (err, stdout, stderr) => (err === null ? resolve(stdout) : reject(new Error(`${err.message}\n${stderr}`))),
+      );
+    });
+    expect(child).toBe(traceText(r.failure!.outcome));
+  }, 30_000);
 });
