@@ -91,7 +91,7 @@ describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
     const again = await replayAsync(heavyWaiter041, f.token);
     expect(traceText(again)).toBe(traceText(f.outcome));
     expect(again.violations[0]!.message).toBe(f.violation.message);
-  });
+  }, 20_000);
 
   it("async-mutex 0.5.0 (the fix) runs clean under every strategy", async () => {
     for (const strategy of ["random", "pct", "swarm", "portfolio"] as const) {

@@ -18,6 +18,7 @@
  *     the real ones — the engine orders microtasks, the simulation everything after them.
  *     What stays outside (randomness, real I/O) is still an escape.
  */
+import { userFrame } from "../core/call-site.js";
 
 /** What a trap reports to and asks of the running simulation. */
 export interface EscapeSink {
@@ -46,7 +47,7 @@ export interface TimerHost {
 // Module state, because what it guards is process-wide: the patched globals. `sinks` is the stack
 // of running sims (innermost last); `depth` counts installers. (The other module state in src/ is
 // process-wide too: async-fn.ts's generator watcher, watchdog.ts's reused vm sandbox, cli/load.ts's
-// TypeScript loader registration.)
+// TypeScript loader registration, promise/where.ts's promise hooks.)
 const sinks: EscapeSink[] = [];
 let depth = 0;
 let saved: (() => void) | null = null;
@@ -308,17 +309,7 @@ function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, 
   return wrapper;
 }
 
-// wakesim's own source folder (src/ or dist/): frames under it are not the user's.
-const OWN_ROOT = decodeURI(new URL("..", import.meta.url).pathname);
-
 /** The first stack frame outside wakesim's own sources: the user's line that escaped. */
 function callSite(): string | null {
-  const stack = new Error().stack;
-  if (stack === undefined) return null;
-  for (const line of stack.split("\n").slice(1)) {
-    if (line.includes(OWN_ROOT) || line.includes("node:internal")) continue;
-    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
-    if (m !== null) return m[1]!.replace(/^file:\/\//, "");
-  }
-  return null;
+  return userFrame(new Error().stack);
 }

@@ -23,6 +23,7 @@ import { isFuture } from "../future/future.js";
 import { PENDING, ready, type Poll } from "../future/poll.js";
 import type { TaskBody } from "../task/task-body.js";
 import type { Waker } from "../waker/waker.js";
+import { parkedAt, recording, runOwned } from "./where.js";
 
 const PENDING_STATE = 0;
 const FULFILLED = 1;
@@ -37,11 +38,20 @@ export class AsyncTask<T> implements TaskBody<T> {
   private value: unknown;
   private waker: Waker | null = null;
   private dropped = false;
-  readonly label: string;
+  /** Its first poll ran in a traced run: where.ts knows its pending promises. */
+  private recorded = false;
+  private readonly name: string;
 
   constructor(fn: AsyncBody<T>) {
     this.fn = fn;
-    this.label = `async ${fn.name === "" ? "function" : fn.name}`;
+    this.name = `async ${fn.name === "" ? "function" : fn.name}`;
+  }
+
+  /** Shown in reports as what the task awaits: in a traced run, with the lines it is parked at (where.ts). */
+  get label(): string {
+    if (!this.recorded || this.state !== PENDING_STATE) return this.name;
+    const at = parkedAt(this);
+    return at.length === 0 ? this.name : `${this.name}, parked at ${at.slice(0, 3).join(" < ")}${at.length > 3 ? ` (+${at.length - 3} more)` : ""}`;
   }
 
   /** An async task awaits promises, not futures: there is no next link to show. */
@@ -53,7 +63,8 @@ export class AsyncTask<T> implements TaskBody<T> {
     const fn = this.fn;
     if (fn !== null) {
       this.fn = null;
-      const r = fn(); // rule 2: a throw is this poll's panic
+      this.recorded = recording();
+      const r = this.recorded ? runOwned(this, fn) : fn(); // rule 2: a throw is this poll's panic
       if (!isThenable(r)) {
         if (isFuture(r) || isGenerator(r)) throw new Error(`sim.spawn was given a function that returns ${isFuture(r) ? "a Future (one made by asyncFn?)" : "a generator (a function*?)"}, not a promise: spawn the future itself, e.g. sim.spawn(f()), or wrap a function* with asyncFn`);
         return ready(r);

@@ -25,3 +25,24 @@ export function driveSteps<R>(step: () => boolean, done: () => R): Promise<R> {
     realSetImmediate(next);
   });
 }
+
+/** The end of the last async run that asked for its turn (rule of `oneAtATime`). */
+let lastTurn: Promise<void> = Promise.resolve();
+
+/**
+ * Runs `run` once every async run that asked before it has ended. The globals a run with async
+ * tasks owns (timers, clocks) are process-wide and its microtasks are not labelled with the run
+ * they belong to, so two such runs stepping interleaved (two concurrent tests, or a test that
+ * timed out while its exploration went on) would take each other's timers: they take turns.
+ */
+export async function oneAtATime<R>(run: () => Promise<R>): Promise<R> {
+  const before = lastTurn;
+  let done!: () => void;
+  lastTurn = new Promise<void>((resolve) => (done = resolve));
+  try {
+    await before;
+    return await run();
+  } finally {
+    done();
+  }
+}

@@ -5,4 +5,4 @@
  */
 export { AsyncTask, type AsyncBody } from "./async-task.js";
 export { VirtualHost, VirtualTimer } from "./host.js";
-export { driveSteps } from "./drain.js";
+export { driveSteps, oneAtATime } from "./drain.js";

@@ -45,8 +45,9 @@ import { Tracer, type RunPosition } from "./tracer.js";
 import type { Violation } from "../oracles/violation.js";
 import { SimWakeHook, type ViolationSink } from "./wake-hook.js";
 import { AsyncTask } from "../promise/async-task.js";
-import { driveSteps } from "../promise/drain.js";
+import { driveSteps, oneAtATime } from "../promise/drain.js";
 import { VirtualHost } from "../promise/host.js";
+import { recordAwaits } from "../promise/where.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
@@ -240,13 +241,18 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
    * As `run`, for a run with async tasks: between two steps the engine runs every microtask
    * queued so far (promise/drain.ts), and the host's timers are this run's (promise/host.ts).
    */
-  async runAsync(maxSteps: number): Promise<Outcome> {
+  runAsync(maxSteps: number): Promise<Outcome> {
+    return oneAtATime(() => this.runAsyncNow(maxSteps));
+  }
+
+  private async runAsyncNow(maxSteps: number): Promise<Outcome> {
     this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.hostThrew(e, where));
     this.host = this.timerHost;
     this.reactor.exploreTies = true;
     // Always installed: the traps are how the host's timers reach this run (escape-traps.ts rule 4).
     const restore = installEscapeTraps(this);
     this.runningAsync = true;
+    const stopRecording = this.options.trace ? recordAwaits() : null; // where a stuck task is parked (promise/where.ts)
     const confirmAt = maxSteps >>> 1;
     let status: RunStatus | null = null;
     try {
@@ -256,6 +262,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       );
       if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
     } finally {
+      stopRecording?.();
       this.runningAsync = false;
       this.host = null;
       restore();
