@@ -17,6 +17,7 @@
 import { test } from "vitest";
 import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
 import { describeSite, guard } from "./explore/watchdog.js";
+import { HANG_WHY, watchdogHeadline } from "./explore/hang-text.js";
 import type { RunHang } from "./explore/watched.js";
 import { replay, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./report/report.js";
@@ -85,9 +86,8 @@ function namesScenario(token: string, scenario: Scenario, site: Error): boolean 
 
 function hangMessage(scenario: string, h: RunHang, ms: number, rerun: string, seed: number | string, runs: number): string {
   return (
-    `${scenario}: FAILED — watchdog: ${describeSite(h.site)} did not return within ${ms} ms (an infinite loop in a future's poll?)\n\n` +
-    "A loop inside poll that never returns: a spin-wait for something another task would provide (no other task\n" +
-    "runs while one poll runs), or a retry loop that never gives up. A poll must return Pending and be woken instead.\n" +
+    `${scenario}: FAILED — ${watchdogHeadline(describeSite(h.site), `${ms} ms`)}\n\n` +
+    `${HANG_WHY.join("\n")}\n` +
     (h.token === null ? "" : `\nrerun this test on exactly this schedule (the watchdog stops it again):\n  ${rerun.replace("<token>", h.token)}\n`) +
     `(found by seed ${String(seed)}, on run ${runs}; the exploration stopped there)`
   );

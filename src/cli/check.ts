@@ -19,7 +19,8 @@ import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, pars
 import { COMMAND, VERSION } from "./context.js";
 import { checkCorpusWritable, fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
 import { CliError, describeError, EXIT } from "./errors.js";
-import { firstLine, formatOutcome, plain, replayCommand } from "./format.js";
+import { replayCommand } from "../report/report.js";
+import { firstLine, formatOutcome, plain, replayFlags } from "./format.js";
 import { onInterrupt } from "./interrupt.js";
 import { hangReport } from "./hang.js";
 import { findScenarioFiles, importScenarios, type Exported } from "./load.js";
@@ -279,7 +280,7 @@ async function replayEntry(
     ...base,
     status: "fail",
     message: `still fails: ${firstLine(plain(report)).replace(/^[^:]*: FAILED — /, "")}`,
-    replay: replayCommand(COMMAND, file, e.token, sim),
+    replay: replayCommand(COMMAND, file, e.token, replayFlags(sim)),
     report,
   };
 }

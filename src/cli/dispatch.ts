@@ -26,11 +26,12 @@
 import { performance } from "node:perf_hooks";
 import { MAX_TRACKED_SCHEDULES, reportContextOf } from "../explore/explore.js";
 import { buildFailure, type Failure } from "../explore/failure.js";
+import { residualMissBound } from "../explore/pct.js";
 import { checkSimOptions } from "../sim/config.js";
 import { replay, type Scenario } from "../sim/scenario.js";
 import { runToken } from "../trace/token.js";
 import { realClock } from "./clock.js";
-import { blockSeed, BLOCK_RUNS, boundOf, describeFailure, reportOptions, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
+import { blockSeed, BLOCK_RUNS, describeFailure, reportOptions, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
 import { hangReport, MAX_HANGS, runHangReport } from "./hang.js";
 import { MIRROR_CHOICES } from "./mirror.js";
 import type { FuzzPool, HangSnapshot, TaskOutcome } from "./pool.js";
@@ -237,7 +238,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     steps += r.steps;
     for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
     if (r.failure !== null) {
-      found = describeFailure(scenario, s, rebuildFailure(scenario, s, r.failure, before, b.seed, r.strategy), before + r.failure.run + 1, b.seed, r.strategy);
+      found = describeFailure(s, rebuildFailure(scenario, s, r.failure, before, b.seed, r.strategy), before + r.failure.run + 1, b.seed);
       break;
     }
   }
@@ -256,7 +257,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     elapsedMs: clock.now() - start,
     failure: found,
     hangs,
-    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
+    residualMissBound: found === null && hangs.length === 0 ? residualMissBound(pct) : null,
     fresh: firstOk(done)?.fresh ?? null,
   };
 }

@@ -26,7 +26,7 @@
  * of short guarded calls; a CI run lost one).
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { pctMissBound, pctObservation } from "../explore/pct.js";
+import { pctObservation, residualMissBound } from "../explore/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
 import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { failureReport } from "../explore/failure.js";
@@ -36,7 +36,8 @@ import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
-import { plain, replayCommand, replayFlags } from "./format.js";
+import { replayCommand } from "../report/report.js";
+import { plain, replayFlags } from "./format.js";
 import { MAX_HANGS, runHangReport } from "./hang.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, Resumed } from "../explore/watched.js";
@@ -166,14 +167,6 @@ export function tallyPct(t: PctTally, strategy: string, stats: Readonly<Record<s
   t.d = pct.d;
 }
 
-/** (1 − 1/(n·k^(d−1)))^runs over every clean PCT run (the most conservative n and k seen). */
-export function boundOf(t: { runs: number; n: number; k: number; d: number }): ResidualMissBound | null {
-  if (t.runs === 0 || t.d === 0) return null;
-  const n = Math.max(1, t.n);
-  const k = Math.max(1, t.k);
-  return { runs: t.runs, n, k, d: t.d, bound: pctMissBound(n, k, t.d, t.runs) };
-}
-
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
   const watch = s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs };
   let fresh: FreshClosures | null = null;
@@ -265,7 +258,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           }
         }
         if (r.failure !== null) {
-          found = describeFailure(scenario, s, r.failure, before + r.failure.run + 1, seed, inner.name);
+          found = describeFailure(s, r.failure, before + r.failure.run + 1, seed);
           break outer;
         }
         if (r.runs < n) {
@@ -297,7 +290,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
     elapsedMs: clock.now() - start,
     failure: found,
     hangs,
-    residualMissBound: found === null && hangs.length === 0 ? boundOf(pct) : null,
+    residualMissBound: found === null && hangs.length === 0 ? residualMissBound(pct) : null,
     fresh,
   };
 }
@@ -307,9 +300,12 @@ export function reportOptions(s: EngineSettings, runsBefore: number): { file: st
   return { file: s.file, command: s.command, replayFlags: replayFlags(s.sim), runsBefore };
 }
 
-/** A failure as the CLI shows it: its report (made with reportOptions), and the same in colour for a terminal. */
-export function describeFailure(scenario: Scenario, s: EngineSettings, f: Failure, run: number, seed: number | string, strategy: string): FoundFailure {
-  const ctx = { scenario: scenario.name, command: s.command, file: s.file, flags: replayFlags(s.sim), seed, runs: run, strategy };
-  const display = s.color ? failureReport(f.outcome, { ...ctx, color: true }) : f.report;
-  return { failure: f, run, seed, report: plain(f.report), display, replay: replayCommand(s.command, s.file, f.token, s.sim) };
+/**
+ * A failure as the CLI shows it: its report (made with reportOptions), and for a terminal that
+ * takes colour the same report written again from its context with colour on (formatReport adds
+ * colour as it writes).
+ */
+export function describeFailure(s: EngineSettings, f: Failure, run: number, seed: number | string): FoundFailure {
+  const display = s.color ? failureReport(f.outcome, { ...f.context, color: true }) : f.report;
+  return { failure: f, run, seed, report: plain(f.report), display, replay: replayCommand(s.command, s.file, f.token, replayFlags(s.sim)) };
 }

@@ -1,12 +1,12 @@
 /**
  * The CLI's report of one outcome: the full failure report (src/report/report.ts) with the
- * replay command filled in from how the CLI was invoked, and that command on its own.
+ * replay command filled in from how the CLI was invoked, and the flags that command repeats.
  */
 import type { Scenario } from "../sim/scenario.js";
 import type { Outcome } from "../sim/outcome.js";
 import type { SimOptions } from "../sim/config.js";
 import type { ResidualMissBound } from "../explore/explore.js";
-import { formatReport, type ReportContext } from "../report/report.js";
+import { formatReport, reportContext } from "../report/report.js";
 import { plural, probability } from "./progress.js";
 
 export interface FormatContext {
@@ -26,27 +26,9 @@ export function replayFlags(o: SimOptions): string {
   return o.executor !== undefined && typeof o.executor === "string" ? ` --executor ${o.executor}` : "";
 }
 
-/** The exact command that replays `token` (the same line the report prints). */
-export function replayCommand(command: string, file: string, token: string, options: SimOptions): string {
-  return `${command} replay ${shellQuote(file)} ${token}${replayFlags(options)}`;
-}
-
 export function formatOutcome(s: Scenario, out: Outcome, ctx: FormatContext): string {
-  const rc: ReportContext = {
-    scenario: s.name,
-    command: ctx.command,
-    file: ctx.file,
-    flags: replayFlags(ctx.options),
-    ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}),
-    ...(ctx.runs !== undefined ? { runs: ctx.runs } : {}),
-    ...(ctx.strategy !== undefined ? { strategy: ctx.strategy } : {}),
-    ...(ctx.color !== undefined ? { color: ctx.color } : {}),
-  };
-  return formatReport(out, rc);
-}
-
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  const { options, ...parts } = ctx;
+  return formatReport(out, reportContext(s.name, { ...parts, flags: replayFlags(options) }));
 }
 
 export const firstLine = (s: string): string => s.split("\n", 1)[0] ?? "";

@@ -7,11 +7,13 @@
  */
 import type { HangSite } from "../explore/watchdog.js";
 import { describeSite } from "../explore/watchdog.js";
+import { HANG_WHY, watchdogHeadline } from "../explore/hang-text.js";
 import type { SimOptions } from "../sim/config.js";
 import type { RunHang } from "../explore/watched.js";
 import type { Scenario } from "../sim/scenario.js";
 import type { EngineSettings, Hang } from "./engine.js";
-import { replayCommand } from "./format.js";
+import { replayCommand } from "../report/report.js";
+import { replayFlags } from "./format.js";
 
 /**
  * A scenario's exploration stops after this many hangs: each costs up to twice the watchdog time
@@ -28,7 +30,7 @@ export function durationFlag(ms: number): string {
 /** The report's first line after "<scenario>: FAILED — ". */
 export function hangHeadline(site: HangSite | null, limitMs: number): string {
   const what = site === null ? "a poll" : site.task !== null ? `the poll of task '${site.task}'` : site.inRun ? "the simulation" : "the scenario's code";
-  return `watchdog: ${what} did not return within ${durationFlag(limitMs)} (an infinite loop in a future's poll?)`;
+  return watchdogHeadline(what, durationFlag(limitMs));
 }
 
 export interface HangFacts {
@@ -54,7 +56,7 @@ export interface HangFacts {
 export function hangReport(h: HangFacts): Hang {
   const limit = durationFlag(h.limitMs);
   const message = `${h.scenario}: FAILED — ${hangHeadline(h.site, h.limitMs)}`;
-  const replay = h.token === null ? null : `${replayCommand(h.command, h.file, h.token, h.sim)} --watchdog ${limit}`;
+  const replay = h.token === null ? null : `${replayCommand(h.command, h.file, h.token, replayFlags(h.sim))} --watchdog ${limit}`;
   const where = h.site === null ? "a poll (which task's is not known: its worker was stopped from outside)" : describeSite(h.site);
   const run = h.run === null ? "The replayed run" : `Run ${h.run}${h.madeBy === null ? "" : ` (${h.madeBy})`}`;
   const lines = [
@@ -65,10 +67,7 @@ export function hangReport(h: HangFacts): Hang {
     `  It was stopped; ${h.then}.`,
     "",
     "Why it usually happens",
-    "  A loop inside poll that never returns: a spin-wait for a flag or a message that another task",
-    "  would provide (no other task runs while one poll runs), or a retry loop that never gives up.",
-    "  A poll must return Pending, with its waker stored where the awaited event will wake it, instead",
-    "  of waiting in place.",
+    ...HANG_WHY.map((l) => `  ${l}`),
     "",
     "Reproduce",
     h.token === null ? `  (no token: ${h.noToken ?? "no simulation run was in progress — the scenario's setup hung? — or the escapes oracle, which tracks the running simulation, was off"})` : `  token:   ${h.token}\n  command: ${replay!}`,

@@ -15,7 +15,6 @@
 import { readFileSync } from "node:fs";
 import { parseCommand } from "./args.js";
 import { VERSION } from "./context.js";
-import { boundOf } from "./engine.js";
 import { CliError, EXIT } from "./errors.js";
 import { missBoundText } from "./format.js";
 import { count, duration, plural } from "./progress.js";
@@ -23,7 +22,7 @@ import type { BlockJson, FailureJson, FuzzDocument, ScenarioResult } from "./res
 import { table, type Row } from "./table.js";
 import { colorFor, painter } from "./term.js";
 import { HELP } from "./usage.js";
-import type { ResidualMissBound } from "../explore/explore.js";
+import { residualMissBound, type ResidualMissBound } from "../explore/pct.js";
 
 const OPTIONS = {
   json: { type: "boolean" },
@@ -126,7 +125,7 @@ export async function merge(argv: readonly string[]): Promise<number> {
     const bounds = m.bounds;
     if (m.ok && bounds.length > 0 && bounds.every((b) => b !== null)) {
       const bs = bounds as ResidualMissBound[];
-      m.residualMissBound = boundOf({
+      m.residualMissBound = residualMissBound({
         runs: bs.reduce((s, b) => s + b.runs, 0),
         n: Math.max(...bs.map((b) => b.n)),
         k: Math.max(...bs.map((b) => b.k)),

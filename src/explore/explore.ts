@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { ReplayChooser } from "../chooser/replay.js";
 import type { Chooser, FaultKind } from "../chooser/chooser.js";
-import { pctMissBound, pctObservation } from "./pct.js";
+import { pctObservation, residualMissBound, type ResidualMissBound } from "./pct.js";
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
 import { checkChooser, checkFaults } from "../chooser/faults.js";
 import { checkInt } from "../core/checks.js";
@@ -17,7 +17,7 @@ import { checkSimOptions, type SimOptions, type SimSettings } from "../sim/confi
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "../sim/outcome.js";
 import { replay, replayAsync, runChecked, runCheckedAsync, runScenario, runScenarioAsync, type Scenario } from "../sim/scenario.js";
-import type { ReportContext } from "../report/report.js";
+import { reportContext, type ReportContext } from "../report/report.js";
 import { buildFailure, type Failure } from "./failure.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
 import { shrinkSteps, type ShrinkResult } from "./shrink.js";
@@ -25,6 +25,7 @@ import { exploreWatched, type RunHang } from "./watched.js";
 import type { Strategy } from "./strategy.js";
 
 export type { Failure } from "./failure.js";
+export type { ResidualMissBound } from "./pct.js";
 
 /**
  * A scenario whose setup spawned no task: every run is trivially clean, so exploring it would
@@ -109,14 +110,6 @@ export interface ExploreResult {
   readonly hang?: RunHang | null;
 }
 
-export interface ResidualMissBound {
-  readonly runs: number;
-  readonly n: number;
-  readonly k: number;
-  readonly d: number;
-  readonly bound: number;
-}
-
 /** The simulation options inside explore options (what a replay of one of its runs needs). */
 export function simOptionsOf(options: ExploreOptions): SimOptions {
   const { runs: _r, timeLimitMs: _t, strategy: _s, pctDepth: _p, shrink: _k, maxShrinkRuns: _m, schedules: _d, file: _f, command: _c, watchdogMs: _w, wrapChooser: _x, replayFlags: _g, runsBefore: _b, ...sim } =
@@ -126,16 +119,14 @@ export function simOptionsOf(options: ExploreOptions): SimOptions {
 
 /** The report context of a failure found at (0-based) run `run` of an exploration under `options`. */
 export function reportContextOf(scenario: Scenario, options: ExploreOptions, strategy: string, run: number): ReportContext {
-  const { file, command, replayFlags } = options;
-  return {
-    scenario: scenario.name,
+  return reportContext(scenario.name, {
     strategy,
     seed: options.seed ?? 0,
     runs: (options.runsBefore ?? 0) + run + 1,
-    ...(file === undefined ? {} : { file }),
-    ...(command === undefined ? {} : { command }),
-    ...(replayFlags === undefined ? {} : { flags: replayFlags }),
-  };
+    file: options.file,
+    command: options.command,
+    flags: options.replayFlags,
+  });
 }
 
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
@@ -149,7 +140,7 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     const hang = w.hangs[0] ?? null;
     const ok = w.failure === null && hang === null;
     const common = { scenario: scenario.name, strategy: strategy.name, seed, runs: w.runs, steps: w.steps, distinctSchedules: schedules.size, exhausted: strategy.exhausted === true, stats };
-    return { ok, ...common, failure: w.failure, hang, residualMissBound: ok ? residualMissBound(strategy, w.runs, stats) : null };
+    return { ok, ...common, failure: w.failure, hang, residualMissBound: ok ? residualMissBound(pctObservation(strategy.name, stats, w.runs)) : null };
   }
   const release = holdEscapeTraps(); // once for the batch: per-run installs cost more than small runs
   try {
@@ -281,7 +272,7 @@ function* exploreSteps(p: Prepared): Generator<RunRequest, ExploreResult, Outcom
       exhausted: strategy.exhausted === true,
       stats: strategy.stats?.() ?? {},
     };
-    if (found === null) return { ok: true, ...result, failure: null, residualMissBound: residualMissBound(strategy, run, result.stats) };
+    if (found === null) return { ok: true, ...result, failure: null, residualMissBound: residualMissBound(pctObservation(strategy.name, result.stats, run)) };
 
     const generator = found.chooser;
     const rerun = (choices: readonly number[], faults: readonly FaultKind[]): RunRequest => {
@@ -315,15 +306,6 @@ function onlyFaults(o: SimOptions): boolean {
  */
 function ownFaults(own: SimOptions, base: ReadonlySet<FaultKind>): ReadonlySet<FaultKind> {
   return Object.hasOwn(own, "faults") ? checkFaults(own.faults ?? "none") : base;
-}
-
-/** The residual-miss bound of PCT's clean runs in this exploration (null when PCT took no part). */
-function residualMissBound(strategy: Strategy, runs: number, stats: Readonly<Record<string, unknown>>): ResidualMissBound | null {
-  const pct = pctObservation(strategy.name, stats, runs);
-  if (pct === null || pct.runs === 0) return null;
-  const n = Math.max(1, pct.n);
-  const k = Math.max(1, pct.k);
-  return { runs: pct.runs, n, k, d: pct.d, bound: pctMissBound(n, k, pct.d, pct.runs) };
 }
 
 /** Distinct schedules are counted exactly up to here (memory stays bounded on long runs). */

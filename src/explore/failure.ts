@@ -32,6 +32,8 @@ export interface Failure {
   readonly outcome: Outcome;
   /** The text report (what, why, how to reproduce, timeline). */
   readonly report: string;
+  /** What the report was written with (the replay command, how the failure was found): to write it again, e.g. in colour. */
+  readonly context: ReportContext;
 }
 
 /** How a failure was found: everything of a Failure that its traced outcome does not say. */
@@ -67,6 +69,7 @@ export function buildFailure(outcome: Outcome, facts: FailureFacts, ctx: ReportC
     shrinkRuns: facts.shrinkRuns,
     outcome,
     report: failureReport(outcome, ctx),
+    context: ctx,
   };
 }
 

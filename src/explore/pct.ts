@@ -246,3 +246,19 @@ export function pctObservation(strategy: string, stats: Readonly<Record<string, 
   if (typeof n !== "number" || typeof k !== "number" || typeof d !== "number" || typeof pctRuns !== "number") return null;
   return { runs: pctRuns, n, k, d };
 }
+
+/** PCT's guarantee over an exploration's clean PCT runs: the chance that a depth-d bug escaped them all. */
+export interface ResidualMissBound extends PctObservation {
+  readonly bound: number;
+}
+
+/**
+ * The residual-miss bound of what PCT observed (null when PCT made no run): pctMissBound, with n
+ * and k taken as at least 1 (runs without a task choice observe 0 of each).
+ */
+export function residualMissBound(o: PctObservation | null): ResidualMissBound | null {
+  if (o === null || o.runs === 0 || o.d === 0) return null;
+  const n = Math.max(1, o.n);
+  const k = Math.max(1, o.k);
+  return { runs: o.runs, n, k, d: o.d, bound: pctMissBound(n, k, o.d, o.runs) };
+}

@@ -37,6 +37,16 @@ export interface ReportContext {
   readonly color?: boolean;
 }
 
+/** A report context's parts other than the scenario, each of which may be unknown (undefined). */
+export type ReportParts = { readonly [K in Exclude<keyof ReportContext, "scenario">]?: ReportContext[K] | undefined };
+
+/** The report context of `scenario` with the parts that are known: an undefined part is left out, so the report uses its default. */
+export function reportContext(scenario: string, parts: ReportParts): ReportContext {
+  const ctx: Record<string, unknown> & { scenario: string } = { scenario };
+  for (const [k, v] of Object.entries(parts)) if (v !== undefined) ctx[k] = v;
+  return ctx as ReportContext;
+}
+
 const WIDTH = 100;
 const I1 = "  ";
 const I2 = "    ";
@@ -255,14 +265,21 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
   );
   if (o.faults.length > 0) row("faults", o.faults.join(", "));
   if (ctx.file !== undefined) {
-    // The token is checked against the run's options: the command must repeat them.
-    const given = ctx.flags ?? "";
-    const flags = given === "" || given.startsWith(" ") ? given : ` ${given}`;
-    row("command", `${ctx.command ?? "npx wakesim"} replay ${shellQuote(ctx.file)} ${o.token}${flags}`);
+    row("command", replayCommand(ctx.command ?? "npx wakesim", ctx.file, o.token, ctx.flags));
   } else {
     row("in code", `replay(scenario, ${JSON.stringify(o.token)})`);
   }
   return out;
+}
+
+/**
+ * The exact command that replays `token` from the scenario file `file`, run as `command` ("npx
+ * wakesim"). The token is checked against the run's options, so the command repeats them: `flags`,
+ * e.g. "--executor fifo" (fault kinds travel in the token).
+ */
+export function replayCommand(command: string, file: string, token: string, flags = ""): string {
+  const sep = flags === "" || flags.startsWith(" ") ? "" : " ";
+  return `${command} replay ${shellQuote(file)} ${token}${sep}${flags}`;
 }
 
 /** The first stack frame, with its path cut to the file's base name (no absolute paths). */
