@@ -25,7 +25,7 @@ export { ContractError } from "./future/contract.js";
 export { Waker, WakerMisuseError } from "./waker/waker.js";
 export type { WakerMisuse } from "./waker/waker.js";
 export type { TaskId, TimerId } from "./core/ids.js";
-export { OptionError } from "./core/errors.js";
+export { AsyncTasksError, OptionError } from "./core/errors.js";
 
 export { JoinHandle } from "./task/join-handle.js";
 export type { JoinOutcome } from "./task/task.js";

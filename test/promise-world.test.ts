@@ -141,3 +141,28 @@ describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
     expect(child).toBe(traceText(r.failure!.outcome));
   }, 30_000);
 });
+
+describe("the command line on async scenarios", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ["--import", "tsx", "--conditions=wakesim-source", "src/cli/main.ts", ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1", CI: "true" }, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+        resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? -1), stdout, stderr }),
+      );
+    });
+
+  it("fuzz finds the crowd-out and prints a token that replay reproduces; --workers explores them in the main thread, with a note", async () => {
+    const [fuzz, pooled] = await Promise.all([cli(["fuzz", "fixtures/promise/heavy-waiter.ts", "--runs", "300"]), cli(["fuzz", "fixtures/promise/heavy-waiter.ts", "--runs", "300", "--workers", "2"])]);
+    expect(fuzz.code, fuzz.stderr).toBe(1);
+    expect(fuzz.stdout).toMatch(/^heavy-waiter-async-mutex-0\.5\.0: ok — 300 runs/m);
+    expect(fuzz.stdout).toContain("heavy-waiter-async-mutex-0.4.1: FAILED — step limit");
+    const token = /token: +(ws1\.[A-Za-z0-9_-]+)/.exec(fuzz.stdout)?.[1];
+    expect(token, fuzz.stdout).toBeDefined();
+    const again = await cli(["replay", "fixtures/promise/heavy-waiter.ts", token!]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain("heavy-waiter-async-mutex-0.4.1: FAILED — step limit");
+    expect(pooled.stderr).toContain("heavy-waiter-async-mutex-0.4.1 has async tasks: explored in this thread");
+    // The same blocks in the same thread: the same first failure and token.
+    expect(/token: +(ws1\.[A-Za-z0-9_-]+)/.exec(pooled.stdout)?.[1]).toBe(token);
+  }, 60_000);
+});

@@ -10,7 +10,7 @@ import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
 import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } from "./config.js";
-import { OptionError } from "../core/errors.js";
+import { AsyncTasksError, OptionError } from "../core/errors.js";
 import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
 
@@ -42,6 +42,22 @@ export function runScenario(scenario: Scenario, options: SimOptions = {}): Outco
   const again = runOnce(scenario, { ...merged, trace: true, chooser: new ReplayChooser(first.choices, first.chooser) });
   const v = compareTraces(first.trace!, again.trace!);
   return v === null ? first : withViolation(first, v);
+}
+
+/**
+ * True when the scenario's setup spawns an async function (its runs need runScenarioAsync,
+ * exploreAsync, replayAsync). Calls the setup once; a setup that throws says false (its runs
+ * report the throw).
+ */
+export function spawnsAsyncTasks(scenario: Scenario, options: SimOptions = {}): boolean {
+  try {
+    const sim = new Sim({ ...scenario.options, ...options, scenario: scenario.name, trace: false });
+    scenario.setup(sim);
+    sim.run({ maxSteps: 1 });
+    return false;
+  } catch (e) {
+    return e instanceof AsyncTasksError;
+  }
 }
 
 /** As runScenario, for a scenario with async tasks (or any scenario): each run is `sim.runAsync()`. */

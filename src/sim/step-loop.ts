@@ -45,14 +45,12 @@ import { Tracer, type RunPosition } from "./tracer.js";
 import type { Violation } from "../oracles/violation.js";
 import { SimWakeHook, type ViolationSink } from "./wake-hook.js";
 import { AsyncTask } from "../promise/async-task.js";
+import { AsyncTasksError } from "../core/errors.js";
 import { driveSteps, oneAtATime } from "../promise/drain.js";
 import { VirtualHost } from "../promise/host.js";
 import { recordAwaits } from "../promise/where.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
-
-const ASYNC_NEEDS_RUN_ASYNC =
-  "this run has async tasks (sim.spawn was given an async function): run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync) — a synchronous run cannot let their promises settle. (A function that returns a Future, as one made by asyncFn, is not one: spawn what it returns, sim.spawn(f()).)";
 
 export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, ViolationSink {
   steps = 0;
@@ -169,7 +167,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** A new task, runnable at once. */
   spawn<T>(body: TaskBody<T>, name: string | undefined, daemon: boolean, cancellable: boolean): JoinHandle<T> {
     if (body instanceof AsyncTask) {
-      if (this.runningSync) throw new Error(ASYNC_NEEDS_RUN_ASYNC);
+      if (this.runningSync) throw new AsyncTasksError();
       this.asyncTasks++;
     }
     const t = this.tasks.add(body, name, daemon, cancellable, this.hook);
@@ -220,7 +218,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
 
   /** Steps until every non-daemon task finished, the world is quiescent, a violation, or `maxSteps`. */
   run(maxSteps: number): Outcome {
-    if (this.asyncTasks > 0) throw new Error(ASYNC_NEEDS_RUN_ASYNC);
+    if (this.asyncTasks > 0) throw new AsyncTasksError();
     const restore = this.options.oracles.escapes ? installEscapeTraps(this) : null;
     // "Did not finish" is a liveness verdict too: the second half of the budget confirms it (watch.ts rule 7).
     const confirmAt = maxSteps >>> 1;
