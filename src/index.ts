@@ -25,7 +25,7 @@ export { ContractError } from "./future/contract.js";
 export { Waker, WakerMisuseError } from "./waker/waker.js";
 export type { WakerMisuse } from "./waker/waker.js";
 export type { TaskId, TimerId } from "./core/ids.js";
-export { OptionError } from "./core/errors.js";
+export { AsyncTasksError, OptionError } from "./core/errors.js";
 
 export { JoinHandle } from "./task/join-handle.js";
 export type { JoinOutcome } from "./task/task.js";
@@ -40,9 +40,10 @@ export type { OracleOptions } from "./oracles/options.js";
 export type { Outcome, RunStatus, TaskSummary } from "./sim/outcome.js";
 export type { Violation, ViolationKind, StuckTask, StuckDiagnosis, LostWakeupDetection, StarvationCause, ContractRule } from "./oracles/violation.js";
 
-export { defineScenario, runScenario, replay, traceText } from "./sim/scenario.js";
+export { defineScenario, runScenario, runScenarioAsync, replay, replayAsync, traceText } from "./sim/scenario.js";
 export type { Scenario } from "./sim/scenario.js";
-export { EmptyScenarioError, explore } from "./explore/explore.js";
+export { EmptyScenarioError, explore, exploreAsync } from "./explore/explore.js";
+export type { AsyncBody } from "./promise/async-task.js";
 export type { ExploreOptions, ExploreResult, Failure, ResidualMissBound } from "./explore/explore.js";
 export type { RunHang } from "./explore/watched.js";
 export type { HangSite } from "./explore/watchdog.js";

@@ -12,14 +12,16 @@
  *   run explore as usual, rather than fail on a token recorded for another scenario.
  * - A poll that never returns fails the test instead of hanging the test run: the exploration
  *   runs under the in-process watchdog (src/explore/watchdog.ts, `watchdogMs`, default 10 s).
+ * - A scenario with async tasks is explored with exploreAsync (replayed with replayAsync), with
+ *   no watchdog: the test's timeout bounds it.
  * - vitest is an optional peer dependency of wakesim: this module is the only one that imports it.
  */
 import { test } from "vitest";
-import { explore, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
+import { explore, exploreAsync, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
 import { describeSite, guard } from "./explore/watchdog.js";
 import { HANG_WHY, watchdogHeadline } from "./explore/hang-text.js";
 import type { RunHang } from "./explore/watched.js";
-import { replay, type Scenario } from "./sim/scenario.js";
+import { replay, replayAsync, spawnsAsyncTasks, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./report/report.js";
 import { parseToken } from "./trace/token.js";
 
@@ -48,20 +50,27 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
   const site = new Error("simTest registered here"); // its stack is the user's line
   test(
     name,
-    () => {
+    async () => {
+      // A scenario with async tasks runs with exploreAsync/replayAsync, without the watchdog (a run
+      // that awaits cannot be stopped from outside: the test's timeout bounds it).
+      const isAsync = spawnsAsyncTasks(scenario, simOptionsOf(rest));
       const seed = opts.seed ?? (process.env.WAKESIM_SEED !== undefined ? Number(process.env.WAKESIM_SEED) : 0);
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;
       if (token !== undefined && token !== "" && namesScenario(token, scenario, site)) {
         const run = () => replay(scenario, token, simOptionsOf(exploreOpts));
-        const g = exploreOpts.watchdogMs === undefined ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: exploreOpts.watchdogMs });
+        const g = isAsync
+          ? { kind: "ok" as const, value: await replayAsync(scenario, token, simOptionsOf(rest)) }
+          : exploreOpts.watchdogMs === undefined
+            ? { kind: "ok" as const, value: run() }
+            : guard(run, { timeoutMs: exploreOpts.watchdogMs });
         if (g.kind !== "ok") throw failure(`${scenario.name}: FAILED — watchdog: ${describeSite(g.site)} did not return within ${exploreOpts.watchdogMs} ms (replaying ${token})`, site);
         const out = g.value;
         if (!out.ok) throw failure(`${formatReport(out, { scenario: scenario.name })}`, site);
         return;
       }
       if (process.env.CI) console.log(`wakesim: '${name}' (scenario ${scenario.name}) seed=${String(seed)} runs=${opts.runs ?? 10_000}`);
-      const r = explore(scenario, { ...exploreOpts, seed });
+      const r = isAsync ? await exploreAsync(scenario, { ...rest, seed }) : explore(scenario, { ...exploreOpts, seed });
       if (r.ok) return;
       if (r.hang != null) throw failure(hangMessage(scenario.name, r.hang, exploreOpts.watchdogMs!, rerun, seed, r.runs), site);
       const f = r.failure!;

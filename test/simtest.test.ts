@@ -56,6 +56,19 @@ describe("simTest", () => {
     expect(bad.out).toContain("SimTestFailure: WAKESIM_REPLAY: replay token is damaged: it contains characters outside base64url (was it cut or wrapped when copied?)");
   }, 60_000);
 
+  it("explores a scenario with async tasks (exploreAsync), fails with the report naming the await, and replays its token", () => {
+    const { code, out } = runFixture("async.simtest.ts");
+    expect(code).toBe(1);
+    expect(out).toContain("FAILED — step limit");
+    expect(out).toMatch(/heavy: parked since its poll 1 .*parked at fixtures\/promise\/heavy-waiter\.ts:\d+/);
+    expect(out).toMatch(/Tests +1 failed \| 1 passed \(2\)/);
+    const token = /WAKESIM_REPLAY=(ws1\.[A-Za-z0-9_-]+)/.exec(out)?.[1];
+    expect(token).toBeDefined();
+    const again = runFixture("async.simtest.ts", { WAKESIM_REPLAY: token! });
+    expect(again.out).toContain("Timeline");
+    expect(again.out).toMatch(/Tests +1 failed \| 1 passed \(2\)/);
+  }, 60_000);
+
   it("a failing simProperty prints the report and the token, not the outcome object", () => {
     const { code, out } = runFixture("property.simtest.ts");
     expect(code).toBe(1);

@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Outcome } from "../sim/outcome.js";
-import { replay as replayRun, type Scenario } from "../sim/scenario.js";
+import { replay as replayRun, replayAsync, spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
 import { guard } from "../explore/watchdog.js";
 import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, parseWatchdog, parseWorkers, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
@@ -265,7 +265,12 @@ async function replayEntry(
     sim = executorFor(s, e.executor === undefined ? {} : { executor: parseExecutor(e.executor) }).sim;
     const options = sim;
     const run = (): Outcome => replayRun(s, e.token, options);
-    const g = watchdogMs === null ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: watchdogMs });
+    // One with async tasks awaits its steps, which no watchdog can stop (engine.ts).
+    const g = spawnsAsyncTasks(s, options)
+      ? { kind: "ok" as const, value: await replayAsync(s, e.token, options) }
+      : watchdogMs === null
+        ? { kind: "ok" as const, value: run() }
+        : guard(run, { timeoutMs: watchdogMs });
     if (g.kind !== "ok") {
       const h = hangReport({ scenario: s.name, run: null, madeBy: null, seed: 0, token: e.token, site: g.site, limitMs: watchdogMs!, then: "the gate went on with the next entry", command: COMMAND, file, sim });
       return { ...base, status: "fail", message: `still fails: ${h.message.replace(/^[^:]*: FAILED — /, "")}`, ...(h.replay === null ? {} : { replay: h.replay }), report: h.report };

@@ -13,7 +13,12 @@ export interface CliClock {
   sleep(ms: number): Promise<void>;
 }
 
+// Taken when this module loads: while a run with async tasks steps, the global performance.now
+// reads that run's virtual time (src/oracles/escape-traps.ts rule 4), and the CLI's own code may
+// run in between its steps.
+const realNow = performance.now.bind(performance);
+
 export const realClock: CliClock = {
-  now: () => performance.now(),
+  now: () => realNow(),
   sleep: (ms) => sleep(ms),
 };

@@ -28,13 +28,13 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { pctObservation, residualMissBound } from "../explore/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
-import { explore, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
+import { explore, exploreAsync, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { failureReport } from "../explore/failure.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { Strategy } from "../explore/strategy.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
-import type { Scenario } from "../sim/scenario.js";
+import { spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
 import { replayCommand } from "../report/report.js";
 import { plain, replayFlags } from "./format.js";
@@ -168,12 +168,15 @@ export function tallyPct(t: PctTally, strategy: string, stats: Readonly<Record<s
 }
 
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
-  const watch = s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs };
+  // A scenario with async tasks is explored with exploreAsync, without the watchdog (a run that
+  // awaits cannot be stopped from outside) and without the fresh-closure diagnosis (generators).
+  const isAsync = spawnsAsyncTasks(scenario, s.sim);
+  const watch = isAsync || s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs };
   let fresh: FreshClosures | null = null;
   // A Ctrl-C that arrived since the last turn of the event loop is delivered now, before this
   // first call (which may be the one that hangs).
   if (watch !== null) await nextTurn();
-  if (!s.stopRequested()) {
+  if (!isAsync && !s.stopRequested()) {
     try {
       // Two runs: a few milliseconds. A poll that hangs here is found again by the exploration, so
       // the diagnosis (only advice) is given at most DIAGNOSIS_MS, not the whole watchdog time.
@@ -241,7 +244,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
           ...reportOptions(s, before),
           ...(s.deadline === null ? {} : { timeLimitMs: Math.max(1, Math.ceil(s.deadline - t0)) }),
         };
-        const r = watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n, returnAfterHang: true });
+        const r = isAsync ? await exploreAsync(scenario, options) : watch === null ? explore(scenario, options) : exploreWatched(scenario, options, { ...watch, maxHangs: MAX_HANGS - hangs.length, firstSliceRuns: n, returnAfterHang: true });
         const dt = clock.now() - t0;
         runs += r.runs;
         block.runs += r.runs;

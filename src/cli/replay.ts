@@ -9,7 +9,7 @@ import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import { toChromeTrace } from "../report/chrome-export.js";
 import { toHtmlReport } from "../report/html-report.js";
-import { replay as replayRun } from "../sim/scenario.js";
+import { replay as replayRun, replayAsync, spawnsAsyncTasks } from "../sim/scenario.js";
 import { parseToken, TokenError } from "../trace/token.js";
 import { guard, describeSite, type Guarded } from "../explore/watchdog.js";
 import { parseCommand, parseWatchdog, simOptionsFrom } from "./args.js";
@@ -59,8 +59,10 @@ export async function replay(argv: readonly string[]): Promise<number> {
   let ran: Guarded<Outcome>;
   try {
     const run = (): Outcome => replayRun(scenario, token, sim);
-    // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included.
-    ran = watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: true });
+    // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included;
+    // one with async tasks awaits its steps, which no watchdog can stop.
+    if (spawnsAsyncTasks(scenario, sim)) ran = { kind: "ok", value: await replayAsync(scenario, token, sim) };
+    else ran = watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: true });
   } catch (e) {
     if (e instanceof TokenError) throw new CliError(`replay: ${file}: ${e.message}`);
     throw new CliError(`replay: ${file}: replaying scenario '${scenario.name}' failed — its setup (or its options) threw ${describeError(e)}\n${errorDetails(e)}`);

@@ -14,6 +14,20 @@ export class OptionError extends Error {
   }
 }
 
+/**
+ * A synchronous run (`sim.run`, runScenario, explore, replay) of a scenario with async tasks: they
+ * need `runAsync` (runScenarioAsync, exploreAsync, replayAsync), which lets their promises settle.
+ */
+export class AsyncTasksError extends Error {
+  override readonly name = "AsyncTasksError";
+  constructor() {
+    super(
+      "this run has async tasks (sim.spawn was given an async function): run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync) — " +
+        "a synchronous run cannot let their promises settle. (A function that returns a Future, as one made by asyncFn, is not one: spawn what it returns, sim.spawn(f()).)",
+    );
+  }
+}
+
 /** Suggests the closest known name for a misspelt key. */
 export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;

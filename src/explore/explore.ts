@@ -13,14 +13,14 @@ import { pctObservation, residualMissBound, type ResidualMissBound } from "./pct
 import { holdEscapeTraps } from "../oracles/escape-traps.js";
 import { checkChooser, checkFaults } from "../chooser/faults.js";
 import { checkInt } from "../core/checks.js";
-import { checkSimOptions, type SimOptions } from "../sim/config.js";
+import { checkSimOptions, type SimOptions, type SimSettings } from "../sim/config.js";
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "../sim/outcome.js";
-import { replay, runChecked, runScenario, type Scenario } from "../sim/scenario.js";
+import { replay, replayAsync, runChecked, runCheckedAsync, runScenario, runScenarioAsync, type Scenario } from "../sim/scenario.js";
 import { reportContext, type ReportContext } from "../report/report.js";
 import { buildFailure, type Failure } from "./failure.js";
 import { makeStrategy, STRATEGY_NAMES, type StrategyName } from "./strategies.js";
-import { shrink } from "./shrink.js";
+import { shrinkSteps, type ShrinkResult } from "./shrink.js";
 import { exploreWatched, type RunHang } from "./watched.js";
 import type { Strategy } from "./strategy.js";
 
@@ -130,22 +130,10 @@ export function reportContextOf(scenario: Scenario, options: ExploreOptions, str
 }
 
 export function explore(scenario: Scenario, options: ExploreOptions = {}): ExploreResult {
-  const { runs: runsOpt, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules: shared, file: _f, command: _c, watchdogMs, wrapChooser: wrap, replayFlags: _g, runsBefore: _b, ...simOptions } =
-    options;
-  const maxRuns = checkInt("runs", runsOpt ?? 10_000, 1);
-  const timeLimit = timeLimitMs === undefined ? Infinity : checkInt("timeLimitMs", timeLimitMs, 1);
-  const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
-  const seed = simOptions.seed ?? 0;
-  const base: SimOptions = { ...scenario.options, ...simOptions };
-  const checked = checkSimOptions({ ...base, scenario: scenario.name }); // bad options fail before the first run
-  const strategy = typeof strategyOpt === "object" ? strategyOpt : makeStrategy(strategyOpt ?? "portfolio", seed, base, pctDepth ?? 3);
-  if (typeof strategyOpt === "string" && !(STRATEGY_NAMES as readonly string[]).includes(strategyOpt)) {
-    throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
-  }
-
-  const schedules = shared ?? new Set<number>();
-  if (watchdogMs !== undefined) {
-    const timeoutMs = checkInt("watchdogMs", watchdogMs, 1);
+  const plan = prepare(scenario, options);
+  if (options.watchdogMs !== undefined) {
+    const { strategy, maxRuns, schedules, seed } = plan;
+    const timeoutMs = checkInt("watchdogMs", options.watchdogMs, 1);
     const { watchdogMs: _w, ...rest } = options;
     const w = exploreWatched(scenario, { ...rest, strategy, runs: maxRuns, schedules }, { timeoutMs, maxHangs: 1 });
     const stats = strategy.stats?.() ?? {};
@@ -154,13 +142,97 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     const common = { scenario: scenario.name, strategy: strategy.name, seed, runs: w.runs, steps: w.steps, distinctSchedules: schedules.size, exhausted: strategy.exhausted === true, stats };
     return { ok, ...common, failure: w.failure, hang, residualMissBound: ok ? residualMissBound(pctObservation(strategy.name, stats, w.runs)) : null };
   }
+  const release = holdEscapeTraps(); // once for the batch: per-run installs cost more than small runs
+  try {
+    const g = exploreSteps(plan);
+    let r = g.next();
+    while (r.done !== true) r = g.next(runNow(scenario, r.value));
+    return r.value;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * As explore, for a scenario with async tasks (or any scenario): each run is `sim.runAsync()`,
+ * so the engine runs the tasks' microtasks between steps. The same strategies, shrinking, tokens
+ * and reports; no `watchdogMs` (a run that awaits cannot be stopped from outside: give the test
+ * a timeout).
+ */
+export async function exploreAsync(scenario: Scenario, options: ExploreOptions = {}): Promise<ExploreResult> {
+  if (options.watchdogMs !== undefined) {
+    throw new OptionError("watchdogMs", "exploreAsync has no watchdog (a run that awaits cannot be stopped from outside): leave watchdogMs out, and give the test a timeout");
+  }
+  const plan = prepare(scenario, options);
+  const release = holdEscapeTraps();
+  try {
+    const g = exploreSteps(plan);
+    let r = g.next();
+    while (r.done !== true) r = g.next(await runLater(scenario, r.value));
+    return r.value;
+  } finally {
+    release();
+  }
+}
+
+/** Checks the options (bad ones fail before the first run) and makes the strategy. */
+function prepare(scenario: Scenario, options: ExploreOptions): Prepared {
+  const { runs, timeLimitMs, strategy: strategyOpt, pctDepth, shrink: doShrink, maxShrinkRuns, schedules, file: _f, command: _c, watchdogMs: _w, wrapChooser: wrap, replayFlags: _g, runsBefore: _b, ...simOptions } = options;
+  const seed = simOptions.seed ?? 0;
+  const base: SimOptions = { ...scenario.options, ...simOptions };
+  const checked = checkSimOptions({ ...base, scenario: scenario.name });
+  const maxRuns = checkInt("runs", runs ?? 10_000, 1);
+  const timeLimit = timeLimitMs === undefined ? Infinity : checkInt("timeLimitMs", timeLimitMs, 1);
+  const shrinkBudget = checkInt("maxShrinkRuns", maxShrinkRuns ?? 2000, 0);
+  const strategy = typeof strategyOpt === "object" ? strategyOpt : makeStrategy(strategyOpt ?? "portfolio", seed, base, pctDepth ?? 3);
+  if (typeof strategyOpt === "string" && !(STRATEGY_NAMES as readonly string[]).includes(strategyOpt)) {
+    throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
+  }
+  return { scenario, options, base, checked, strategy, maxRuns, timeLimit, shrinkBudget, doShrink, wrap, schedules: schedules ?? new Set<number>(), seed };
+}
+
+/** One run an exploration asks for: under checked settings, under options, or a token's replay. */
+type RunRequest =
+  | { readonly kind: "checked"; readonly settings: SimSettings }
+  | { readonly kind: "options"; readonly options: SimOptions }
+  | { readonly kind: "replay"; readonly token: string; readonly options: SimOptions };
+
+function runNow(scenario: Scenario, q: RunRequest): Outcome {
+  return q.kind === "checked" ? runChecked(scenario, q.settings) : q.kind === "options" ? runScenario(scenario, q.options) : replay(scenario, q.token, q.options);
+}
+
+function runLater(scenario: Scenario, q: RunRequest): Promise<Outcome> {
+  return q.kind === "checked" ? runCheckedAsync(scenario, q.settings) : q.kind === "options" ? runScenarioAsync(scenario, q.options) : replayAsync(scenario, q.token, q.options);
+}
+
+/** What explore and exploreAsync checked before the first run. */
+interface Prepared {
+  readonly scenario: Scenario;
+  readonly options: ExploreOptions;
+  readonly base: SimOptions;
+  readonly checked: SimSettings;
+  readonly strategy: Strategy;
+  readonly maxRuns: number;
+  readonly timeLimit: number;
+  readonly shrinkBudget: number;
+  readonly doShrink: boolean | undefined;
+  readonly wrap: ExploreOptions["wrapChooser"];
+  readonly schedules: Set<number>;
+  readonly seed: number | string;
+}
+
+/**
+ * The exploration as a coroutine: it yields each run it wants and is resumed with its outcome,
+ * so one loop (runs, then shrinking, then the traced replay) serves both drivers.
+ */
+function* exploreSteps(p: Prepared): Generator<RunRequest, ExploreResult, Outcome> {
+  const { scenario, options, base, checked, strategy, maxRuns, timeLimit, shrinkBudget, doShrink, wrap, schedules, seed } = p;
   let steps = 0;
   let run = 0;
   let found: Outcome | null = null;
   let foundOptions: SimOptions = base;
   const start = performance.now();
-  const release = holdEscapeTraps(); // once for the batch: per-run installs cost more than small runs
-  try {
+  {
     for (; run < maxRuns; run++) {
       if (timeLimit !== Infinity && (run & 63) === 0 && performance.now() - start > timeLimit) break;
       const plan = strategy.nextRun(run);
@@ -173,10 +245,10 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
       if (!checked.checkDeterminism && onlyFaults(own)) {
         const faults = ownFaults(own, checked.faults);
         const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...faults]);
-        out = runChecked(scenario, { ...checked, chooser: checkChooser(chooser), faults });
+        out = yield { kind: "checked", settings: { ...checked, chooser: checkChooser(chooser), faults } };
       } else {
         const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...checkSimOptions({ ...base, ...own, scenario: scenario.name }).faults]);
-        out = runScenario(scenario, { ...base, ...own, chooser });
+        out = yield { kind: "options", options: { ...base, ...own, chooser } };
       }
       if (run === 0 && out.tasks.length === 0) throw new EmptyScenarioError(scenario.name);
       strategy.runDone?.(out);
@@ -203,17 +275,21 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     if (found === null) return { ok: true, ...result, failure: null, residualMissBound: residualMissBound(pctObservation(strategy.name, result.stats, run)) };
 
     const generator = found.chooser;
-    const rerun = (choices: readonly number[], faults: readonly FaultKind[]) => {
+    const rerun = (choices: readonly number[], faults: readonly FaultKind[]): RunRequest => {
       const replayer = new ReplayChooser(choices, generator);
-      return runScenario(scenario, { ...foundOptions, faults, chooser: wrap === undefined ? replayer : wrap(replayer, faults) });
+      return { kind: "options", options: { ...foundOptions, faults, chooser: wrap === undefined ? replayer : wrap(replayer, faults) } };
     };
-    const shrunk = doShrink === false || shrinkBudget === 0 || found.violations.length === 0 ? null : shrink(found, rerun, shrinkBudget);
+    let shrunk: ShrinkResult | null = null;
+    if (doShrink !== false && shrinkBudget > 0 && found.violations.length > 0) {
+      const g = shrinkSteps(found, shrinkBudget);
+      let r = g.next();
+      while (r.done !== true) r = g.next(yield rerun(r.value.choices, r.value.faults));
+      shrunk = r.value;
+    }
     const token = (shrunk?.outcome ?? found).token;
-    const traced = replay(scenario, token, foundOptions);
+    const traced = yield { kind: "replay", token, options: foundOptions };
     const facts = { run: run - 1, token, originalToken: found.token, originalChoices: found.choices, shrinkSteps: shrunk?.steps ?? 0, shrinkRuns: shrunk?.runs ?? 0 };
     return { ok: false, ...result, residualMissBound: null, failure: buildFailure(traced, facts, reportContextOf(scenario, options, strategy.name, run - 1)) };
-  } finally {
-    release();
   }
 }
 

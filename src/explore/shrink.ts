@@ -46,16 +46,27 @@ export interface ShrinkResult extends ShrinkInput {
 export type Rerun = (choices: readonly number[], faults: readonly FaultKind[]) => Outcome;
 
 export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: number): ShrinkResult {
+  const g = shrinkSteps(start, maxRuns);
+  let r = g.next();
+  while (r.done !== true) r = g.next(rerun(r.value.choices, r.value.faults));
+  return r.value;
+}
+
+/**
+ * The shrinker as a coroutine: it yields each rerun it wants and is resumed with its outcome, so
+ * one algorithm serves synchronous runs (`shrink`) and runs with async tasks (exploreAsync).
+ */
+export function* shrinkSteps(start: Outcome & ShrinkInput, maxRuns: number): Generator<ShrinkInput, ShrinkResult, Outcome> {
   const want = oracleSignature(start.violations[0]!);
   let best: ShrinkInput = { choices: withoutTrailingDefaults(start.choices), faults: start.faults };
   let bestOutcome: Outcome = start;
   let steps = 0;
   let runs = 0;
 
-  const attempt = (choices: readonly number[], faults: readonly FaultKind[] = best.faults): boolean => {
+  function* attempt(choices: readonly number[], faults: readonly FaultKind[] = best.faults): Generator<ShrinkInput, boolean, Outcome> {
     if (runs >= maxRuns) return false;
     runs++;
-    const out = rerun(choices, faults);
+    const out = yield { choices, faults };
     const v = out.violations[0];
     if (v === undefined || oracleSignature(v) !== want) return false;
     const cand = { choices: withoutTrailingDefaults(out.choices), faults };
@@ -64,7 +75,7 @@ export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: numb
     bestOutcome = out;
     steps++;
     return true;
-  };
+  }
 
   for (let improved = true; improved && runs < maxRuns; ) {
     improved = false;
@@ -74,7 +85,7 @@ export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: numb
         const c = best.choices.slice();
         let changed = false;
         for (let k = i; k < Math.min(i + size, c.length); k++) if (c[k] !== 0) (c[k] = 0), (changed = true);
-        if (changed && attempt(c)) improved = true;
+        if (changed && (yield* attempt(c))) improved = true;
       }
     }
     // 2. lower non-zero choices: halve, then step down by one
@@ -83,7 +94,7 @@ export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: numb
       for (const lower of v > 2 ? [v >> 1, v - 1] : v > 1 ? [v - 1] : []) {
         const c = best.choices.slice();
         c[i] = lower;
-        if (attempt(c)) {
+        if (yield* attempt(c)) {
           improved = true;
           break;
         }
@@ -93,18 +104,17 @@ export function shrink(start: Outcome & ShrinkInput, rerun: Rerun, maxRuns: numb
     for (let size = Math.ceil(best.choices.length / 2); size >= 1 && runs < maxRuns; size = size === 1 ? 0 : Math.ceil(size / 2)) {
       for (let i = 0; i + size <= best.choices.length && runs < maxRuns; i += size) {
         const c = [...best.choices.slice(0, i), ...best.choices.slice(i + size)];
-        if (attempt(c)) improved = true;
+        if (yield* attempt(c)) improved = true;
       }
     }
     // 4. switch off fault kinds
     for (const f of best.faults) {
       if (runs >= maxRuns) break;
-      if (attempt(best.choices, best.faults.filter((x) => x !== f))) improved = true;
+      if (yield* attempt(best.choices, best.faults.filter((x) => x !== f))) improved = true;
     }
   }
   return { ...best, outcome: bestOutcome, steps, runs };
 }
-
 
 function measure(s: ShrinkInput): [number, number, number, number] {
   let nonZero = 0;

@@ -12,7 +12,13 @@
  *  3. Traps answer without touching the real world: Date.now/performance.now give virtual time,
  *     Math.random a seeded sequence, timers and microtasks are swallowed (never run), so the
  *     report shows the escape and the run still replays identically.
+ *  4. While the running sim has a timer host (a run with async tasks), timers are not escapes:
+ *     setTimeout/setInterval/setImmediate and their clears are the host's, Date and
+ *     performance.now read virtual time unreported, and queueMicrotask and process.nextTick are
+ *     the real ones — the engine orders microtasks, the simulation everything after them.
+ *     What stays outside (randomness, real I/O) is still an escape.
  */
+import { userFrame } from "../core/call-site.js";
 
 /** What a trap reports to and asks of the running simulation. */
 export interface EscapeSink {
@@ -21,25 +27,45 @@ export interface EscapeSink {
   readonly now: number;
   /** A deterministic stand-in for Math.random. */
   escapeRandom(): number;
+  /**
+   * The run's own timers, while it runs async tasks (src/promise/host.ts): timers and their
+   * clears go to it, the clocks read virtual time without an escape, and microtasks run for real
+   * (rule 4). Null in a run of futures only.
+   */
+  readonly host: TimerHost | null;
+}
+
+/** The virtual timers of a run with async tasks: the globals' stand-ins while it runs. */
+export interface TimerHost {
+  setTimeout(args: readonly unknown[]): unknown;
+  setInterval(args: readonly unknown[]): unknown;
+  setImmediate(args: readonly unknown[]): unknown;
+  /** clearTimeout, clearInterval and clearImmediate: false when `handle` is not one of this host's (a real timer's: the real clear runs). */
+  clear(handle: unknown): boolean;
 }
 
 // Module state, because what it guards is process-wide: the patched globals. `sinks` is the stack
 // of running sims (innermost last); `depth` counts installers. (The other module state in src/ is
 // process-wide too: async-fn.ts's generator watcher, watchdog.ts's reused vm sandbox, cli/load.ts's
-// TypeScript loader registration.)
+// TypeScript loader registration, promise/where.ts's promise hooks.)
 const sinks: EscapeSink[] = [];
 let depth = 0;
 let saved: (() => void) | null = null;
 
 const top = (): EscapeSink | undefined => sinks[sinks.length - 1];
 const report = (api: string): void => top()?.escapeCalled(api, callSite());
+/** Rule 4: reading the clock is no escape in a run whose timers are virtual. */
+const reportUnhosted = (api: string): void => {
+  if (top()?.host == null) report(api);
+};
 
 // The traps are made once: assigning the same function objects on every install keeps V8's
 // view of these globals stable (fresh closures per run cost a deoptimisation each time).
 const FAKE_HANDLE = Object.freeze({ ref: () => FAKE_HANDLE, unref: () => FAKE_HANDLE, hasRef: () => false, refresh: () => FAKE_HANDLE, [Symbol.toPrimitive]: () => 0 });
+const NOOP = (): void => {};
 const TRAPS = {
-  dateNow: () => (report("Date.now"), top()?.now ?? 0),
-  perfNow: () => (report("performance.now"), top()?.now ?? 0),
+  dateNow: () => (reportUnhosted("Date.now"), top()?.now ?? 0),
+  perfNow: () => (reportUnhosted("performance.now"), top()?.now ?? 0),
   random: () => (report("Math.random"), top()?.escapeRandom() ?? 0.5),
   setTimeout: (..._a: unknown[]) => (report("setTimeout"), FAKE_HANDLE),
   setInterval: (..._a: unknown[]) => (report("setInterval"), FAKE_HANDLE),
@@ -78,11 +104,11 @@ const RealDate = Date;
 function SimDate(this: unknown, ...args: unknown[]): unknown {
   if (new.target === undefined) {
     if (sinks.length === 0) return RealDate();
-    report("Date");
+    reportUnhosted("Date");
     return new RealDate(top()?.now ?? 0).toString();
   }
   if (args.length === 0 && sinks.length > 0) {
-    report("new Date");
+    reportUnhosted("new Date");
     return Reflect.construct(RealDate, [top()?.now ?? 0], new.target);
   }
   return Reflect.construct(RealDate, args, new.target);
@@ -216,6 +242,9 @@ function install(): () => void {
   patch(globalThis, "setTimeout", TRAPS.setTimeout);
   patch(globalThis, "setInterval", TRAPS.setInterval);
   patch(globalThis, "setImmediate", TRAPS.setImmediate);
+  patch(globalThis, "clearTimeout", NOOP);
+  patch(globalThis, "clearInterval", NOOP);
+  patch(globalThis, "clearImmediate", NOOP);
   patch(globalThis, "queueMicrotask", TRAPS.queueMicrotask);
   if (typeof process !== "undefined") {
     patch(process, "nextTick", TRAPS.nextTick);
@@ -241,6 +270,21 @@ function install(): () => void {
   };
 }
 
+// Rule 4: what a patched global does while the running sim has a timer host. PASS: the real
+// function without a host (clearing a real timer is harmless), the host's clear with one.
+const PASS = 1;
+const REAL_WITH_HOST = 2;
+const HOSTED: Record<string, ((h: TimerHost, args: unknown[]) => unknown) | typeof PASS | typeof REAL_WITH_HOST | undefined> = {
+  setTimeout: (h, a) => h.setTimeout(a),
+  setInterval: (h, a) => h.setInterval(a),
+  setImmediate: (h, a) => h.setImmediate(a),
+  clearTimeout: PASS,
+  clearInterval: PASS,
+  clearImmediate: PASS,
+  queueMicrotask: REAL_WITH_HOST,
+  nextTick: REAL_WITH_HOST,
+};
+
 // One wrapper per (global, real function), reused across installs for the reason given at TRAPS.
 const wrappers = new WeakMap<object, Map<string, { real: unknown; wrapper: (...a: unknown[]) => unknown }>>();
 
@@ -250,25 +294,22 @@ function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, 
   const hit = byKey.get(key);
   if (hit !== undefined && hit.real === real) return hit.wrapper;
   // Outside any run (between runs of a held installation) the real function answers.
+  const hosted = HOSTED[key];
   const wrapper = function (this: unknown, ...args: unknown[]) {
-    return sinks.length === 0 ? real.apply(this, args) : trap(...args);
+    if (sinks.length === 0) return real.apply(this, args);
+    if (hosted !== undefined) {
+      const host = top()!.host;
+      if (host === null) return hosted === PASS ? real.apply(this, args) : trap(...args);
+      return hosted === REAL_WITH_HOST ? real.apply(this, args) : hosted === PASS ? (host.clear(args[0]) ? undefined : real.apply(this, args)) : hosted(host, args);
+    }
+    return trap(...args);
   };
   Object.assign(wrapper, real); // function-valued properties such as process.hrtime.bigint
   byKey.set(key, { real, wrapper });
   return wrapper;
 }
 
-// wakesim's own source folder (src/ or dist/): frames under it are not the user's.
-const OWN_ROOT = decodeURI(new URL("..", import.meta.url).pathname);
-
 /** The first stack frame outside wakesim's own sources: the user's line that escaped. */
 function callSite(): string | null {
-  const stack = new Error().stack;
-  if (stack === undefined) return null;
-  for (const line of stack.split("\n").slice(1)) {
-    if (line.includes(OWN_ROOT) || line.includes("node:internal")) continue;
-    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
-    if (m !== null) return m[1]!.replace(/^file:\/\//, "");
-  }
-  return null;
+  return userFrame(new Error().stack);
 }

@@ -45,6 +45,11 @@ export class Reactor {
   private nextTimerId = 1;
   /** Events delivered so far (a progress measure for the oracles). */
   delivered = 0;
+  /**
+   * Ties are the chooser's even without the `tie` fault: in a run with async tasks the order of
+   * timers due at one instant is the nondeterminism explored (promise/host.ts rule 2).
+   */
+  exploreTies = false;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -123,9 +128,9 @@ export class Reactor {
     const head = this.queue.peek();
     if (head === undefined || head.at > this.clock.now) return undefined;
     let e: ReactorEvent;
-    if (this.rt.faultEnabled("tie")) {
+    if (this.exploreTies || this.rt.faultEnabled("tie")) {
       const ties = this.queue.popAllAt(head.at);
-      const i = this.rt.decideFault(ties.length, "tie");
+      const i = this.exploreTies ? this.rt.decide(ties.length, "tie") : this.rt.decideFault(ties.length, "tie");
       e = ties[i]!;
       for (let k = 0; k < ties.length; k++) if (k !== i) this.queue.restore(ties[k]!);
     } else {

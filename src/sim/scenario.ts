@@ -10,7 +10,7 @@ import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
 import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } from "./config.js";
-import { OptionError } from "../core/errors.js";
+import { AsyncTasksError, OptionError } from "../core/errors.js";
 import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
 
@@ -44,10 +44,42 @@ export function runScenario(scenario: Scenario, options: SimOptions = {}): Outco
   return v === null ? first : withViolation(first, v);
 }
 
+/**
+ * True when the scenario's setup spawns an async function (its runs need runScenarioAsync,
+ * exploreAsync, replayAsync). Calls the setup once; a setup that throws says false (its runs
+ * report the throw).
+ */
+export function spawnsAsyncTasks(scenario: Scenario, options: SimOptions = {}): boolean {
+  try {
+    const sim = new Sim({ ...scenario.options, ...options, scenario: scenario.name, trace: false });
+    scenario.setup(sim);
+    sim.run({ maxSteps: 1 });
+    return false;
+  } catch (e) {
+    return e instanceof AsyncTasksError;
+  }
+}
+
+/** As runScenario, for a scenario with async tasks (or any scenario): each run is `sim.runAsync()`. */
+export async function runScenarioAsync(scenario: Scenario, options: SimOptions = {}): Promise<Outcome> {
+  const merged: SimOptions = { ...scenario.options, ...options, scenario: scenario.name };
+  if (merged.checkDeterminism !== true) return runOnceAsync(scenario, merged);
+  const first = await runOnceAsync(scenario, { ...merged, trace: true });
+  const again = await runOnceAsync(scenario, { ...merged, trace: true, chooser: new ReplayChooser(first.choices, first.chooser) });
+  const v = compareTraces(first.trace!, again.trace!);
+  return v === null ? first : withViolation(first, v);
+}
+
 function runOnce(scenario: Scenario, options: SimOptions | CheckedOptions): Outcome {
   const sim = new Sim(options);
   scenario.setup(sim);
   return sim.run();
+}
+
+function runOnceAsync(scenario: Scenario, options: SimOptions | CheckedOptions): Promise<Outcome> {
+  const sim = new Sim(options);
+  scenario.setup(sim);
+  return sim.runAsync();
 }
 
 /**
@@ -59,12 +91,27 @@ export function runChecked(scenario: Scenario, options: SimSettings): Outcome {
   return runOnce(scenario, new CheckedOptions(options));
 }
 
+/** @internal As runChecked, with `runAsync`. */
+export function runCheckedAsync(scenario: Scenario, options: SimSettings): Promise<Outcome> {
+  return runOnceAsync(scenario, new CheckedOptions(options));
+}
+
 /**
  * Reruns the exact run a token was printed for, with a full trace. The scenario and the
  * run-relevant options (executor, faults, latency, poll cost, step bound) must be the ones of
  * the original run; a token for another scenario or other options is refused, saying which.
  */
 export function replay(scenario: Scenario, token: string, options: SimOptions = {}): Outcome {
+  return runScenario(scenario, replayOptions(scenario, token, options));
+}
+
+/** As replay, for a scenario with async tasks: the run is `sim.runAsync()`. */
+export function replayAsync(scenario: Scenario, token: string, options: SimOptions = {}): Promise<Outcome> {
+  return runScenarioAsync(scenario, replayOptions(scenario, token, options));
+}
+
+/** The options that rerun a token's run, after checking that it belongs to this scenario and these options. */
+function replayOptions(scenario: Scenario, token: string, options: SimOptions): SimOptions {
   const t = parseToken(token);
   if (t.scenario !== scenario.name) {
     throw new TokenError(`this replay token was recorded for scenario '${t.scenario}', not '${scenario.name}': replay it against the scenario that printed it`);
@@ -78,7 +125,7 @@ export function replay(scenario: Scenario, token: string, options: SimOptions = 
         `pass the executor, maxLatencyTicks, pollCostTicks and maxSteps of the original run`,
     );
   }
-  return runScenario(scenario, { ...merged, chooser: new ReplayChooser(t.choices, t.generator) });
+  return { ...merged, chooser: new ReplayChooser(t.choices, t.generator) };
 }
 
 /** The trace of an outcome as text (empty when the run was not traced). */

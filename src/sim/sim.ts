@@ -35,6 +35,7 @@ import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } fr
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "./outcome.js";
 import { StepLoop } from "./step-loop.js";
+import { AsyncTask, type AsyncBody } from "../promise/async-task.js";
 
 export interface SpawnOptions {
   /** Shown in reports and traces (default "task<N>"). */
@@ -82,20 +83,31 @@ export class Sim {
     return this.#loop.polls;
   }
 
-  /** Spawns a future as a task; it becomes runnable at once. Works before and during a run. */
-  spawn<T>(future: Future<T>, opts: SpawnOptions = {}): JoinHandle<T> {
-    if (!isFuture(future)) {
-      throw new OptionError(
-        "future",
-        `sim.spawn expects a Future (an object with poll(cx)), got ${typeof future === "function" ? "a function — call it first, e.g. sim.spawn(myAsyncFn())" : String(future)}`,
-      );
+  /**
+   * Spawns a task; it becomes runnable at once. Works before and during a run. The task is a
+   * future, or an async function (any function returning a promise), called in the task's first
+   * poll — a run with one needs `runAsync`.
+   */
+  spawn<T>(task: Future<T> | AsyncBody<T>, opts: SpawnOptions = {}): JoinHandle<T> {
+    if (isFuture(task)) return this.#loop.spawn(task as Future<T>, opts.name, opts.daemon ?? false, opts.cancellable === true);
+    if (typeof task === "function") {
+      return this.#loop.spawn(new AsyncTask(task as AsyncBody<T>), opts.name ?? (task.name === "" ? undefined : task.name), opts.daemon ?? false, opts.cancellable === true);
     }
-    return this.#loop.spawn(future, opts.name, opts.daemon ?? false, opts.cancellable === true);
+    throw new OptionError("task", `sim.spawn expects a Future (an object with poll(cx)) or an async function, got ${String(task)}`);
   }
 
   /** Steps until every non-daemon task finished, the world is quiescent, a violation, or the step bound. */
   run(opts: RunOptions = {}): Outcome {
     return this.#loop.run(opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1));
+  }
+
+  /**
+   * As `run`, for a run with async tasks (or any run): between two steps the engine runs the
+   * microtasks they queued, and setTimeout, setInterval, setImmediate, Date and performance.now
+   * are this run's virtual ones until it ends.
+   */
+  runAsync(opts: RunOptions = {}): Promise<Outcome> {
+    return this.#loop.runAsync(opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1));
   }
 
   /**

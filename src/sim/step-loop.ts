@@ -44,6 +44,11 @@ import { TaskTable } from "./task-table.js";
 import { Tracer, type RunPosition } from "./tracer.js";
 import type { Violation } from "../oracles/violation.js";
 import { SimWakeHook, type ViolationSink } from "./wake-hook.js";
+import { AsyncTask } from "../promise/async-task.js";
+import { AsyncTasksError } from "../core/errors.js";
+import { driveSteps, oneAtATime } from "../promise/drain.js";
+import { VirtualHost } from "../promise/host.js";
+import { recordAwaits } from "../promise/where.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
@@ -75,6 +80,13 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   private stopRequested = false;
   private escapeRng: (() => number) | null = null;
   private escapesSeen: Set<string> | null = null;
+  /** The host's timers while `runAsync` runs (EscapeSink); null otherwise. */
+  host: VirtualHost | null = null;
+  private timerHost: VirtualHost | null = null;
+  /** Async tasks spawned (a run that has one needs `runAsync`). */
+  private asyncTasks = 0;
+  private runningSync = false;
+  private runningAsync = false;
 
   constructor(readonly options: SimSettings) {
     const o = options;
@@ -138,6 +150,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   }
 
   escapeCalled(api: string, callSite: string | null): void {
+    if (!this.options.oracles.escapes) return; // a run with async tasks has the traps regardless
     this.escapesSeen ??= new Set();
     if (this.escapesSeen.has(api)) return;
     this.escapesSeen.add(api);
@@ -153,6 +166,10 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
 
   /** A new task, runnable at once. */
   spawn<T>(body: TaskBody<T>, name: string | undefined, daemon: boolean, cancellable: boolean): JoinHandle<T> {
+    if (body instanceof AsyncTask) {
+      if (this.runningSync) throw new AsyncTasksError();
+      this.asyncTasks++;
+    }
     const t = this.tasks.add(body, name, daemon, cancellable, this.hook);
     const by = this.currentTask;
     this.tracer.taskSpawned(t.name, by);
@@ -201,37 +218,74 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
 
   /** Steps until every non-daemon task finished, the world is quiescent, a violation, or `maxSteps`. */
   run(maxSteps: number): Outcome {
+    if (this.asyncTasks > 0) throw new AsyncTasksError();
     const restore = this.options.oracles.escapes ? installEscapeTraps(this) : null;
     // "Did not finish" is a liveness verdict too: the second half of the budget confirms it (watch.ts rule 7).
     const confirmAt = maxSteps >>> 1;
-    let status: RunStatus;
+    let status: RunStatus | null;
+    this.runningSync = true;
     try {
-      for (;;) {
-        if (this.stopRequested) {
-          status = "stopped";
-          break;
-        }
-        if (this.tasks.unfinished === 0) {
-          status = "completed";
-          break;
-        }
-        if (this.steps >= maxSteps) {
-          status = "step-limit";
-          this.report(this.watch.stepLimit(stepLimitViolation(this.tasks.list, this.marks, maxSteps, this.steps, this.clock.now)));
-          break;
-        }
-        if (this.steps === confirmAt && this.watching) this.watch.halfwayToStepLimit();
-        if (!this.tick()) {
-          status = "quiescent";
-          this.reportStuck();
-          break;
-        }
-      }
+      do status = this.step(maxSteps, confirmAt);
+      while (status === null);
       if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
     } finally {
+      this.runningSync = false;
       restore?.();
     }
     return this.outcome(status);
+  }
+
+  /**
+   * As `run`, for a run with async tasks: between two steps the engine runs every microtask
+   * queued so far (promise/drain.ts), and the host's timers are this run's (promise/host.ts).
+   */
+  runAsync(maxSteps: number): Promise<Outcome> {
+    return oneAtATime(() => this.runAsyncNow(maxSteps));
+  }
+
+  private async runAsyncNow(maxSteps: number): Promise<Outcome> {
+    this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.hostThrew(e, where));
+    this.host = this.timerHost;
+    this.reactor.exploreTies = true;
+    // Always installed: the traps are how the host's timers reach this run (escape-traps.ts rule 4).
+    const restore = installEscapeTraps(this);
+    this.runningAsync = true;
+    const stopRecording = this.options.trace ? recordAwaits() : null; // where a stuck task is parked (promise/where.ts)
+    const confirmAt = maxSteps >>> 1;
+    let status: RunStatus | null = null;
+    try {
+      await driveSteps(
+        () => (status = this.step(maxSteps, confirmAt)) === null,
+        () => undefined,
+      );
+      if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
+    } finally {
+      stopRecording?.();
+      this.runningAsync = false;
+      this.host = null;
+      restore();
+    }
+    return this.outcome(status!);
+  }
+
+  /** One step of a run, or the status that ends it. */
+  private step(maxSteps: number, confirmAt: number): RunStatus | null {
+    if (this.stopRequested) return "stopped";
+    // With async tasks, as Node exits: once no referenced timer of the host is left either.
+    if (this.tasks.unfinished === 0 && (!this.runningAsync || this.timerHost!.referencedTimers === 0)) return "completed";
+    if (this.steps >= maxSteps) {
+      this.report(this.watch.stepLimit(stepLimitViolation(this.tasks.list, this.marks, maxSteps, this.steps, this.clock.now)));
+      return "step-limit";
+    }
+    if (this.steps === confirmAt && this.watching) this.watch.halfwayToStepLimit();
+    if (this.tick()) return null;
+    this.reportStuck();
+    return "quiescent";
+  }
+
+  /** A host timer's callback threw (promise/host.ts rule 5): as Node would crash, a panic. */
+  private hostThrew(e: unknown, where: string): void {
+    this.report(panicViolation(`(${where})`, e, `the callback of ${where} threw at step ${this.steps}`, this.steps, this.clock.now));
   }
 
   /** Does one unit of work (step rules 1–3). Returns false when nothing can happen any more. */

@@ -1,0 +1,149 @@
+/**
+ * Fidelity: small async programs print the same order of events when run natively, on Node's
+ * real event loop, and as one task under wakesim's default schedule (every choice 0). The engine
+ * orders the microtasks in both; the simulation owns only the timers. Delays are distinct (or
+ * the order is fixed by Node's phases) so that the native order itself is deterministic.
+ */
+import { describe, expect, it } from "vitest";
+import { defineScenario, runScenarioAsync } from "wakesim";
+import { ReplayChooser } from "wakesim/explore";
+
+type Log = (s: string) => void;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const PROGRAMS: Record<string, (log: Log) => Promise<void>> = {
+  "then chains interleave by depth": async (log) => {
+    const a = Promise.resolve().then(() => log("a1")).then(() => log("a2")).then(() => log("a3"));
+    const b = Promise.resolve().then(() => log("b1")).then(() => log("b2"));
+    await Promise.all([a, b]);
+  },
+  "a thenable is adopted two ticks later": async (log) => {
+    const thenable = { then: (r: (v: string) => void) => (log("then called"), r("t")) };
+    const p = Promise.resolve(thenable).then((v) => log(`thenable ${v}`));
+    const q = Promise.resolve("plain").then((v) => log(v)).then(() => log("plain 2")).then(() => log("plain 3"));
+    await Promise.all([p, q]);
+  },
+  "Promise.all, allSettled, race, any": async (log) => {
+    const d = (ms: number, v: string, fail = false) => sleep(ms).then(() => (log(`settle ${v}`), fail ? Promise.reject(new Error(v)) : v));
+    log(`all ${(await Promise.all([d(30, "x"), d(10, "y")])).join()}`);
+    log(`allSettled ${(await Promise.allSettled([d(20, "p", true), d(5, "q")])).map((r) => r.status).join()}`);
+    log(`race ${await Promise.race([d(15, "slow"), d(7, "fast")])}`);
+    await sleep(20);
+    log(`any ${await Promise.any([d(3, "bad", true), d(9, "good")])}`);
+  },
+  "async generators and for await": async (log) => {
+    async function* gen() {
+      for (let i = 0; i < 3; i++) {
+        await sleep(5 * (i + 1));
+        log(`yield ${i}`);
+        yield i;
+      }
+    }
+    for await (const v of gen()) log(`got ${v}`);
+    const side = (async () => {
+      for (let i = 0; i < 3; i++) (await null, log(`side ${i}`));
+    })();
+    for await (const v of [Promise.resolve("p0"), "v1"]) log(`array ${v}`);
+    await side;
+  },
+  "rejections, catch and finally": async (log) => {
+    try {
+      await sleep(3).then(() => Promise.reject(new Error("nope")));
+    } catch (e) {
+      log(`caught ${(e as Error).message}`);
+    } finally {
+      log("finally 1");
+    }
+    await Promise.reject(new Error("x"))
+      .finally(() => log("finally 2"))
+      .catch(() => log("caught 2"));
+  },
+  "timers with distinct delays fire in deadline order": async (log) => {
+    const done: Promise<void>[] = [];
+    for (const ms of [30, 10, 20, 5, 25]) done.push(sleep(ms).then(() => log(`t${ms}`)));
+    await Promise.all(done);
+  },
+  "nextTick before promise reactions, in a macrotask": async (log) => {
+    await sleep(1);
+    process.nextTick(() => log("tick 1"));
+    queueMicrotask(() => log("micro 1"));
+    Promise.resolve().then(() => log("then 1"));
+    process.nextTick(() => {
+      log("tick 2");
+      Promise.resolve().then(() => log("then from tick"));
+    });
+    await sleep(1);
+  },
+  "setImmediate in a timer callback runs before a zero timeout": async (log) => {
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        setTimeout(() => (log("timeout 0"), resolve()), 0);
+        setImmediate(() => log("immediate"));
+        log("in timer");
+      }, 2),
+    );
+  },
+  "nested timers and a cleared one": async (log) => {
+    await new Promise<void>((resolve) => {
+      const never = setTimeout(() => log("cleared timer fired"), 15);
+      setTimeout(() => {
+        log("outer");
+        clearTimeout(never);
+        setTimeout(() => (log("inner"), resolve()), 20);
+      }, 10);
+    });
+  },
+  "setInterval until cleared": async (log) => {
+    await new Promise<void>((resolve) => {
+      let n = 0;
+      const h = setInterval(() => {
+        log(`tick ${++n}`);
+        if (n === 3) (clearInterval(h), resolve());
+      }, 7);
+      setTimeout(() => log("between"), 10);
+    });
+  },
+  "Date.now advances with the timers": async (log) => {
+    const t0 = Date.now();
+    await sleep(40);
+    const dt = Date.now() - t0;
+    log(dt >= 40 && dt < 60 ? "about 40ms passed" : `${dt}ms passed`);
+  },
+  "async functions calling each other": async (log) => {
+    const inner = async (n: number): Promise<number> => {
+      log(`inner ${n}`);
+      if (n === 0) return 0;
+      await null;
+      return 1 + (await inner(n - 1));
+    };
+    const [x, y] = await Promise.all([inner(2), (async () => (log("other"), await sleep(1), log("other done"), 7))()]);
+    log(`results ${x} ${y}`);
+  },
+};
+
+/** Runs `program` natively, starting in a macrotask as a wakesim task's first poll does. */
+function native(program: (log: Log) => Promise<void>): Promise<string[]> {
+  const log: string[] = [];
+  return new Promise((resolve, reject) => setImmediate(() => program((s) => log.push(s)).then(() => resolve(log), reject)));
+}
+
+async function simulated(name: string, program: (log: Log) => Promise<void>): Promise<string[]> {
+  const log: string[] = [];
+  const out = await runScenarioAsync(
+    defineScenario({ name, setup: (sim) => void sim.spawn(() => program((s) => log.push(s)), { name: "main" }) }),
+    { chooser: new ReplayChooser([]) },
+  );
+  expect(out.violations.map((v) => v.message)).toEqual([]);
+  expect(out.status).toBe("completed");
+  return log;
+}
+
+describe("fidelity: the same event order natively and under the default schedule", () => {
+  for (const [name, program] of Object.entries(PROGRAMS)) {
+    it(name, async () => {
+      const real = await native(program);
+      expect(real.length).toBeGreaterThan(0);
+      expect(await simulated(name, program)).toEqual(real);
+    });
+  }
+});

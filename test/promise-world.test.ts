@@ -1,0 +1,168 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { defineScenario, explore, exploreAsync, replayAsync, Sim, traceText, type Outcome } from "wakesim";
+import { heavyWaiter041, heavyWaiter050 } from "../fixtures/promise/heavy-waiter.js";
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+describe("the Promise world: async functions as tasks", () => {
+  it("runs async tasks to completion on virtual time: timers, Date.now and performance.now read the run's clock", async () => {
+    const sim = new Sim({ seed: 1 });
+    const log: string[] = [];
+    const realStart = Date.now();
+    sim.spawn(async function a() {
+      log.push(`a start ${Date.now()}`);
+      await pause(50);
+      log.push(`a after 50 ${Date.now()} ${performance.now()}`);
+      await pause(1000);
+      log.push(`a after 1050 ${Date.now()}`);
+    });
+    sim.spawn(async function b() {
+      await pause(100);
+      log.push(`b after 100 ${Date.now()}`);
+    });
+    const out = await sim.runAsync();
+    expect(out.violations).toEqual([]);
+    expect(out.status).toBe("completed");
+    expect(log).toEqual(["a start 0", "a after 50 50 50", "b after 100 100", "a after 1050 1050"]);
+    expect(sim.now).toBe(1050);
+    expect(Date.now() - realStart).toBeLessThan(1000); // virtual: no real second passed
+    expect(typeof setTimeout(() => {}, 0)).toBe("object"); // the real timers are back
+  });
+
+  it("join handles give the value; a rejection is a panic naming the task", async () => {
+    const sim = new Sim({ seed: 1, allowPanics: false });
+    const h = sim.spawn(async () => {
+      await pause(5);
+      return 42;
+    }, { name: "answer" });
+    sim.spawn(async function failing() {
+      await pause(1);
+      throw new Error("boom");
+    });
+    const out = await sim.runAsync();
+    expect(h.outcome).toEqual({ kind: "completed", value: 42 });
+    expect(out.violations.map((v) => v.kind)).toEqual(["panic"]);
+    expect(out.violations[0]!.message).toContain("failing");
+  });
+
+  it("an await nobody settles is a lost wakeup at quiescence, naming the task", async () => {
+    const sim = new Sim({ seed: 1 });
+    sim.spawn(async function waiter() {
+      await new Promise<void>(() => {}); // never settled
+    });
+    const out: Outcome = await sim.runAsync();
+    expect(out.status).toBe("quiescent");
+    expect(out.violations[0]?.kind).toBe("lost-wakeup");
+    expect(out.violations[0]?.message).toContain("waiter");
+  });
+
+  it("a synchronous run of async tasks is an error that says what to do", () => {
+    const sim = new Sim();
+    sim.spawn(async () => {});
+    expect(() => sim.run()).toThrow(/await sim.runAsync\(\)/);
+  });
+
+  it("microtasks and process.nextTick run for real, in the engine's order, between steps", async () => {
+    const sim = new Sim();
+    const log: string[] = [];
+    sim.spawn(async () => {
+      setImmediate(() => log.push("immediate"));
+      setTimeout(() => log.push("timeout 0"), 0);
+      process.nextTick(() => log.push("tick"));
+      queueMicrotask(() => log.push("microtask"));
+      await null;
+      log.push("after await");
+    });
+    const out = await sim.runAsync();
+    expect(out.violations).toEqual([]);
+    expect(log).toEqual(["tick", "microtask", "after await", "immediate", "timeout 0"]); // as natively in a macrotask; the timeout is due 1 ms later (Node's minimum)
+  });
+});
+
+describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
+  it("finds async-mutex 0.4.1's weighted-semaphore crowd-out within 200 runs, naming the heavy task, and replays it exactly", async () => {
+    const r = await exploreAsync(heavyWaiter041, { runs: 200 });
+    expect(r.ok).toBe(false);
+    const f = r.failure!;
+    expect(f.violation.kind).toBe("step-limit");
+    expect(f.violation.message).toContain("heavy");
+    const again = await replayAsync(heavyWaiter041, f.token);
+    expect(traceText(again)).toBe(traceText(f.outcome));
+    expect(again.violations[0]!.message).toBe(f.violation.message);
+  }, 20_000);
+
+  it("async-mutex 0.5.0 (the fix) runs clean under every strategy", async () => {
+    for (const strategy of ["random", "pct", "swarm", "portfolio"] as const) {
+      const r = await exploreAsync(heavyWaiter050, { runs: 300, strategy });
+      expect(r.failure?.report ?? "", strategy).toBe("");
+      expect(r.runs).toBe(300);
+    }
+  });
+
+  it("explores the order of timers due at one instant, and shrinks back to the default schedule's order", async () => {
+    // Two timers due together: b before a is a schedule the chooser must be able to make.
+    const order = defineScenario({
+      name: "tied timers",
+      setup(sim) {
+        const seen: string[] = [];
+        sim.spawn(async function a() {
+          await pause(10);
+          seen.push("a");
+        });
+        sim.spawn(async function b() {
+          await pause(10);
+          seen.push("b");
+          if (seen[0] === "b") throw new Error("b ran first");
+        });
+      },
+    });
+    const r = await exploreAsync(order, { runs: 200, strategy: "random" });
+    expect(r.ok).toBe(false);
+    expect(r.failure!.violation.kind).toBe("panic");
+    expect(r.failure!.choices.filter((c) => c !== 0).length).toBe(1); // one tie decision, shrunk
+  });
+
+  it("a synchronous explore of an async scenario fails with a message that says what to use", () => {
+    expect(() => explore(heavyWaiter050, { runs: 1 })).toThrow(/exploreAsync/);
+  });
+
+  it("replays in another process to the same trace", async () => {
+    const r = await exploreAsync(heavyWaiter041, { runs: 200 });
+    const child = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "--conditions=wakesim-source", "-e", `import("${fileURLToPath(new URL("../fixtures/promise/heavy-waiter.ts", import.meta.url))}").then(async (m) => { const w = await import("wakesim"); const o = await w.replayAsync(m.heavyWaiter041, ${JSON.stringify(r.failure!.token)}); process.stdout.write(w.traceText(o)); })`],
+        { cwd: fileURLToPath(new URL("..", import.meta.url)), maxBuffer: 64 << 20 },
+        (err, stdout, stderr) => (err === null ? resolve(stdout) : reject(new Error(`${err.message}\n${stderr}`))),
+      );
+    });
+    expect(child).toBe(traceText(r.failure!.outcome));
+  }, 30_000);
+});
+
+describe("the command line on async scenarios", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ["--import", "tsx", "--conditions=wakesim-source", "src/cli/main.ts", ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1", CI: "true" }, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+        resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? -1), stdout, stderr }),
+      );
+    });
+
+  it("fuzz finds the crowd-out and prints a token that replay reproduces; --workers explores them in the main thread, with a note", async () => {
+    const [fuzz, pooled] = await Promise.all([cli(["fuzz", "fixtures/promise/heavy-waiter.ts", "--runs", "300"]), cli(["fuzz", "fixtures/promise/heavy-waiter.ts", "--runs", "300", "--workers", "2"])]);
+    expect(fuzz.code, fuzz.stderr).toBe(1);
+    expect(fuzz.stdout).toMatch(/^heavy-waiter-async-mutex-0\.5\.0: ok — 300 runs/m);
+    expect(fuzz.stdout).toContain("heavy-waiter-async-mutex-0.4.1: FAILED — step limit");
+    const token = /token: +(ws1\.[A-Za-z0-9_-]+)/.exec(fuzz.stdout)?.[1];
+    expect(token, fuzz.stdout).toBeDefined();
+    const again = await cli(["replay", "fixtures/promise/heavy-waiter.ts", token!]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain("heavy-waiter-async-mutex-0.4.1: FAILED — step limit");
+    expect(pooled.stderr).toContain("heavy-waiter-async-mutex-0.4.1 has async tasks: explored in this thread");
+    // The same blocks in the same thread: the same first failure and token.
+    expect(/token: +(ws1\.[A-Za-z0-9_-]+)/.exec(pooled.stdout)?.[1]).toBe(token);
+  }, 60_000);
+});
