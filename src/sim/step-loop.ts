@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines because both drivers (run, runAsync) step the one private state of a run; the parts that own their data are beside it (sim.ts).
+ *
  * StepLoop: one simulation's run — it builds the parts (tracer, choice log, task table, wake
  * hook, injected faults, runtime, reactor, fake I/O, executor, watch) and applies the step rule
  * (written out in sim.ts's header, the user's view of it; carried out by `tick`) until the run ends. It owns the run's position (steps, polls, the task being polled),
