@@ -8,7 +8,9 @@
  *  2. runs/s: a 3-task × 10-poll scenario with a fresh Sim per run (seed = run number), all
  *     oracles on, as an exploration runs them (the escape traps installed once for the batch),
  *     and standalone (each run installs and restores the traps itself); and fast-check's own
- *     scheduler (fc.scheduler + waitIdle) on the same shape written with promises.
+ *     scheduler (fc.scheduler + waitIdle) on the same shape written with promises; and that
+ *     promise shape in the Promise world (exploreAsync: async functions awaiting setImmediates
+ *     whose order the chooser picks), side by side with fast-check's scheduler.
  *  3. workers2_speedup: bench/workers.ts, run in a child process: the built CLI end to end,
  *     `fuzz bench/mpsc-correct.ts --runs N` (fixtures/mpsc.ts's correct scenario) vs the same with --workers 2 (start-up included, and with
  *     it subtracted), and the same scenario written with closures in setup (README: "Fast
@@ -21,7 +23,7 @@ import fc from "fast-check";
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
-import { PENDING, ready, Sim, type Context, type Poll } from "wakesim";
+import { defineScenario, exploreAsync, PENDING, ready, Sim, type Context, type Poll } from "wakesim";
 
 const TASKS = 1000;
 const WAKES = 50;
@@ -110,6 +112,27 @@ async function fastCheckThreeByTen(runs: number): Promise<number> {
   return runs;
 }
 
+/**
+ * The same shape in the Promise world: three async functions that each await 10 times a
+ * setImmediate — events due at one instant, whose order the chooser picks, as fast-check's
+ * scheduler picks which scheduled promise resolves next.
+ */
+const threeByTenAsyncScenario = defineScenario({
+  name: "3x10 async",
+  setup(sim) {
+    const task = async () => {
+      for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+    };
+    for (let k = 0; k < 3; k++) sim.spawn(task);
+  },
+});
+
+async function threeByTenAsync(runs: number, seed: number): Promise<{ runs: number; steps: number }> {
+  const r = await exploreAsync(threeByTenAsyncScenario, { runs, seed, strategy: "random", shrink: false });
+  if (!r.ok) throw new Error(`3x10 async run failed: ${r.failure?.report ?? ""}`);
+  return { runs: r.runs, steps: r.steps };
+}
+
 /** bench/workers.ts in a child process (it times the built CLI end to end); its JSON figures. */
 function workerFigures(): Promise<{ styles: { file: string; speedup: number; speedupExploring: number; speedupVsOneWorker: number; ceiling: number; efficiency: number }[]; timed: { seconds: number; speedup: number; speedupVsOneWorker: number }; closureSlowdown: number }> {
   return new Promise((resolve, reject) => {
@@ -128,6 +151,7 @@ async function main(): Promise<void> {
   barePolls();
   threeByTen(20_000, 0);
   await fastCheckThreeByTen(500);
+  await threeByTenAsync(500, 0);
 
   const simRates: number[] = [];
   const noOracleRates: number[] = [];
@@ -163,6 +187,22 @@ async function main(): Promise<void> {
     fcRates.push((n / (performance.now() - t0)) * 1000);
   }
 
+  // The Promise world, side by side with fast-check's scheduler on promise code.
+  const asyncRunRates: number[] = [];
+  const asyncStepRates: number[] = [];
+  const asyncVsFc: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    const a = await threeByTenAsync(2_000, r + 1);
+    const ms = performance.now() - t0;
+    const t1 = performance.now();
+    const n = await fastCheckThreeByTen(2_000);
+    const fcRate = (n / (performance.now() - t1)) * 1000;
+    asyncRunRates.push((a.runs / ms) * 1000);
+    asyncStepRates.push((a.steps / ms) * 1000);
+    asyncVsFc.push((a.runs / ms) * 1000 / fcRate);
+  }
+
   const workers = await workerFigures();
   const [moduleLevel, closures] = workers.styles as [(typeof workers.styles)[0], (typeof workers.styles)[0]];
 
@@ -176,6 +216,9 @@ async function main(): Promise<void> {
     runs_per_sec_standalone: Math.round(median(standaloneRates)),
     fastcheck_runs_per_sec: Math.round(median(fcRates)),
     runs_speedup_vs_fastcheck: Number((median(runRates) / median(fcRates)).toFixed(1)),
+    async_runs_per_sec: Math.round(median(asyncRunRates)),
+    async_steps_per_sec: Math.round(median(asyncStepRates)),
+    async_runs_speedup_vs_fastcheck: Number(median(asyncVsFc).toFixed(2)),
     workers2_speedup: moduleLevel.speedup,
     workers2_speedup_exploring: moduleLevel.speedupExploring,
     workers2_speedup_vs_one_pooled_worker: moduleLevel.speedupVsOneWorker,
@@ -197,6 +240,9 @@ async function main(): Promise<void> {
   row("sim: 3 tasks × 10 polls, fresh Sim per run", result.runs_per_sec, "runs/s");
   row("  the same, each run installing its own escape traps", result.runs_per_sec_standalone, "runs/s");
   row("fast-check fc.scheduler(), same shape with promises", result.fastcheck_runs_per_sec, "runs/s");
+  row("Promise world: 3 async fns × 10 awaited setImmediates", result.async_runs_per_sec, "runs/s");
+  row("  its steps", result.async_steps_per_sec, "steps/s");
+  row("  vs fast-check's scheduler (median of per-round ratios)", result.async_runs_speedup_vs_fastcheck, "×");
   row(`fuzz --workers 2 vs in-process, ${moduleLevel.file}`, result.workers2_speedup, "×");
   row("  the exploration alone (start-up subtracted)", result.workers2_speedup_exploring, "×");
   row("  vs a pool of one worker (--watchdog alone)", result.workers2_speedup_vs_one_pooled_worker, "×");

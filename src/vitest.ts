@@ -18,10 +18,10 @@
  */
 import { test } from "vitest";
 import { explore, exploreAsync, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
-import { describeSite, guard } from "./explore/watchdog.js";
+import { describeSite, guard, spawnsAsyncTasksGuarded } from "./explore/watchdog.js";
 import { HANG_WHY, watchdogHeadline } from "./explore/hang-text.js";
 import type { RunHang } from "./explore/watched.js";
-import { replay, replayAsync, spawnsAsyncTasks, type Scenario } from "./sim/scenario.js";
+import { replay, replayAsync, type Scenario } from "./sim/scenario.js";
 import { formatReport } from "./report/report.js";
 import { parseToken } from "./trace/token.js";
 
@@ -53,7 +53,7 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
     async () => {
       // A scenario with async tasks runs with exploreAsync/replayAsync, without the watchdog (a run
       // that awaits cannot be stopped from outside: the test's timeout bounds it).
-      const isAsync = spawnsAsyncTasks(scenario, simOptionsOf(rest));
+      const isAsync = spawnsAsyncTasksGuarded(scenario, simOptionsOf(rest), exploreOpts.watchdogMs);
       const seed = opts.seed ?? (process.env.WAKESIM_SEED !== undefined ? Number(process.env.WAKESIM_SEED) : 0);
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;

@@ -119,6 +119,125 @@ const PROGRAMS: Record<string, (log: Log) => Promise<void>> = {
     const [x, y] = await Promise.all([inner(2), (async () => (log("other"), await sleep(1), log("other done"), 7))()]);
     log(`results ${x} ${y}`);
   },
+  "Promise.race settles with the first, the losers still run": async (log) => {
+    const slow = sleep(20).then(() => (log("slow settled"), "slow"));
+    log(`winner ${await Promise.race([slow, sleep(5).then(() => "fast")])}`);
+    await slow;
+    log("after slow");
+  },
+  "Promise.any with every promise rejected is an AggregateError": async (log) => {
+    try {
+      await Promise.any([sleep(4).then(() => Promise.reject(new Error("a"))), Promise.reject(new Error("b"))]);
+    } catch (e) {
+      log(`${(e as AggregateError).name} ${(e as AggregateError).errors.map((x: Error) => x.message).join(",")}`);
+    }
+  },
+  "an async function returning a promise takes extra ticks": async (log) => {
+    const direct = async () => "direct";
+    const wrapped = async () => Promise.resolve("wrapped");
+    const a = wrapped().then((v) => log(v));
+    const b = direct().then((v) => log(v));
+    const c = Promise.resolve().then(() => log("t1")).then(() => log("t2")).then(() => log("t3"));
+    await Promise.all([a, b, c]);
+  },
+  "await of a non-promise still yields once": async (log) => {
+    const other = Promise.resolve().then(() => log("other 1")).then(() => log("other 2"));
+    log("before");
+    await 42;
+    log("after 42");
+    await other;
+  },
+  "a rejection caught down the chain, awaited later": async (log) => {
+    const handled = sleep(3)
+      .then(() => {
+        throw new Error("late");
+      })
+      .then(() => log("skipped"))
+      .catch((e: Error) => (log(`handled ${e.message}`), "recovered"));
+    await sleep(10);
+    log(`then ${await handled}`);
+  },
+  "finally runs in order and passes the value through": async (log) => {
+    const v = await Promise.resolve("v")
+      .finally(() => log("finally a"))
+      .then((x) => (log(`then ${x}`), x))
+      .finally(() => sleep(2).then(() => log("finally b after sleep")));
+    log(`value ${v}`);
+  },
+  "nextTick inside a promise reaction runs after the microtask queue": async (log) => {
+    await sleep(1);
+    Promise.resolve().then(() => {
+      log("then 1");
+      process.nextTick(() => log("tick from then"));
+      Promise.resolve().then(() => log("then from then"));
+    });
+    Promise.resolve().then(() => log("then 2"));
+    await sleep(1);
+  },
+  "setImmediate chains run one per loop turn, between timers": async (log) => {
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        setImmediate(() => {
+          log("immediate 1");
+          setImmediate(() => (log("immediate 2"), resolve()));
+        });
+        setTimeout(() => log("timeout 5"), 5);
+      }, 1),
+    );
+    await sleep(10);
+  },
+  "clearImmediate and clearInterval before they fire": async (log) => {
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        const i = setImmediate(() => log("cleared immediate ran"));
+        const v = setInterval(() => log("cleared interval ran"), 1);
+        clearImmediate(i);
+        clearInterval(v);
+        setTimeout(() => (log("done"), resolve()), 3);
+      }, 1),
+    );
+  },
+  "timer arguments and this-free callbacks": async (log) => {
+    await new Promise<void>((resolve) => setTimeout((a: string, b: number) => (log(`args ${a} ${b}`), resolve()), 2, "x", 7));
+    await new Promise<void>((resolve) => setImmediate((c: string) => (log(`immediate arg ${c}`), resolve()), "y"));
+  },
+  "a timer's refresh restarts it": async (log) => {
+    const t0 = Date.now();
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => (log(`fired after ${Date.now() - t0 >= 15 ? "at least 15" : "less"}ms`), resolve()), 10);
+      setTimeout(() => (log("refresh"), t.refresh()), 5);
+    });
+  },
+  "async iteration over a stream of timed values, with break": async (log) => {
+    async function* ticks() {
+      try {
+        for (let i = 0; ; i++) {
+          await sleep(3);
+          yield i;
+        }
+      } finally {
+        log("generator finally");
+      }
+    }
+    for await (const i of ticks()) {
+      log(`tick ${i}`);
+      if (i === 2) break;
+    }
+  },
+  "Promise.withResolvers-style deferreds settled from timers": async (log) => {
+    const deferred = () => {
+      let resolve!: (v: string) => void;
+      const promise = new Promise<string>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    const a = deferred();
+    const b = deferred();
+    setTimeout(() => b.resolve("b"), 4);
+    setTimeout(() => a.resolve("a"), 8);
+    const order: string[] = [];
+    await Promise.all([a.promise.then((v) => order.push(v)), b.promise.then((v) => order.push(v))]);
+    log(order.join(" then "));
+  },
 };
 
 /** Runs `program` natively, starting in a macrotask as a wakesim task's first poll does. */

@@ -58,6 +58,19 @@ describe("the Promise world: async functions as tasks", () => {
     expect(out.violations[0]?.message).toContain("waiter");
   });
 
+  it("a rejection nothing handles is a panic of the run, not a crash of the test run", async () => {
+    const sim = new Sim({ seed: 1 });
+    sim.spawn(async function forgetful() {
+      await pause(2);
+      void Promise.reject(new Error("nobody listens")); // not awaited, no catch
+      await pause(2);
+    });
+    const out = await sim.runAsync();
+    expect(out.violations.map((v) => v.kind)).toEqual(["panic"]);
+    expect(out.violations[0]!.message).toContain("nothing handled it");
+    expect(out.violations[0]!.message).toContain("nobody listens");
+  });
+
   it("a synchronous run of async tasks is an error that says what to do", () => {
     const sim = new Sim();
     sim.spawn(async () => {});

@@ -13,8 +13,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Outcome } from "../sim/outcome.js";
-import { replay as replayRun, replayAsync, spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
-import { guard } from "../explore/watchdog.js";
+import { replay as replayRun, replayAsync, type Scenario } from "../sim/scenario.js";
+import { guard, spawnsAsyncTasksGuarded } from "../explore/watchdog.js";
 import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, parseWatchdog, parseWorkers, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { checkCorpusWritable, fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
@@ -266,7 +266,7 @@ async function replayEntry(
     const options = sim;
     const run = (): Outcome => replayRun(s, e.token, options);
     // One with async tasks awaits its steps, which no watchdog can stop (engine.ts).
-    const g = spawnsAsyncTasks(s, options)
+    const g = spawnsAsyncTasksGuarded(s, options, watchdogMs)
       ? { kind: "ok" as const, value: await replayAsync(s, e.token, options) }
       : watchdogMs === null
         ? { kind: "ok" as const, value: run() }

@@ -34,12 +34,12 @@ import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { Strategy } from "../explore/strategy.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
-import { spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
+import type { Scenario } from "../sim/scenario.js";
 import type { Shard } from "./args.js";
 import { replayCommand } from "../report/report.js";
 import { plain, replayFlags } from "./format.js";
 import { MAX_HANGS, runHangReport } from "./hang.js";
-import { guard } from "../explore/watchdog.js";
+import { guard, spawnsAsyncTasksGuarded } from "../explore/watchdog.js";
 import { exploreWatched, Resumed } from "../explore/watched.js";
 import type { ProgressSample } from "./progress.js";
 import { realClock, type CliClock } from "./clock.js";
@@ -170,7 +170,7 @@ export function tallyPct(t: PctTally, strategy: string, stats: Readonly<Record<s
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
   // A scenario with async tasks is explored with exploreAsync, without the watchdog (a run that
   // awaits cannot be stopped from outside) and without the fresh-closure diagnosis (generators).
-  const isAsync = spawnsAsyncTasks(scenario, s.sim);
+  const isAsync = spawnsAsyncTasksGuarded(scenario, s.sim, s.watchdogMs === undefined || s.watchdogMs === null ? null : Math.min(s.watchdogMs, DIAGNOSIS_MS));
   const watch = isAsync || s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs };
   let fresh: FreshClosures | null = null;
   // A Ctrl-C that arrived since the last turn of the event loop is delivered now, before this

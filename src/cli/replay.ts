@@ -9,9 +9,9 @@ import type { Outcome } from "../sim/outcome.js";
 import type { Scenario } from "../sim/scenario.js";
 import { toChromeTrace } from "../report/chrome-export.js";
 import { toHtmlReport } from "../report/html-report.js";
-import { replay as replayRun, replayAsync, spawnsAsyncTasks } from "../sim/scenario.js";
+import { replay as replayRun, replayAsync } from "../sim/scenario.js";
 import { parseToken, TokenError } from "../trace/token.js";
-import { guard, describeSite, type Guarded } from "../explore/watchdog.js";
+import { guard, describeSite, spawnsAsyncTasksGuarded, type Guarded } from "../explore/watchdog.js";
 import { parseCommand, parseWatchdog, simOptionsFrom } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { CliError, describeError, errorDetails, EXIT } from "./errors.js";
@@ -61,7 +61,7 @@ export async function replay(argv: readonly string[]): Promise<number> {
     const run = (): Outcome => replayRun(scenario, token, sim);
     // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included;
     // one with async tasks awaits its steps, which no watchdog can stop.
-    if (spawnsAsyncTasks(scenario, sim)) ran = { kind: "ok", value: await replayAsync(scenario, token, sim) };
+    if (spawnsAsyncTasksGuarded(scenario, sim, watchdogMs)) ran = { kind: "ok", value: await replayAsync(scenario, token, sim) };
     else ran = watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: true });
   } catch (e) {
     if (e instanceof TokenError) throw new CliError(`replay: ${file}: ${e.message}`);

@@ -14,7 +14,8 @@
  */
 import type { StrategyName } from "../explore/strategies.js";
 import type { SimOptions } from "../sim/config.js";
-import { spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
+import type { Scenario } from "../sim/scenario.js";
+import { spawnsAsyncTasksGuarded } from "../explore/watchdog.js";
 import type { Budget, Shard } from "./args.js";
 import { addEntry, CORPUS_FORMAT, fileForCorpus } from "./corpus.js";
 import { VERSION } from "./context.js";
@@ -144,7 +145,7 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
       };
       // A scenario with async tasks runs in this thread (its runs take turns process-wide, and a
       // worker has no host of its own yet): the same blocks, so the same runs and tokens.
-      const inThread = pooled && spawnsAsyncTasks(scenario, chosen.sim);
+      const inThread = pooled && spawnsAsyncTasksGuarded(scenario, chosen.sim, s.watchdogMs ?? null);
       if (inThread && s.print !== null) s.note(`wakesim: ${scenario.name} has async tasks: explored in this thread (--workers applies to scenarios of futures only, for now)`);
       r = pooled && !inThread ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
     } catch (e) {

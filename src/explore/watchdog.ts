@@ -23,7 +23,8 @@ import vm from "node:vm";
 import { watchGeneratorFunctions } from "../future/async-fn.js";
 import { awaitChain } from "../oracles/lost-wakeup.js";
 import { escapeTrapsMark, unwindEscapeTraps, type EscapeSink } from "../oracles/escape-traps.js";
-import type { SimSettings } from "../sim/config.js";
+import type { SimOptions, SimSettings } from "../sim/config.js";
+import { spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
 import { runToken } from "../trace/token.js";
 
 /** Where a terminated run stood: the task whose poll was running and what it awaited. */
@@ -138,4 +139,15 @@ export function describeSite(s: HangSite): string {
   if (!s.inRun) return "code outside any simulation run (the scenario's setup? — or any code, when the escapes oracle is off)";
   if (s.task === null) return `the simulation between polls (delivering an event, or in the executor)${where}`;
   return `the poll of task '${s.task}'${s.poll === null ? "" : ` (its poll ${s.poll}`}${s.awaiting === null ? "" : `, awaiting ${s.awaiting}`}${s.poll === null ? "" : ")"}${where}`;
+}
+
+/**
+ * Whether the scenario spawns async tasks (sim/scenario.ts spawnsAsyncTasks), asked under the
+ * watchdog when one is set: the question calls the scenario's setup, which may never return —
+ * then the answer is false, and the exploration that follows stops and reports that setup.
+ */
+export function spawnsAsyncTasksGuarded(scenario: Scenario, sim: SimOptions, watchdogMs: number | null | undefined): boolean {
+  if (watchdogMs === null || watchdogMs === undefined) return spawnsAsyncTasks(scenario, sim);
+  const g = guard(() => spawnsAsyncTasks(scenario, sim), { timeoutMs: watchdogMs });
+  return g.kind === "ok" && g.value;
 }

@@ -10,7 +10,8 @@ import { compareTraces } from "../oracles/determinism.js";
 import { formatTrace } from "../trace/event.js";
 import { optionsFingerprint, parseToken, TokenError } from "../trace/token.js";
 import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } from "./config.js";
-import { AsyncTasksError, OptionError } from "../core/errors.js";
+import { OptionError } from "../core/errors.js";
+import { isFuture } from "../future/future.js";
 import { withViolation, type Outcome } from "./outcome.js";
 import { Sim } from "./sim.js";
 
@@ -46,18 +47,23 @@ export function runScenario(scenario: Scenario, options: SimOptions = {}): Outco
 
 /**
  * True when the scenario's setup spawns an async function (its runs need runScenarioAsync,
- * exploreAsync, replayAsync). Calls the setup once; a setup that throws says false (its runs
- * report the throw).
+ * exploreAsync, replayAsync). Calls the setup once and runs nothing (a first poll may never
+ * return); a setup that throws says false (its runs report the throw).
  */
 export function spawnsAsyncTasks(scenario: Scenario, options: SimOptions = {}): boolean {
+  let found = false;
   try {
     const sim = new Sim({ ...scenario.options, ...options, scenario: scenario.name, trace: false });
+    const spawn = sim.spawn.bind(sim);
+    sim.spawn = (task, opts) => {
+      if (typeof task === "function" && !isFuture(task)) found = true;
+      return spawn(task, opts);
+    };
     scenario.setup(sim);
-    sim.run({ maxSteps: 1 });
-    return false;
-  } catch (e) {
-    return e instanceof AsyncTasksError;
+  } catch {
+    // its runs report it
   }
+  return found;
 }
 
 /** As runScenario, for a scenario with async tasks (or any scenario): each run is `sim.runAsync()`. */

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines because both drivers (run, runAsync) step the one private state of a run; the parts that own their data are beside it (sim.ts).
+ *
  * StepLoop: one simulation's run — it builds the parts (tracer, choice log, task table, wake
  * hook, injected faults, runtime, reactor, fake I/O, executor, watch) and applies the step rule
  * (written out in sim.ts's header, the user's view of it; carried out by `tick`) until the run ends. It owns the run's position (steps, polls, the task being polled),
@@ -253,13 +255,21 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     const stopRecording = this.options.trace ? recordAwaits() : null; // where a stuck task is parked (promise/where.ts)
     const confirmAt = maxSteps >>> 1;
     let status: RunStatus | null = null;
+    // A rejection nothing handled is a panic of the run, as Node would crash on it (its
+    // reason's first user line names where; the runs take turns, so it is this run's).
+    const unhandled = (reason: unknown): void => {
+      this.report(panicViolation("(unhandled rejection)", reason, `a promise was rejected and nothing handled it, before step ${this.steps}: ${describeThrown(reason)}`, this.steps, this.clock.now));
+    };
+    process.on("unhandledRejection", unhandled);
     try {
       await driveSteps(
         () => (status = this.step(maxSteps, confirmAt)) === null,
         () => undefined,
       );
+      await driveSteps(() => false, () => undefined); // one more turn: Node reports the last step's unhandled rejections
       if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
     } finally {
+      process.off("unhandledRejection", unhandled);
       stopRecording?.();
       this.runningAsync = false;
       this.host = null;
