@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, defineScenario, PENDING, ready, runScenario, Sim, sleep, yieldNow, type Context, type Poll, type Waker } from "wakesim";
+import { asyncBlock, asyncFn, defineScenario, PENDING, ready, runScenario, Sim, sleep, yieldNow, type Context, type Poll, type Waker } from "wakesim";
 import { Flag, forgetful, spin } from "./helpers.js";
 
 describe("Sim.run", () => {
@@ -221,9 +221,14 @@ describe("options", () => {
       `[OptionError: invalid option 'faults': unknown fault kind 'latncy' — did you mean 'latency'? Known: latency, short-read, short-write, coalesce, spurious-wake, spurious-readiness, reset, early-eof, tie, cancel.]`,
     );
     expect(() => new Sim().run({ maxSteps: 0 })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'maxSteps': must be ≥ 1, got 0]`);
-    expect(() => new Sim().spawn((() => 1) as never)).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'future': sim.spawn expects a Future (an object with poll(cx)), got a function — call it first, e.g. sim.spawn(myAsyncFn())]`,
+    expect(() => new Sim().spawn(42 as never)).toThrowErrorMatchingInlineSnapshot(
+      `[OptionError: invalid option 'task': sim.spawn expects a Future (an object with poll(cx)) or an async function, got 42]`,
     );
+    // A function is an async task now; a synchronous run of one says what to do, including when
+    // the function was a future factory (an asyncFn) that should have been called.
+    const sim = new Sim();
+    sim.spawn(asyncFn(function* () {}) as never);
+    expect(() => sim.run()).toThrow(/runAsync.*spawn what it returns, sim\.spawn\(f\(\)\)/);
   });
 
   it("rejects a scenario without a name or setup", () => {

@@ -35,6 +35,7 @@ import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } fr
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "./outcome.js";
 import { StepLoop } from "./step-loop.js";
+import { runAsync } from "./async-run.js";
 import { AsyncTask, type AsyncBody } from "../promise/async-task.js";
 
 export interface SpawnOptions {
@@ -107,7 +108,7 @@ export class Sim {
    * are this run's virtual ones until it ends.
    */
   runAsync(opts: RunOptions = {}): Promise<Outcome> {
-    return this.#loop.runAsync(opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1));
+    return runAsync(this.#loop, opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1));
   }
 
   /**

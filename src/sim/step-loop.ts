@@ -1,5 +1,5 @@
 /**
- * Over 400 lines because both drivers (run, runAsync) step the one private state of a run; the parts that own their data are beside it (sim.ts).
+ * Over 400 lines because a poll, a cancel, a panic and a run's end all change the same private state of the run (its drivers and parts live beside it).
  *
  * StepLoop: one simulation's run — it builds the parts (tracer, choice log, task table, wake
  * hook, injected faults, runtime, reactor, fake I/O, executor, watch) and applies the step rule
@@ -48,9 +48,7 @@ import type { Violation } from "../oracles/violation.js";
 import { SimWakeHook, type ViolationSink } from "./wake-hook.js";
 import { AsyncTask } from "../promise/async-task.js";
 import { AsyncTasksError } from "../core/errors.js";
-import { driveSteps, oneAtATime } from "../promise/drain.js";
 import { VirtualHost } from "../promise/host.js";
-import { recordAwaits } from "../promise/where.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
@@ -229,7 +227,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     try {
       do status = this.step(maxSteps, confirmAt);
       while (status === null);
-      if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
+      this.atEnd(status);
     } finally {
       this.runningSync = false;
       restore?.();
@@ -238,48 +236,30 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   }
 
   /**
-   * As `run`, for a run with async tasks: between two steps the engine runs every microtask
-   * queued so far (promise/drain.ts), and the host's timers are this run's (promise/host.ts).
+   * @internal For sim/async-run.ts: a run with async tasks starts — the host's timers are this
+   * run's, timer ties are choices, the traps are in (always: they are how the host's timers reach
+   * this run, escape-traps.ts rule 4). Returns what ends it.
    */
-  runAsync(maxSteps: number): Promise<Outcome> {
-    return oneAtATime(() => this.runAsyncNow(maxSteps));
-  }
-
-  private async runAsyncNow(maxSteps: number): Promise<Outcome> {
-    this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.hostThrew(e, where));
+  enterAsync(): () => void {
+    this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.report(panicViolation(`(${where})`, e, `the callback of ${where} threw at step ${this.steps}`, this.steps, this.clock.now)));
     this.host = this.timerHost;
     this.reactor.exploreTies = true;
-    // Always installed: the traps are how the host's timers reach this run (escape-traps.ts rule 4).
     const restore = installEscapeTraps(this);
     this.runningAsync = true;
-    const stopRecording = this.options.trace ? recordAwaits() : null; // where a stuck task is parked (promise/where.ts)
-    const confirmAt = maxSteps >>> 1;
-    let status: RunStatus | null = null;
-    // A rejection nothing handled is a panic of the run, as Node would crash on it (its
-    // reason's first user line names where; the runs take turns, so it is this run's).
-    const unhandled = (reason: unknown): void => {
-      this.report(panicViolation("(unhandled rejection)", reason, `a promise was rejected and nothing handled it, before step ${this.steps}: ${describeThrown(reason)}`, this.steps, this.clock.now));
-    };
-    process.on("unhandledRejection", unhandled);
-    try {
-      await driveSteps(
-        () => (status = this.step(maxSteps, confirmAt)) === null,
-        () => undefined,
-      );
-      await driveSteps(() => false, () => undefined); // one more turn: Node reports the last step's unhandled rejections
-      if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
-    } finally {
-      process.off("unhandledRejection", unhandled);
-      stopRecording?.();
+    return () => {
       this.runningAsync = false;
       this.host = null;
       restore();
-    }
-    return this.outcome(status!);
+    };
   }
 
-  /** One step of a run, or the status that ends it. */
-  private step(maxSteps: number, confirmAt: number): RunStatus | null {
+  /** @internal The monitors' verdicts at the end of a run that completed or went quiescent. */
+  atEnd(status: RunStatus): void {
+    if (status === "completed" || status === "quiescent") this.watch.monitors.atEnd();
+  }
+
+  /** @internal One step of a run, or the status that ends it. */
+  step(maxSteps: number, confirmAt: number): RunStatus | null {
     if (this.stopRequested) return "stopped";
     // With async tasks, as Node exits: once no referenced timer of the host is left either.
     if (this.tasks.unfinished === 0 && (!this.runningAsync || this.timerHost!.referencedTimers === 0)) return "completed";
@@ -291,11 +271,6 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     if (this.tick()) return null;
     this.reportStuck();
     return "quiescent";
-  }
-
-  /** A host timer's callback threw (promise/host.ts rule 5): as Node would crash, a panic. */
-  private hostThrew(e: unknown, where: string): void {
-    this.report(panicViolation(`(${where})`, e, `the callback of ${where} threw at step ${this.steps}`, this.steps, this.clock.now));
   }
 
   /** Does one unit of work (step rules 1–3). Returns false when nothing can happen any more. */
@@ -439,7 +414,8 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     if (v !== null) this.report(v);
   }
 
-  private outcome(status: RunStatus): Outcome {
+  /** @internal The run's outcome (after `atEnd`). */
+  outcome(status: RunStatus): Outcome {
     // The outcome shares the choice list; a later run() copies it before appending (choice-log.ts rule 3).
     return new RunOutcome(
       status === "completed" && this.violations.length === 0,

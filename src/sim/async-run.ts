@@ -1,0 +1,43 @@
+/**
+ * The driver of a run with async tasks (`sim.runAsync`): the step rule of step-loop.ts, each step
+ * in a macrotask of its own so that the engine runs the tasks' microtasks between steps
+ * (promise/drain.ts), with the host's timers this run's while it steps.
+ *
+ * Rules:
+ *  1. Runs with async tasks take turns process-wide (promise/drain.ts `oneAtATime`).
+ *  2. A rejection nothing handled during the run is a panic of the run, as Node would crash on
+ *     it; one more turn after the last step lets Node report the last step's.
+ *  3. In a traced run, where a stuck task is parked is recorded (promise/where.ts).
+ */
+import { describeThrown, panicViolation } from "../oracles/contract.js";
+import { driveSteps, oneAtATime } from "../promise/drain.js";
+import { recordAwaits } from "../promise/where.js";
+import type { Outcome, RunStatus } from "./outcome.js";
+import type { StepLoop } from "./step-loop.js";
+
+export function runAsync(loop: StepLoop, maxSteps: number): Promise<Outcome> {
+  return oneAtATime(async () => {
+    const leave = loop.enterAsync();
+    const stopRecording = loop.options.trace ? recordAwaits() : null;
+    const unhandled = (reason: unknown): void => {
+      loop.report(panicViolation("(unhandled rejection)", reason, `a promise was rejected and nothing handled it, before step ${loop.steps}: ${describeThrown(reason)}`, loop.steps, loop.now));
+    };
+    process.on("unhandledRejection", unhandled);
+    // "Did not finish" is a liveness verdict too: the second half of the budget confirms it (watch.ts rule 7).
+    const confirmAt = maxSteps >>> 1;
+    let status: RunStatus | null = null;
+    try {
+      await driveSteps(
+        () => (status = loop.step(maxSteps, confirmAt)) === null,
+        () => undefined,
+      );
+      await driveSteps(() => false, () => undefined); // rule 2
+      loop.atEnd(status!);
+    } finally {
+      process.off("unhandledRejection", unhandled);
+      stopRecording?.();
+      leave();
+    }
+    return loop.outcome(status!);
+  });
+}
