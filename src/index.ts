@@ -44,6 +44,7 @@ export { defineScenario, runScenario, runScenarioAsync, replay, replayAsync, tra
 export type { Scenario } from "./sim/scenario.js";
 export { EmptyScenarioError, explore, exploreAsync } from "./explore/explore.js";
 export type { AsyncBody } from "./promise/async-task.js";
+export { fromPromise, joined, TaskCancelledError } from "./promise/bridge.js";
 export type { ExploreOptions, ExploreResult, Failure, ResidualMissBound } from "./explore/explore.js";
 export type { RunHang } from "./explore/watched.js";
 export type { HangSite } from "./explore/watchdog.js";

@@ -116,6 +116,6 @@ describe("asyncFn", () => {
       }, "awaits-promise"),
     );
     sim.run();
-    expect(h.outcome?.kind === "panicked" && h.outcome.message).toContain("promise, which the simulation cannot drive");
+    expect(h.outcome?.kind === "panicked" && h.outcome.message).toContain("a JavaScript promise: await it with `yield* fromPromise(p)`");
   });
 });

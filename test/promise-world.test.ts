@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { defineScenario, explore, exploreAsync, replayAsync, Sim, traceText, type Outcome } from "wakesim";
+import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, replayAsync, Sim, traceText, type Outcome } from "wakesim";
 import { heavyWaiter041, heavyWaiter050 } from "../fixtures/promise/heavy-waiter.js";
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -178,4 +178,43 @@ describe("the command line on async scenarios", () => {
     // The same blocks in the same thread: the same first failure and token.
     expect(/token: +(ws1\.[A-Za-z0-9_-]+)/.exec(pooled.stdout)?.[1]).toBe(token);
   }, 60_000);
+});
+
+describe("between the worlds: fromPromise and joined", () => {
+  it("an asyncFn awaits a promise (yield* fromPromise) and an async task awaits a future's task (await joined)", async () => {
+    const sim = new Sim({ seed: 1 });
+    const log: string[] = [];
+    const future = asyncFn(function* () {
+      const v = yield* fromPromise(pause(5).then(() => 20));
+      log.push(`future got ${v} at ${Date.now()}`);
+      return v + 1;
+    });
+    sim.spawn(async function main() {
+      const h = sim.spawn(future(), { name: "future" });
+      const v = await joined(h);
+      log.push(`async got ${v} at ${Date.now()}`);
+    });
+    const out = await sim.runAsync();
+    expect(out.violations).toEqual([]);
+    expect(log).toEqual(["future got 20 at 5", "async got 21 at 5"]);
+  });
+
+  it("joined rejects with a panic; fromPromise in a synchronous run is reported as awaiting a promise that settles only under runAsync", async () => {
+    const sim = new Sim({ seed: 1, allowPanics: true });
+    const failing = asyncFn(function* () {
+      yield* fromPromise(pause(1));
+      throw new Error("inner");
+    });
+    let caught = "";
+    sim.spawn(async () => {
+      await joined(sim.spawn(failing(), { name: "failing" })).catch((e: Error) => (caught = e.message));
+    });
+    expect((await sim.runAsync()).violations).toEqual([]);
+    expect(caught).toBe("inner");
+    const sync = new Sim({ seed: 1 });
+    sync.spawn(asyncFn(function* () { yield* fromPromise(Promise.resolve(1)); })(), { name: "waiter" });
+    const out = sync.run();
+    expect(out.violations[0]?.kind).toBe("lost-wakeup");
+    expect(out.violations[0]?.kind === "lost-wakeup" && out.violations[0].stuck[0]!.awaiting).toContain("settles only between the steps of runAsync");
+  });
 });

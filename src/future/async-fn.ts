@@ -122,7 +122,7 @@ export class AsyncFnFuture<T> extends FutureBase<T> {
   private badYield(v: unknown): never {
     const what =
       typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function"
-        ? "a JavaScript promise, which the simulation cannot drive (it has no real event loop): use a wakesim future instead"
+        ? "a JavaScript promise: await it with `yield* fromPromise(p)`, in a run with async tasks (runAsync / exploreAsync), whose steps let promises settle"
         : `${v === null ? "null" : typeof v} (${String(v)}), which is not a future`;
     throw new TypeError(`async fn '${this.label}' yielded ${what}. Await futures with \`yield* fut\` or \`yield* wait(fut)\`, not \`yield fut\`.`);
   }

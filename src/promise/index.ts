@@ -6,3 +6,4 @@
 export { AsyncTask, type AsyncBody } from "./async-task.js";
 export { VirtualHost, VirtualTimer } from "./host.js";
 export { driveSteps, oneAtATime } from "./drain.js";
+export { fromPromise, joined, TaskCancelledError } from "./bridge.js";

@@ -22,9 +22,10 @@
  *   choice-log.ts   the door to the chooser and the list of its answers
  *   tracer.ts       the trace events (a no-op when tracing is off)
  *   sim-runtime.ts  the Runtime that futures, the reactor and fake I/O see
+ *   async-run.ts    runAsync's driver: each step in a macrotask, the host's timers the run's
  * A task is polled through its body (task/task-body.ts): a spawned future is its own body, and
- * a second kind of task (a native async function) plugs in by implementing TaskBody and being
- * accepted by `spawn` — the step loop, the wake hook and the oracles stay as they are.
+ * an async function's body is an AsyncTask (promise/async-task.ts) — the second kind of task,
+ * which plugged in without changing the step loop, the wake hook or the oracles.
  */
 import { isFuture, type Future } from "../future/future.js";
 import type { SimIo } from "../io/sim-io.js";

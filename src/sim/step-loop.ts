@@ -384,6 +384,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     this.watch.progress();
     this.tracer.taskFinished(t, outcome.kind);
     t.joinWaiter?.wake();
+    t.onFinish?.();
   }
 
   private panic(t: Task, e: unknown): void {

@@ -55,6 +55,16 @@ export class JoinHandle<T> extends FutureBase<JoinOutcome<T>> {
     return PENDING;
   }
 
+  /**
+   * Calls `fn` once the task has finished (at once if it has): how code outside any poll — an
+   * async task's `await joined(handle)` (promise/bridge.ts) — learns of it.
+   */
+  whenFinished(fn: () => void): void {
+    if (this.task.outcome !== null) return fn();
+    const before = this.task.onFinish;
+    this.task.onFinish = before === null ? fn : () => (before(), fn());
+  }
+
   /** Stops waiting (detaches); the task keeps running. */
   drop(): void {
     this.task.joinWaiter?.clear();

@@ -35,6 +35,8 @@ export class Task<T = unknown> implements WakeTarget {
   abortRequested = false;
   /** The join handle's waiter (the task that awaits this one); made when one first waits, as most tasks are never awaited. */
   joinWaiter: WakerSlot | null = null;
+  /** Called once when the task finishes (after its join waiter is woken): JoinHandle.whenFinished. */
+  onFinish: (() => void) | null = null;
 
   constructor(
     readonly id: TaskId,
