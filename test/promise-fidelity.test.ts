@@ -99,15 +99,15 @@ const PROGRAMS: Record<string, (log: Log) => Promise<void>> = {
       const h = setInterval(() => {
         log(`tick ${++n}`);
         if (n === 3) (clearInterval(h), resolve());
-      }, 7);
-      setTimeout(() => log("between"), 10);
+      }, 20);
+      setTimeout(() => log("between"), 30); // gaps wide enough that a busy machine keeps the native order
     });
   },
   "Date.now advances with the timers": async (log) => {
     const t0 = Date.now();
     await sleep(40);
     const dt = Date.now() - t0;
-    log(dt >= 40 && dt < 60 ? "about 40ms passed" : `${dt}ms passed`);
+    log(dt >= 39 ? "at least 40ms passed" : `${dt}ms passed`); // natively it may be later, never (much) earlier
   },
   "async functions calling each other": async (log) => {
     const inner = async (n: number): Promise<number> => {
@@ -202,9 +202,11 @@ const PROGRAMS: Record<string, (log: Log) => Promise<void>> = {
     await new Promise<void>((resolve) => setImmediate((c: string) => (log(`immediate arg ${c}`), resolve()), "y"));
   },
   "a timer's refresh restarts it": async (log) => {
+    // Natively a timer may fire a millisecond early by Date.now (libuv counts from its cached loop
+    // time): the check is only that it fired later than its first deadline (10), not when.
     const t0 = Date.now();
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => (log(`fired after ${Date.now() - t0 >= 15 ? "at least 15" : "less"}ms`), resolve()), 10);
+      const t = setTimeout(() => (log(`fired ${Date.now() - t0 > 11 ? "later than its first deadline" : "at its first deadline"}`), resolve()), 10);
       setTimeout(() => (log("refresh"), t.refresh()), 5);
     });
   },
