@@ -20,24 +20,18 @@
  */
 import type { Context } from "../future/context.js";
 import { isFuture } from "../future/future.js";
-import { PENDING, ready, type Poll } from "../future/poll.js";
+import { ready, type Poll } from "../future/poll.js";
 import type { TaskBody } from "../task/task-body.js";
-import type { Waker } from "../waker/waker.js";
+import { PromiseFuture } from "./bridge.js";
 import { parkedAt, recording, runOwned } from "./where.js";
-
-const PENDING_STATE = 0;
-const FULFILLED = 1;
-const REJECTED = 2;
 
 /** What `sim.spawn` accepts besides a future: an async function, or any promise-returning one. */
 export type AsyncBody<T> = () => PromiseLike<T> | T;
 
 export class AsyncTask<T> implements TaskBody<T> {
   private fn: AsyncBody<T> | null;
-  private state = PENDING_STATE;
-  private value: unknown;
-  private waker: Waker | null = null;
-  private dropped = false;
+  /** The function's promise, as a future (bridge.ts): it holds the waker and the settlement (rules 3–5). */
+  private awaited: PromiseFuture<T> | null = null;
   /** Its first poll ran in a traced run: where.ts knows its pending promises. */
   private recorded = false;
   private readonly name: string;
@@ -49,7 +43,7 @@ export class AsyncTask<T> implements TaskBody<T> {
 
   /** Shown in reports as what the task awaits: in a traced run, with the lines it is parked at (where.ts). */
   get label(): string {
-    if (!this.recorded || this.state !== PENDING_STATE) return this.name;
+    if (!this.recorded || this.awaited === null || this.awaited.settled) return this.name;
     const at = parkedAt(this);
     return at.length === 0 ? this.name : `${this.name}, parked at ${at.slice(0, 3).join(" < ")}${at.length > 3 ? ` (+${at.length - 3} more)` : ""}`;
   }
@@ -69,38 +63,14 @@ export class AsyncTask<T> implements TaskBody<T> {
         if (isFuture(r) || isGenerator(r)) throw new Error(`sim.spawn was given a function that returns ${isFuture(r) ? "a Future (one made by asyncFn?)" : "a generator (a function*?)"}, not a promise: spawn the future itself, e.g. sim.spawn(f()), or wrap a function* with asyncFn`);
         return ready(r);
       }
-      this.waker = cx.waker.clone();
-      r.then(
-        (v) => this.settle(FULFILLED, v),
-        (e: unknown) => this.settle(REJECTED, e),
-      );
-      return PENDING;
+      this.awaited = new PromiseFuture(r, this.name);
     }
-    if (this.state === FULFILLED) return ready(this.value as T);
-    if (this.state === REJECTED) throw this.value;
-    // A poll while still pending (a spurious wake): keep a waker of this poll (rule 3).
-    if (this.waker === null || !this.waker.willWake(cx.waker)) {
-      this.waker?.drop();
-      this.waker = cx.waker.clone();
-    }
-    return PENDING;
+    return this.awaited!.poll(cx);
   }
 
   drop(): void {
-    this.dropped = true;
     this.fn = null;
-    const w = this.waker;
-    this.waker = null;
-    w?.drop();
-  }
-
-  private settle(state: number, value: unknown): void {
-    if (this.dropped) return;
-    this.state = state;
-    this.value = value;
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    this.awaited?.drop();
   }
 }
 

@@ -22,7 +22,8 @@ export function fromPromise<T>(p: PromiseLike<T>, label = "a promise"): FutureBa
   return new PromiseFuture(p, label);
 }
 
-class PromiseFuture<T> extends FutureBase<T> {
+/** @internal A promise as a future (fromPromise); AsyncTask drives its function's promise with one. */
+export class PromiseFuture<T> extends FutureBase<T> {
   private state: "new" | "pending" | "fulfilled" | "rejected" = "new";
   private value: unknown;
   private waker: Waker | null = null;
@@ -36,6 +37,11 @@ class PromiseFuture<T> extends FutureBase<T> {
 
   get label(): string {
     return `${this.name} (settles only between the steps of runAsync / exploreAsync)`;
+  }
+
+  /** True once the promise fulfilled or rejected (as seen by this future). */
+  get settled(): boolean {
+    return this.state === "fulfilled" || this.state === "rejected";
   }
 
   poll(cx: Context): Poll<T> {
