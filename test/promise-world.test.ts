@@ -100,7 +100,14 @@ describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
     expect(r.ok).toBe(false);
     const f = r.failure!;
     expect(f.violation.kind).toBe("step-limit");
-    expect(f.violation.message).toContain("heavy");
+    // The report comes from the traced replay, which knows when each async task's code last ran:
+    // only the heavy waiter sat still; the light ones ran in their promise reactions to the end.
+    if (f.violation.kind !== "step-limit") throw new Error("unreachable");
+    expect(f.violation.sat.map((x) => x.task), f.report).toEqual(["heavy"]);
+    expect(f.violation.busy.map((b) => b.task).sort(), f.report).toEqual(["light-1", "light-2"]);
+    expect(f.violation.busy.every((b) => b.activeUntilStep !== undefined && b.activeUntilStep > f.outcome.steps - 10)).toBe(true);
+    expect(f.report).toMatch(/FAILED — step limit: 'heavy' parked/);
+    expect(f.report).toContain("'light-1' ran in its promise reactions");
     const again = await replayAsync(heavyWaiter041, f.token);
     expect(traceText(again)).toBe(traceText(f.outcome));
     expect(again.violations[0]!.message).toBe(f.violation.message);

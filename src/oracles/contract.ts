@@ -82,16 +82,19 @@ export function stepLimitViolation(tasks: readonly Task[], marks: readonly TaskM
     if (t.outcome !== null || t.daemon) continue;
     const runnable = t.state === TaskState.Scheduled;
     if (!runnable && t.state !== TaskState.Idle) continue;
-    const since = runnable ? marks[t.id]!.runnableSinceStep : marks[t.id]!.lastPolledStep;
+    const since = runnable ? marks[t.id]!.runnableSinceStep : Math.max(marks[t.id]!.lastPolledStep, t.future?.lastActiveStep ?? -1);
     if (step - since < step / 2) continue;
     sat.push({ task: t.name, state: runnable ? "runnable" : "parked", sinceStep: since, stepsWithout: step - since, polls: t.generation });
   }
   const first = Math.min(...sat.map((s) => s.sinceStep));
+  const activeAt = (t: Task): number => t.future?.lastActiveStep ?? -1;
   const busy = tasks
-    .filter((t) => marks[t.id]!.lastPolledStep > first && !sat.some((s) => s.task === t.name))
+    .filter((t) => (marks[t.id]!.lastPolledStep > first || activeAt(t) > first) && !sat.some((s) => s.task === t.name))
     .sort((a, b) => b.generation - a.generation)
     .slice(0, 3)
-    .map((t) => ({ task: t.name, polls: t.generation }));
+    .map((t) => (activeAt(t) > first ? { task: t.name, polls: t.generation, activeUntilStep: activeAt(t) } : { task: t.name, polls: t.generation }));
+  const busyText = (b: (typeof busy)[number]): string =>
+    b.activeUntilStep === undefined ? `'${b.task}' was polled ${b.polls} time${b.polls === 1 ? "" : "s"}` : `'${b.task}' ran in its promise reactions (last at step ${b.activeUntilStep})`;
   const line = (s: StepLimitSat, t: Task): string => {
     if (s.state === "runnable") {
       return s.polls === 0
@@ -113,7 +116,7 @@ export function stepLimitViolation(tasks: readonly Task[], marks: readonly TaskM
       : head +
         `${sat.length === 1 ? "One task" : `${sat.length} tasks`} sat still for most of the run while others were polled:\n` +
         sat.map((s) => line(s, tasks.find((t) => t.name === s.task)!)).join("\n") +
-        (busy.length === 0 ? "" : `\n  meanwhile ${busy.map((b) => `'${b.task}' was polled ${b.polls} time${b.polls === 1 ? "" : "s"}`).join(", ")} (in the whole run).`) +
+        (busy.length === 0 ? "" : `\n  meanwhile ${busy.map(busyText).join(", ")} (in the whole run).`) +
         `\nA runnable task never polled is starved: an executor or strategy that keeps picking others, or a task that never yields (a busy self-wake). ` +
         `A parked one waits for a wake that never comes while the rest keep the run busy (a lost wakeup). If the work is just long, raise maxSteps.`;
   return { kind: "step-limit", maxSteps, sat, busy, tasks: pending, step, time, message };

@@ -119,8 +119,12 @@ export type Violation =
       readonly maxSteps: number;
       /** Tasks that sat still (runnable and not polled, or parked and not woken) for at least half the run. */
       readonly sat: readonly StepLimitSat[];
-      /** The tasks polled most (in the whole run) while those sat still, busiest first (at most 3). */
-      readonly busy: readonly { readonly task: string; readonly polls: number }[];
+      /**
+       * The tasks polled most (in the whole run) while those sat still, busiest first (at most 3);
+       * an async task that ran in its promise reactions instead has `activeUntilStep`, the last
+       * step its code ran (known in traced runs).
+       */
+      readonly busy: readonly { readonly task: string; readonly polls: number; readonly activeUntilStep?: number }[];
     });
 
 export type ViolationKind = Violation["kind"];

@@ -23,7 +23,7 @@ import { isFuture } from "../future/future.js";
 import { ready, type Poll } from "../future/poll.js";
 import type { TaskBody } from "../task/task-body.js";
 import { PromiseFuture } from "./bridge.js";
-import { parkedAt, recording, runOwned } from "./where.js";
+import { lastActiveStep, parkedAt, recording, runOwned } from "./where.js";
 
 /** What `sim.spawn` accepts besides a future: an async function, or any promise-returning one. */
 export type AsyncBody<T> = () => PromiseLike<T> | T;
@@ -46,6 +46,11 @@ export class AsyncTask<T> implements TaskBody<T> {
     if (!this.recorded || this.awaited === null || this.awaited.settled) return this.name;
     const at = parkedAt(this);
     return at.length === 0 ? this.name : `${this.name}, parked at ${at.slice(0, 3).join(" < ")}${at.length > 3 ? ` (+${at.length - 3} more)` : ""}`;
+  }
+
+  /** The last step its code ran, in a traced run (where.ts); null otherwise. */
+  get lastActiveStep(): number | null {
+    return this.recorded ? lastActiveStep(this) : null;
   }
 
   /** An async task awaits promises, not futures: there is no next link to show. */

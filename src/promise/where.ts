@@ -23,6 +23,9 @@ const context = new AsyncLocalStorage<object>();
 /** Pending promises made for a task, with the stack that made them (formatted only when read). */
 const pending = new Map<Promise<unknown>, { readonly owner: object; readonly made: { stack?: string } }>();
 let recorders = 0;
+/** The step the recording run is at (sim/async-run.ts sets it), and each task's last step of activity. */
+let currentStep = 0;
+const lastActive = new WeakMap<object, number>();
 let stopHooks: (() => void) | null = null;
 
 /** Starts recording (rule 4); the returned function stops this recorder's share of it. */
@@ -31,6 +34,7 @@ export function recordAwaits(): () => void {
     const offInit = promiseHooks.onInit((promise) => {
       const owner = context.getStore();
       if (owner === undefined) return;
+      lastActive.set(owner, currentStep);
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 20;
       const made: { stack?: string } = {};
@@ -62,6 +66,16 @@ export function recordAwaits(): () => void {
 function shorter(line: string | null): string | null {
   const cwd = `${process.cwd()}/`;
   return line !== null && line.startsWith(cwd) ? line.slice(cwd.length) : line;
+}
+
+/** The recording run is at step `n` (its promises made from now on are that step's activity). */
+export function atStep(n: number): void {
+  currentStep = n;
+}
+
+/** The last step at which `owner` made a promise (ran), or null if never seen. */
+export function lastActiveStep(owner: object): number | null {
+  return lastActive.get(owner) ?? null;
 }
 
 /** True while some traced run records. */

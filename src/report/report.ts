@@ -158,7 +158,8 @@ export function summarize(v: Violation): string {
       const b = v.busy?.[0];
       if (s === undefined) return `step limit: not finished within maxSteps=${v.maxSteps} (pending: ${v.tasks.join(", ") || "none"})`;
       const still = s.state === "runnable" ? "runnable but not polled" : "parked, never woken";
-      return `step limit: ${q(s.task)} ${still} for the last ${s.stepsWithout} of ${v.maxSteps} steps${b === undefined ? "" : ` while ${q(b.task)} was polled ${plural(b.polls, "time")}`}`;
+      const meanwhile = b === undefined ? "" : b.activeUntilStep === undefined ? ` while ${q(b.task)} was polled ${plural(b.polls, "time")}` : ` while ${q(b.task)} ran in its promise reactions`;
+      return `step limit: ${q(s.task)} ${still} for the last ${s.stepsWithout} of ${v.maxSteps} steps${meanwhile}`;
     }
   }
 }

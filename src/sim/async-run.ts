@@ -11,7 +11,7 @@
  */
 import { describeThrown, panicViolation } from "../oracles/contract.js";
 import { driveSteps, oneAtATime } from "../promise/drain.js";
-import { recordAwaits } from "../promise/where.js";
+import { atStep, recordAwaits } from "../promise/where.js";
 import type { Outcome, RunStatus } from "./outcome.js";
 import type { StepLoop } from "./step-loop.js";
 
@@ -28,7 +28,12 @@ export function runAsync(loop: StepLoop, maxSteps: number): Promise<Outcome> {
     let status: RunStatus | null = null;
     try {
       await driveSteps(
-        () => (status = loop.step(maxSteps, confirmAt)) === null,
+        stopRecording === null
+          ? () => (status = loop.step(maxSteps, confirmAt)) === null
+          : () => {
+              atStep(loop.steps); // what the microtasks after this step make is this step's activity
+              return (status = loop.step(maxSteps, confirmAt)) === null;
+            },
         () => undefined,
       );
       await driveSteps(() => false, () => undefined); // rule 2

@@ -29,4 +29,10 @@ export interface TaskBody<T> {
   readonly label?: string;
   /** The next link of that chain, if the body awaits a future (reports only). */
   readonly awaitingFuture?: Future<unknown> | null;
+  /**
+   * For a body whose code runs outside its polls (an async function, in its promise reactions):
+   * the last step at which it ran, when known (traced runs) — so a step-limit report does not
+   * call it parked while it was busy.
+   */
+  readonly lastActiveStep?: number | null;
 }
