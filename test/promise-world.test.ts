@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, replayAsync, Sim, traceText, type Outcome } from "wakesim";
+import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, PENDING, ready, replayAsync, Sim, traceText, type Context, type Outcome, type Poll } from "wakesim";
 import { heavyWaiter041, heavyWaiter050 } from "../fixtures/promise/heavy-waiter.js";
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -187,6 +187,37 @@ describe("the command line on async scenarios", () => {
   }, 60_000);
 });
 
+describe("a real promise in a synchronous run", () => {
+  it("is an escape with the user's call site, not a lost wakeup", () => {
+    // A hand-written future whose poll starts an async function and waits for it to wake it:
+    // in a synchronous run that reaction would come after the run.
+    let done = false;
+    const waits = {
+      started: false,
+      poll(cx: Context): Poll<number> {
+        if (done) return ready(1);
+        if (!this.started) {
+          this.started = true;
+          const w = cx.waker.clone();
+          void (async () => {
+            await null;
+            done = true;
+            w.wake();
+          })();
+        }
+        return PENDING;
+      },
+    };
+    const sim = new Sim({ seed: 1 });
+    sim.spawn(waits, { name: "bridger" });
+    const out = sim.run();
+    expect(out.violations.map((v) => v.kind)).toEqual(["nondeterminism"]);
+    const v = out.violations[0]!;
+    expect(v.kind === "nondeterminism" && v.api).toBe("Promise");
+    expect(v.message).toMatch(/promise-world\.test\.ts:\d+/);
+  });
+});
+
 describe("between the worlds: fromPromise and joined", () => {
   it("an asyncFn awaits a promise (yield* fromPromise) and an async task awaits a future's task (await joined)", async () => {
     const sim = new Sim({ seed: 1 });
@@ -206,7 +237,7 @@ describe("between the worlds: fromPromise and joined", () => {
     expect(log).toEqual(["future got 20 at 5", "async got 21 at 5"]);
   });
 
-  it("joined rejects with a panic; fromPromise in a synchronous run is reported as awaiting a promise that settles only under runAsync", async () => {
+  it("joined rejects with a panic; fromPromise in a synchronous run is a Promise escape at the user's line", async () => {
     const sim = new Sim({ seed: 1, allowPanics: true });
     const failing = asyncFn(function* () {
       yield* fromPromise(pause(1));
@@ -221,7 +252,8 @@ describe("between the worlds: fromPromise and joined", () => {
     const sync = new Sim({ seed: 1 });
     sync.spawn(asyncFn(function* () { yield* fromPromise(Promise.resolve(1)); })(), { name: "waiter" });
     const out = sync.run();
-    expect(out.violations[0]?.kind).toBe("lost-wakeup");
-    expect(out.violations[0]?.kind === "lost-wakeup" && out.violations[0].stuck[0]!.awaiting).toContain("settles only between the steps of runAsync");
+    expect(out.violations[0]?.kind).toBe("nondeterminism");
+    expect(out.violations[0]?.kind === "nondeterminism" && out.violations[0].api).toBe("Promise");
+    expect(out.violations[0]?.message).toMatch(/promise-world\.test\.ts:\d+/);
   });
 });

@@ -164,7 +164,7 @@ export async function exploreAsync(scenario: Scenario, options: ExploreOptions =
     throw new OptionError("watchdogMs", "exploreAsync has no watchdog (a run that awaits cannot be stopped from outside): leave watchdogMs out, and give the test a timeout");
   }
   const plan = prepare(scenario, options);
-  const release = holdEscapeTraps();
+  const release = holdEscapeTraps(false); // its runs' promises are theirs (escape-traps.ts rule 5)
   try {
     const g = exploreSteps(plan);
     let r = g.next();

@@ -17,6 +17,10 @@
  *     performance.now read virtual time unreported, and queueMicrotask and process.nextTick are
  *     the real ones — the engine orders microtasks, the simulation everything after them.
  *     What stays outside (randomness, real I/O) is still an escape.
+ *  5. A real promise made during a synchronous run (an async function called from a poll,
+ *     `Promise.resolve().then(…)`) is an escape: its reactions run after the run, outside the
+ *     simulation — never a task "waiting for a wake that never comes". Its call site is the
+ *     user's line that made it; runs with async tasks (runAsync) drive promises instead.
  */
 import { userFrame } from "../core/call-site.js";
 
@@ -161,7 +165,7 @@ function nodeBuiltin<T>(id: string): T | null {
  */
 export function installEscapeTraps(sink: EscapeSink): () => void {
   sinks.push(sink);
-  const leave = holdEscapeTraps();
+  const leave = holdEscapeTraps(sink.host === null);
   return () => {
     sinks.pop();
     leave();
@@ -171,10 +175,11 @@ export function installEscapeTraps(sink: EscapeSink): () => void {
 /**
  * Keeps the traps installed until the returned function is called, so that many runs in a row
  * (an exploration) install them once instead of once per run. Calls made while no simulation
- * is running are passed to the real functions.
+ * is running are passed to the real functions. `promises`: also report a real promise made
+ * during a synchronous run (rule 5) — off for runs with async tasks, whose promises are theirs.
  */
-export function holdEscapeTraps(): () => void {
-  if (depth++ === 0) saved = install();
+export function holdEscapeTraps(promises = true): () => void {
+  if (depth++ === 0) saved = install(promises);
   let left = false;
   return () => {
     if (left) return;
@@ -214,8 +219,13 @@ export function unwindEscapeTraps(mark: EscapeTrapsMark): EscapeSink[] {
   return popped;
 }
 
-function install(): () => void {
+function install(promises: boolean): () => void {
   const undo: (() => void)[] = [];
+  const hooks = promises ? nodeBuiltin<typeof import("node:v8")>("node:v8")?.promiseHooks : undefined;
+  if (hooks !== undefined) {
+    const off = hooks.onInit(promiseMade);
+    undo.push(() => off());
+  }
   // Patch the property where it lives (performance.now is on Performance.prototype), so that
   // restoring is a plain assignment, never an add-then-delete that reshapes the object.
   const patch = (obj: object | undefined, key: string, trap: (...a: never[]) => unknown) => {
@@ -284,6 +294,13 @@ const HOSTED: Record<string, ((h: TimerHost, args: unknown[]) => unknown) | type
   queueMicrotask: REAL_WITH_HOST,
   nextTick: REAL_WITH_HOST,
 };
+
+/** Rule 5: a real promise made while a synchronous run steps. */
+function promiseMade(): void {
+  const s = top();
+  if (s === undefined || s.host !== null) return;
+  report("Promise");
+}
 
 // One wrapper per (global, real function), reused across installs for the reason given at TRAPS.
 const wrappers = new WeakMap<object, Map<string, { real: unknown; wrapper: (...a: unknown[]) => unknown }>>();

@@ -15,11 +15,12 @@
  *  4. Promise hooks are process-wide: recording is shared by the traced runs in progress (a
  *     count), and each task reads only its own promises.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { promiseHooks } from "node:v8";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import { userFrame } from "../core/call-site.js";
 
-const context = new AsyncLocalStorage<object>();
+/** Node's modules, loaded on first use (this module is part of every import of wakesim). */
+const builtin = <T>(id: string): T => (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
+let context: AsyncLocalStorage<object> | null = null;
 /** Pending promises made for a task, with the stack that made them (formatted only when read). */
 const pending = new Map<Promise<unknown>, { readonly owner: object; readonly made: { stack?: string } }>();
 let recorders = 0;
@@ -31,8 +32,11 @@ let stopHooks: (() => void) | null = null;
 /** Starts recording (rule 4); the returned function stops this recorder's share of it. */
 export function recordAwaits(): () => void {
   if (recorders++ === 0) {
+    context ??= new (builtin<typeof import("node:async_hooks")>("node:async_hooks").AsyncLocalStorage)<object>();
+    const ctx = context;
+    const { promiseHooks } = builtin<typeof import("node:v8")>("node:v8");
     const offInit = promiseHooks.onInit((promise) => {
-      const owner = context.getStore();
+      const owner = ctx.getStore();
       if (owner === undefined) return;
       lastActive.set(owner, currentStep);
       const limit = Error.stackTraceLimit;
@@ -85,7 +89,7 @@ export function recording(): boolean {
 
 /** Calls `fn` in `owner`'s async context: what it and its reactions make is `owner`'s (rule 2). */
 export function runOwned<T>(owner: object, fn: () => T): T {
-  return context.run(owner, fn);
+  return context === null ? fn() : context.run(owner, fn);
 }
 
 /** The user lines of `owner`'s promises still pending, latest first, each once. */
