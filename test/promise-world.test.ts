@@ -58,6 +58,30 @@ describe("the Promise world: async functions as tasks", () => {
     expect(out.violations[0]?.message).toContain("waiter");
   });
 
+  it("host timers as Node's: refresh re-arms a fired timer, a cleared one stays cleared, a handle from an earlier run is harmless, the run waits for referenced timers", async () => {
+    let kept: ReturnType<typeof setTimeout> | null = null;
+    for (let run = 0; run < 2; run++) {
+      const sim = new Sim({ seed: 1 });
+      const log: string[] = [];
+      sim.spawn(async () => {
+        if (kept !== null) clearTimeout(kept); // the previous run's handle
+        kept = setTimeout(() => log.push("kept"), 50);
+        const t = setTimeout(() => log.push(`t at ${Date.now()}`), 5);
+        const c = setTimeout(() => log.push("cleared one fired"), 5);
+        clearTimeout(c);
+        await pause(10);
+        t.refresh(); // fired at 5: armed again from 10
+        c.refresh(); // cleared: stays cleared
+        setTimeout(() => log.push("unref'd"), 500).unref(); // does not hold the run
+        await pause(20);
+      });
+      const out = await sim.runAsync();
+      expect(out.violations).toEqual([]);
+      expect(log).toEqual(["t at 5", "t at 15", "kept"]);
+      expect(sim.now).toBe(50);
+    }
+  });
+
   it("a rejection nothing handles is a panic of the run, not a crash of the test run", async () => {
     const sim = new Sim({ seed: 1 });
     sim.spawn(async function forgetful() {
