@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, PENDING, ready, replayAsync, Sim, traceText, type Context, type Outcome, type Poll } from "wakesim";
+import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, PENDING, ready, replay, replayAsync, runScenarioAsync, Sim, sleep, traceText, type Context, type Outcome, type Poll } from "wakesim";
 import { heavyWaiter041, heavyWaiter050 } from "../fixtures/promise/heavy-waiter.js";
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -166,6 +166,24 @@ describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
     expect(r.ok).toBe(false);
     expect(r.failure!.violation.kind).toBe("panic");
     expect(r.failure!.choices.filter((c) => c !== 0).length).toBe(1); // one tie decision, shrunk
+  });
+
+  it("a scenario of futures only gives the same runs under runAsync as under run (a token from one replays in the other)", async () => {
+    const futuresOnly = defineScenario({
+      name: "futures only",
+      setup(sim) {
+        sim.spawn(asyncFn(function* () {
+          yield* sleep(5);
+        })(), { name: "a" });
+        sim.spawn(asyncFn(function* () {
+          yield* sleep(5);
+        })(), { name: "b" });
+      },
+    });
+    for (let seed = 0; seed < 5; seed++) {
+      const viaAsync = await runScenarioAsync(futuresOnly, { seed, trace: true });
+      expect(traceText(replay(futuresOnly, viaAsync.token))).toBe(traceText(viaAsync));
+    }
   });
 
   it("a synchronous explore of an async scenario fails with a message that says what to use", () => {
