@@ -156,8 +156,8 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
 /**
  * As explore, for a scenario with async tasks (or any scenario): each run is `sim.runAsync()`,
  * so the engine runs the tasks' microtasks between steps. The same strategies, shrinking, tokens
- * and reports; no `watchdogMs` (a run that awaits cannot be stopped from outside: give the test
- * a timeout).
+ * and reports; no `watchdogMs` yet (the vm watchdog cannot stop a run that awaits; a test
+ * timeout fails one that keeps yielding, nothing stops a synchronous endless loop in a task).
  */
 export async function exploreAsync(scenario: Scenario, options: ExploreOptions = {}): Promise<ExploreResult> {
   if (options.watchdogMs !== undefined) {
