@@ -13,7 +13,8 @@
  * - A poll that never returns fails the test instead of hanging the test run: the exploration
  *   runs under the in-process watchdog (src/explore/watchdog.ts, `watchdogMs`, default 10 s).
  * - A scenario with async tasks is explored with exploreAsync (replayed with replayAsync), with
- *   no watchdog: the test's timeout bounds it.
+ *   no watchdog yet: vitest's test timeout fails a run that keeps yielding to the event loop, but
+ *   nothing stops one whose code never yields (a synchronous endless loop in an async task).
  * - vitest is an optional peer dependency of wakesim: this module is the only one that imports it.
  */
 import { test } from "vitest";
@@ -52,7 +53,7 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
     name,
     async () => {
       // A scenario with async tasks runs with exploreAsync/replayAsync, without the watchdog (a run
-      // that awaits cannot be stopped from outside: the test's timeout bounds it).
+      // that awaits cannot be stopped by the vm watchdog; one that never yields hangs the test run).
       const isAsync = spawnsAsyncTasksGuarded(scenario, simOptionsOf(rest), exploreOpts.watchdogMs);
       const seed = opts.seed ?? (process.env.WAKESIM_SEED !== undefined ? Number(process.env.WAKESIM_SEED) : 0);
       const token = process.env.WAKESIM_REPLAY;

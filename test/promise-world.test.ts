@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, PENDING, ready, replayAsync, Sim, traceText, type Context, type Outcome, type Poll } from "wakesim";
+import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, PENDING, ready, replay, replayAsync, runScenarioAsync, Sim, sleep, traceText, type Context, type Outcome, type Poll } from "wakesim";
 import { heavyWaiter041, heavyWaiter050 } from "../fixtures/promise/heavy-waiter.js";
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -56,6 +56,30 @@ describe("the Promise world: async functions as tasks", () => {
     expect(out.status).toBe("quiescent");
     expect(out.violations[0]?.kind).toBe("lost-wakeup");
     expect(out.violations[0]?.message).toContain("waiter");
+  });
+
+  it("host timers as Node's: refresh re-arms a fired timer, a cleared one stays cleared, a handle from an earlier run is harmless, the run waits for referenced timers", async () => {
+    let kept: ReturnType<typeof setTimeout> | null = null;
+    for (let run = 0; run < 2; run++) {
+      const sim = new Sim({ seed: 1 });
+      const log: string[] = [];
+      sim.spawn(async () => {
+        if (kept !== null) clearTimeout(kept); // the previous run's handle
+        kept = setTimeout(() => log.push("kept"), 50);
+        const t = setTimeout(() => log.push(`t at ${Date.now()}`), 5);
+        const c = setTimeout(() => log.push("cleared one fired"), 5);
+        clearTimeout(c);
+        await pause(10);
+        t.refresh(); // fired at 5: armed again from 10
+        c.refresh(); // cleared: stays cleared
+        setTimeout(() => log.push("unref'd"), 500).unref(); // does not hold the run
+        await pause(20);
+      });
+      const out = await sim.runAsync();
+      expect(out.violations).toEqual([]);
+      expect(log).toEqual(["t at 5", "t at 15", "kept"]);
+      expect(sim.now).toBe(50);
+    }
   });
 
   it("a rejection nothing handles is a panic of the run, not a crash of the test run", async () => {
@@ -142,6 +166,24 @@ describe("exploring async scenarios (exploreAsync, replayAsync)", () => {
     expect(r.ok).toBe(false);
     expect(r.failure!.violation.kind).toBe("panic");
     expect(r.failure!.choices.filter((c) => c !== 0).length).toBe(1); // one tie decision, shrunk
+  });
+
+  it("a scenario of futures only gives the same runs under runAsync as under run (a token from one replays in the other)", async () => {
+    const futuresOnly = defineScenario({
+      name: "futures only",
+      setup(sim) {
+        sim.spawn(asyncFn(function* () {
+          yield* sleep(5);
+        })(), { name: "a" });
+        sim.spawn(asyncFn(function* () {
+          yield* sleep(5);
+        })(), { name: "b" });
+      },
+    });
+    for (let seed = 0; seed < 5; seed++) {
+      const viaAsync = await runScenarioAsync(futuresOnly, { seed, trace: true });
+      expect(traceText(replay(futuresOnly, viaAsync.token))).toBe(traceText(viaAsync));
+    }
   });
 
   it("a synchronous explore of an async scenario fails with a message that says what to use", () => {

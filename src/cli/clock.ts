@@ -17,8 +17,10 @@ export interface CliClock {
 // reads that run's virtual time (src/oracles/escape-traps.ts rule 4), and the CLI's own code may
 // run in between its steps.
 const realNow = performance.now.bind(performance);
+// Likewise node:timers/promises' setTimeout, whose export follows the escape traps' patch.
+const realSleep = sleep;
 
 export const realClock: CliClock = {
   now: () => realNow(),
-  sleep: (ms) => sleep(ms),
+  sleep: (ms) => realSleep(ms),
 };

@@ -156,14 +156,14 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
 /**
  * As explore, for a scenario with async tasks (or any scenario): each run is `sim.runAsync()`,
  * so the engine runs the tasks' microtasks between steps. The same strategies, shrinking, tokens
- * and reports; no `watchdogMs` (a run that awaits cannot be stopped from outside: give the test
- * a timeout).
+ * and reports; no `watchdogMs` yet (the vm watchdog cannot stop a run that awaits; a test
+ * timeout fails one that keeps yielding, nothing stops a synchronous endless loop in a task).
  */
 export async function exploreAsync(scenario: Scenario, options: ExploreOptions = {}): Promise<ExploreResult> {
   if (options.watchdogMs !== undefined) {
-    throw new OptionError("watchdogMs", "exploreAsync has no watchdog (a run that awaits cannot be stopped from outside): leave watchdogMs out, and give the test a timeout");
+    throw new OptionError("watchdogMs", "exploreAsync has no watchdog yet (a run that awaits cannot be stopped by the vm watchdog): leave watchdogMs out; a test timeout fails a run that keeps yielding, but nothing stops an async task stuck in a synchronous loop");
   }
-  const plan = prepare(scenario, options);
+  const plan = { ...prepare(scenario, options), timeCheckMask: 0 };
   const release = holdEscapeTraps(false); // its runs' promises are theirs (escape-traps.ts rule 5)
   try {
     const g = exploreSteps(plan);
@@ -188,7 +188,7 @@ function prepare(scenario: Scenario, options: ExploreOptions): Prepared {
   if (typeof strategyOpt === "string" && !(STRATEGY_NAMES as readonly string[]).includes(strategyOpt)) {
     throw new OptionError("strategy", `unknown strategy '${strategyOpt}'. Use one of ${STRATEGY_NAMES.join(", ")}, or a Strategy object`);
   }
-  return { scenario, options, base, checked, strategy, maxRuns, timeLimit, shrinkBudget, doShrink, wrap, schedules: schedules ?? new Set<number>(), seed };
+  return { scenario, options, base, checked, strategy, maxRuns, timeLimit, shrinkBudget, doShrink, wrap, schedules: schedules ?? new Set<number>(), seed, timeCheckMask: 63 };
 }
 
 /** One run an exploration asks for: under checked settings, under options, or a token's replay. */
@@ -219,6 +219,8 @@ interface Prepared {
   readonly wrap: ExploreOptions["wrapChooser"];
   readonly schedules: Set<number>;
   readonly seed: number | string;
+  /** The time limit is read when `run & timeCheckMask` is 0: every 64 runs, or every run of an async exploration (its runs are long). */
+  readonly timeCheckMask: number;
 }
 
 /**
@@ -234,7 +236,7 @@ function* exploreSteps(p: Prepared): Generator<RunRequest, ExploreResult, Outcom
   const start = performance.now();
   {
     for (; run < maxRuns; run++) {
-      if (timeLimit !== Infinity && (run & 63) === 0 && performance.now() - start > timeLimit) break;
+      if (timeLimit !== Infinity && (run & p.timeCheckMask) === 0 && performance.now() - start > timeLimit) break;
       const plan = strategy.nextRun(run);
       if (plan === null) break;
       // A plan without options of its own (or only fault kinds, as swarm's) runs under the options

@@ -64,8 +64,11 @@ export function escapeViolation(api: string, callSite: string | null, task: stri
     step,
     time,
     message:
-      `${api}() was called${who}${callSite === null ? "" : ` at ${callSite}`}: real time, randomness and event-loop callbacks make a run unrepeatable. ` +
-      `Use the simulation's clock (sim.now, sleep) and its faults instead`,
+      api === "Promise" || api.startsWith("timers/promises.")
+        ? `a real promise was made${who}${callSite === null ? "" : ` at ${callSite}`} (${api}): in a synchronous run its reactions run after the run, outside the simulation. ` +
+          `Run promise code with runAsync / exploreAsync (a scenario whose setup spawns an async function is run that way by the CLI and simTest), or await it in an asyncFn with yield* fromPromise(p) there`
+        : `${api}() was called${who}${callSite === null ? "" : ` at ${callSite}`}: real time, randomness and event-loop callbacks make a run unrepeatable. ` +
+          `Use the simulation's clock (sim.now, sleep) and its faults instead`,
   };
 }
 

@@ -13,7 +13,8 @@
  *     Math.random a seeded sequence, timers and microtasks are swallowed (never run), so the
  *     report shows the escape and the run still replays identically.
  *  4. While the running sim has a timer host (a run with async tasks), timers are not escapes:
- *     setTimeout/setInterval/setImmediate and their clears are the host's, Date and
+ *     setTimeout/setInterval/setImmediate and their clears (global, node:timers, and
+ *     node:timers/promises' setTimeout and setImmediate) are the host's, Date and
  *     performance.now read virtual time unreported, and queueMicrotask and process.nextTick are
  *     the real ones — the engine orders microtasks, the simulation everything after them.
  *     What stays outside (randomness, real I/O) is still an escape.
@@ -153,6 +154,13 @@ const NODE_CRYPTO_TRAPS = {
   randomFill: (..._a: unknown[]) => report("crypto.randomFill"),
 };
 
+// node:timers/promises outside a run with a host: an escape, and a promise that never settles
+// (the real timer would settle it at a moment of real time).
+const PROMISED_TRAPS = {
+  setTimeout: (..._a: unknown[]) => (report("timers/promises.setTimeout"), new Promise(() => {})),
+  setImmediate: (..._a: unknown[]) => (report("timers/promises.setImmediate"), new Promise(() => {})),
+};
+
 /** A Node built-in module, where there is one (null in a browser). */
 function nodeBuiltin<T>(id: string): T | null {
   const get = typeof process === "undefined" ? undefined : (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
@@ -228,7 +236,7 @@ function install(promises: boolean): () => void {
   }
   // Patch the property where it lives (performance.now is on Performance.prototype), so that
   // restoring is a plain assignment, never an add-then-delete that reshapes the object.
-  const patch = (obj: object | undefined, key: string, trap: (...a: never[]) => unknown) => {
+  const patch = (obj: object | undefined, key: string, trap: (...a: never[]) => unknown, hosted: Hosted | undefined = HOSTED[key]) => {
     let owner: object | null = obj ?? null;
     while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, key)) owner = Object.getPrototypeOf(owner) as object | null;
     if (owner === null) return;
@@ -236,7 +244,7 @@ function install(promises: boolean): () => void {
     if (d?.writable !== true || typeof d.value !== "function") return; // an accessor (node:crypto's getRandomValues) is left alone
     const o = owner as Record<string, unknown>;
     const real = o[key] as (...a: unknown[]) => unknown;
-    o[key] = wrapperFor(o, key, real, trap as (...a: unknown[]) => unknown);
+    o[key] = wrapperFor(o, key, real, trap as (...a: unknown[]) => unknown, hosted);
     undo.push(() => {
       o[key] = real;
     });
@@ -265,14 +273,26 @@ function install(promises: boolean): () => void {
     patch(globalThis.crypto, "randomUUID", TRAPS.randomUUID);
     patch(globalThis.crypto, "getRandomValues", TRAPS.getRandomValues);
   }
+  // node:timers and node:timers/promises (what `import { setTimeout } from "node:timers/promises"`
+  // binds to, synced below with node:crypto's exports): the same rules as the globals.
+  const timers = nodeBuiltin<Record<string, unknown>>("node:timers");
+  if (timers !== null) {
+    for (const key of ["setTimeout", "setInterval", "setImmediate"] as const) patch(timers, key, TRAPS[key]);
+    for (const key of ["clearTimeout", "clearInterval", "clearImmediate"]) patch(timers, key, NOOP);
+  }
+  const timersPromises = nodeBuiltin<Record<string, unknown>>("node:timers/promises");
+  if (timersPromises !== null) {
+    patch(timersPromises, "setTimeout", PROMISED_TRAPS.setTimeout, (h, a) => new Promise((resolve) => h.setTimeout([() => resolve(a[1]), a[0]])));
+    patch(timersPromises, "setImmediate", PROMISED_TRAPS.setImmediate, (h, a) => new Promise((resolve) => h.setImmediate([() => resolve(a[0])])));
+  }
   const crypto = nodeBuiltin<Record<string, unknown>>("node:crypto");
-  if (crypto !== null) {
+  if (crypto !== null || timers !== null) {
     // `import { randomInt } from "node:crypto"` binds to the ES module's export, which follows the
     // CommonJS object only when synced: after patching, and again after restoring (undo runs
     // last-in first-out, so this sync, pushed first, runs after the functions are put back).
     const sync = nodeBuiltin<{ syncBuiltinESMExports?: () => void }>("node:module")?.syncBuiltinESMExports;
     if (sync !== undefined) undo.push(sync);
-    for (const [key, trap] of Object.entries(NODE_CRYPTO_TRAPS)) patch(crypto, key, trap as (...a: never[]) => unknown);
+    if (crypto !== null) for (const [key, trap] of Object.entries(NODE_CRYPTO_TRAPS)) patch(crypto, key, trap as (...a: never[]) => unknown);
     sync?.();
   }
   return () => {
@@ -284,7 +304,8 @@ function install(promises: boolean): () => void {
 // function without a host (clearing a real timer is harmless), the host's clear with one.
 const PASS = 1;
 const REAL_WITH_HOST = 2;
-const HOSTED: Record<string, ((h: TimerHost, args: unknown[]) => unknown) | typeof PASS | typeof REAL_WITH_HOST | undefined> = {
+type Hosted = ((h: TimerHost, args: unknown[]) => unknown) | typeof PASS | typeof REAL_WITH_HOST;
+const HOSTED: Record<string, Hosted | undefined> = {
   setTimeout: (h, a) => h.setTimeout(a),
   setInterval: (h, a) => h.setInterval(a),
   setImmediate: (h, a) => h.setImmediate(a),
@@ -305,13 +326,12 @@ function promiseMade(): void {
 // One wrapper per (global, real function), reused across installs for the reason given at TRAPS.
 const wrappers = new WeakMap<object, Map<string, { real: unknown; wrapper: (...a: unknown[]) => unknown }>>();
 
-function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, trap: (...a: unknown[]) => unknown) {
+function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, trap: (...a: unknown[]) => unknown, hosted: Hosted | undefined) {
   let byKey = wrappers.get(o);
   if (byKey === undefined) wrappers.set(o, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit !== undefined && hit.real === real) return hit.wrapper;
   // Outside any run (between runs of a held installation) the real function answers.
-  const hosted = HOSTED[key];
   const wrapper = function (this: unknown, ...args: unknown[]) {
     if (sinks.length === 0) return real.apply(this, args);
     if (hosted !== undefined) {

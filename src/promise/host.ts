@@ -16,7 +16,8 @@
  *     Node's I/O callbacks.
  *  4. A handle is an object with Node's Timeout methods (ref, unref, hasRef, refresh, close,
  *     Symbol.toPrimitive → its id); clearing takes the handle or its id. A cleared or fired
- *     one-shot timer is forgotten; clearing it again does nothing.
+ *     one-shot timer is forgotten; clearing it again does nothing; refreshing a fired one arms it
+ *     again (a cleared one stays cleared), as in Node.
  *  5. A throw from a callback does not stop the run: it is handed to `uncaught` (the step loop
  *     reports it as a panic of the host, as Node would crash on it).
  */
@@ -39,10 +40,11 @@ type Kind = "timeout" | "interval" | "immediate";
 /** A handle as Node's Timeout and Immediate objects behave (rule 4). */
 export class VirtualTimer {
   /** @internal */ event: HostTimerEvent | null = null;
+  /** @internal Cleared (not merely fired): refresh does nothing, as in Node. */ cleared = false;
   private referenced = true;
 
   constructor(
-    private readonly host: VirtualHost,
+    /** @internal */ readonly host: VirtualHost,
     readonly id: number,
     readonly kind: Kind,
     /** @internal */ readonly callback: Callback,
@@ -66,9 +68,10 @@ export class VirtualTimer {
     return this.referenced;
   }
 
-  /** Starts the timer again from now, with the same delay. */
+  /** Starts the timer again from now, with the same delay — also one that fired, as Node does (not one cleared). */
   refresh(): this {
     if (this.event !== null) this.host.arm(this);
+    else if (!this.cleared) this.host.revive(this);
     return this;
   }
 
@@ -131,6 +134,8 @@ export class VirtualHost {
   clear(handle: unknown): boolean {
     const t = handle instanceof VirtualTimer ? handle : typeof handle === "number" ? this.live.get(handle) : undefined;
     if (t === undefined) return false;
+    if (t.host !== this) return true; // a timer of an earlier run (kept in module state): long gone with its run
+    t.cleared = true;
     this.forget(t);
     return true;
   }
@@ -141,6 +146,13 @@ export class VirtualHost {
     const e = new HostTimerEvent(this.reactor.now + t.delay, this, t);
     t.event = e;
     this.reactor.schedule(e);
+  }
+
+  /** @internal A fired one-shot timer armed again (refresh). */
+  revive(t: VirtualTimer): void {
+    this.live.set(t.id, t);
+    if (t.hasRef()) this.referencedTimers++;
+    this.arm(t);
   }
 
   /** @internal The reactor delivered `e`: run its callback (rule 2). */

@@ -62,6 +62,7 @@ export function recordAwaits(): () => void {
       stopHooks?.();
       stopHooks = null;
       pending.clear();
+      context?.disable(); // else Node keeps tracking every promise's async context for good (rule 1)
     }
   };
 }

@@ -15,10 +15,11 @@ import { atStep, recordAwaits } from "../promise/where.js";
 import type { Outcome, RunStatus } from "./outcome.js";
 import type { StepLoop } from "./step-loop.js";
 
-export function runAsync(loop: StepLoop, maxSteps: number): Promise<Outcome> {
+/** `setup` (a scenario's) runs inside the run's turn, with its timers and clocks virtual from t = 0. */
+export function runAsync(loop: StepLoop, maxSteps: number, setup?: () => void): Promise<Outcome> {
   return oneAtATime(async () => {
     const leave = loop.enterAsync();
-    const stopRecording = loop.options.trace ? recordAwaits() : null;
+    let stopRecording: (() => void) | null = null;
     const unhandled = (reason: unknown): void => {
       loop.report(panicViolation("(unhandled rejection)", reason, `a promise was rejected and nothing handled it, before step ${loop.steps}: ${describeThrown(reason)}`, loop.steps, loop.now));
     };
@@ -27,6 +28,8 @@ export function runAsync(loop: StepLoop, maxSteps: number): Promise<Outcome> {
     const confirmAt = maxSteps >>> 1;
     let status: RunStatus | null = null;
     try {
+      stopRecording = loop.options.trace ? recordAwaits() : null;
+      setup?.();
       await driveSteps(
         stopRecording === null
           ? () => (status = loop.step(maxSteps, confirmAt)) === null

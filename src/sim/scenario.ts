@@ -84,8 +84,8 @@ function runOnce(scenario: Scenario, options: SimOptions | CheckedOptions): Outc
 
 function runOnceAsync(scenario: Scenario, options: SimOptions | CheckedOptions): Promise<Outcome> {
   const sim = new Sim(options);
-  scenario.setup(sim);
-  return sim.runAsync();
+  // Inside the run: what the setup reads of the clock, and the timers it sets, are the run's.
+  return sim.runAsync({ setup: () => scenario.setup(sim) });
 }
 
 /**

@@ -108,8 +108,8 @@ export class Sim {
    * microtasks they queued, and setTimeout, setInterval, setImmediate, Date and performance.now
    * are this run's virtual ones until it ends.
    */
-  runAsync(opts: RunOptions = {}): Promise<Outcome> {
-    return runAsync(this.#loop, opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1));
+  runAsync(opts: RunOptions & { /** @internal A scenario's setup, run inside the run (async-run.ts). */ setup?: () => void } = {}): Promise<Outcome> {
+    return runAsync(this.#loop, opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1), opts.setup);
   }
 
   /**

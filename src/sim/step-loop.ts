@@ -169,6 +169,9 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     if (body instanceof AsyncTask) {
       if (this.runningSync) throw new AsyncTasksError();
       this.asyncTasks++;
+      // Timer ties are the chooser's in a run with async tasks (host.ts rule 2) — decided by the
+      // scenario, not by the driver, so a token replays the same under runAsync and run.
+      this.reactor.exploreTies = true;
     }
     const t = this.tasks.add(body, name, daemon, cancellable, this.hook);
     const by = this.currentTask;
@@ -243,7 +246,6 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   enterAsync(): () => void {
     this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.report(panicViolation(`(${where})`, e, `the callback of ${where} threw at step ${this.steps}`, this.steps, this.clock.now)));
     this.host = this.timerHost;
-    this.reactor.exploreTies = true;
     const restore = installEscapeTraps(this);
     this.runningAsync = true;
     return () => {
