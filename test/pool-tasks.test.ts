@@ -50,7 +50,7 @@ function settings(maxRuns: number, clock: CliClock): EngineSettings {
   };
 }
 
-const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0, hangs: [] });
+const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0, hangs: [], async: false });
 
 /** A pool that answers each task with `answer`, after `ms` of (fake) work per block. */
 function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOutcome, msPerBlock: number) {
@@ -115,7 +115,7 @@ describe("exploreScenarioPooled's tasks", () => {
       if (!hung && call > 0 && blocks.length >= 3) {
         hung = true;
         // The worker stopped in the task's second block, on its 7th run.
-        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false, site: null } };
+        return { kind: "hang", hang: { block: 1, runs: 7, generator: "random", faults: [], choices: [1, 0, 1], overflow: false, async: false, step: null, time: null, site: null } };
       }
       return { kind: "ok", results: blocks.map(ok) };
     }, 25);

@@ -213,7 +213,7 @@ describe("the command line on async scenarios", () => {
       );
     });
 
-  it("fuzz finds the crowd-out and prints a token that replay reproduces; --workers explores them in the main thread, with a note", async () => {
+  it("fuzz finds the crowd-out and prints a token that replay reproduces; --workers explores them in the workers, with the same token", async () => {
     const [fuzz, pooled] = await Promise.all([cli(["fuzz", "fixtures/promise/heavy-waiter.ts", "--runs", "300"]), cli(["fuzz", "fixtures/promise/heavy-waiter.ts", "--runs", "300", "--workers", "2"])]);
     expect(fuzz.code, fuzz.stderr).toBe(1);
     expect(fuzz.stdout).toMatch(/^heavy-waiter-async-mutex-0\.5\.0: ok — 300 runs/m);
@@ -223,8 +223,9 @@ describe("the command line on async scenarios", () => {
     const again = await cli(["replay", "fixtures/promise/heavy-waiter.ts", token!]);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("heavy-waiter-async-mutex-0.4.1: FAILED — step limit");
-    expect(pooled.stderr).toContain("heavy-waiter-async-mutex-0.4.1 has async tasks: explored in this thread");
-    // The same blocks in the same thread: the same first failure and token.
+    expect(pooled.code, pooled.stderr).toBe(1);
+    expect(pooled.stdout).toMatch(/^heavy-waiter-async-mutex-0\.5\.0: ok — 300 runs/m);
+    // The same blocks in the workers: the same first failure and token.
     expect(/token: +(ws1\.[A-Za-z0-9_-]+)/.exec(pooled.stdout)?.[1]).toBe(token);
   }, 60_000);
 });

@@ -28,7 +28,7 @@ import { MAX_TRACKED_SCHEDULES, reportContextOf } from "../explore/explore.js";
 import { buildFailure, type Failure } from "../explore/failure.js";
 import { residualMissBound } from "../explore/pct.js";
 import { checkSimOptions } from "../sim/config.js";
-import { replay, type Scenario } from "../sim/scenario.js";
+import { replay, replayAsync, type Scenario } from "../sim/scenario.js";
 import { runToken } from "../trace/token.js";
 import { realClock } from "./clock.js";
 import { blockSeed, BLOCK_RUNS, describeFailure, reportOptions, shardBlocks, tallyPct, type BlockRecord, type EngineResult, type EngineSettings, type FoundFailure, type Hang } from "./engine.js";
@@ -238,7 +238,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     steps += r.steps;
     for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
     if (r.failure !== null) {
-      found = describeFailure(s, rebuildFailure(scenario, s, r.failure, before, b.seed, r.strategy), before + r.failure.run + 1, b.seed);
+      found = describeFailure(s, await rebuildFailure(scenario, s, r.failure, before, b.seed, r.strategy, r.async), before + r.failure.run + 1, b.seed);
       break;
     }
   }
@@ -290,8 +290,8 @@ function firstOk(done: readonly (BlockOutcome | undefined)[]): BlockResult | und
  * reported as explore() reports it in-process (the run counted from the scenario's exploration:
  * `before` runs came before the block's).
  */
-function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure, before: number, seed: number | string, strategy: string): Failure {
-  const traced = replay(scenario, f.token, s.sim);
+async function rebuildFailure(scenario: Scenario, s: EngineSettings, f: BlockFailure, before: number, seed: number | string, strategy: string, isAsync: boolean): Promise<Failure> {
+  const traced = isAsync ? await replayAsync(scenario, f.token, s.sim) : replay(scenario, f.token, s.sim);
   if (traced.violations[0] === undefined) throw new Error(`the failing run did not fail again when replayed in the main thread (token ${f.token})`);
   const options = { ...s.sim, seed, ...reportOptions(s, before) };
   return buildFailure(traced, f, reportContextOf(scenario, options, strategy, f.run));
@@ -307,7 +307,9 @@ function describeHang(scenario: Scenario, s: EngineSettings, pool: FuzzPool, see
     seed,
     token,
     site: h.site,
-    limitMs: pool.backstopMs,
+    limitMs: h.async ? pool.watchdogMs : pool.backstopMs,
+    async: h.async,
+    asyncStep: h.step === null ? null : { step: h.step, time: h.time ?? 0 },
     then: "its worker was replaced, and the exploration went on with the runs after it",
     noToken: `the run made more than ${MIRROR_CHOICES} choices before it hung`,
     command: s.command,

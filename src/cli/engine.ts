@@ -91,6 +91,8 @@ export interface EngineSettings {
    * poll); in a pool, see pool.ts and dispatch.ts.
    */
   readonly watchdogMs?: number | null;
+  /** Explore with exploreAsync (default: when the scenario's setup spawns an async task). */
+  readonly async?: boolean;
 }
 
 export interface BlockRecord {
@@ -171,9 +173,10 @@ export function tallyPct(t: PctTally, strategy: string, stats: Readonly<Record<s
 }
 
 export async function exploreScenario(scenario: Scenario, s: EngineSettings): Promise<EngineResult> {
-  // A scenario with async tasks is explored with exploreAsync, without the watchdog (a run that
-  // awaits cannot be stopped from outside) and without the fresh-closure diagnosis (generators).
-  const isAsync = spawnsAsyncTasksGuarded(scenario, s.sim, s.watchdogMs === undefined || s.watchdogMs === null ? null : Math.min(s.watchdogMs, DIAGNOSIS_MS));
+  // A scenario with async tasks is explored with exploreAsync, without the watchdog (its steps
+  // cannot be stopped in this thread: under the watchdog, session.ts explores it in a worker) and
+  // without the fresh-closure diagnosis (generators).
+  const isAsync = s.async ?? spawnsAsyncTasksGuarded(scenario, s.sim, s.watchdogMs === undefined || s.watchdogMs === null ? null : Math.min(s.watchdogMs, DIAGNOSIS_MS));
   const watch = isAsync || s.watchdogMs === undefined || s.watchdogMs === null ? null : { timeoutMs: s.watchdogMs };
   let fresh: FreshClosures | null = null;
   // A Ctrl-C that arrived since the last turn of the event loop is delivered now, before this

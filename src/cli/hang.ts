@@ -7,7 +7,7 @@
  */
 import type { HangSite } from "../explore/watchdog.js";
 import { describeSite } from "../explore/watchdog.js";
-import { HANG_WHY, watchdogHeadline } from "../explore/hang-text.js";
+import { ASYNC_HANG_WHAT, ASYNC_HANG_WHY, HANG_WHY, watchdogHeadline } from "../explore/hang-text.js";
 import type { SimOptions } from "../sim/config.js";
 import type { RunHang } from "../explore/watched.js";
 import type { Scenario } from "../sim/scenario.js";
@@ -28,7 +28,8 @@ export function durationFlag(ms: number): string {
 }
 
 /** The report's first line after "<scenario>: FAILED — ". */
-export function hangHeadline(site: HangSite | null, limitMs: number): string {
+export function hangHeadline(site: HangSite | null, limitMs: number, async = false): string {
+  if (async) return watchdogHeadline(ASYNC_HANG_WHAT, durationFlag(limitMs), true);
   const what = site === null ? "a poll" : site.task !== null ? `the poll of task '${site.task}'` : site.inRun ? "the simulation" : "the scenario's code";
   return watchdogHeadline(what, durationFlag(limitMs));
 }
@@ -51,13 +52,22 @@ export interface HangFacts {
   readonly command: string;
   readonly file: string;
   readonly sim: SimOptions;
+  /** The run had async tasks: a step, or its promise reactions, hung (not a poll)… */
+  readonly async?: boolean;
+  /** …that step, and its virtual time, when known. */
+  readonly asyncStep?: { readonly step: number; readonly time: number } | null;
 }
 
 export function hangReport(h: HangFacts): Hang {
   const limit = durationFlag(h.limitMs);
-  const message = `${h.scenario}: FAILED — ${hangHeadline(h.site, h.limitMs)}`;
+  const async = h.async === true;
+  const message = `${h.scenario}: FAILED — ${hangHeadline(h.site, h.limitMs, async)}`;
   const replay = h.token === null ? null : `${replayCommand(h.command, h.file, h.token, replayFlags(h.sim))} --watchdog ${limit}`;
-  const where = h.site === null ? "a poll (which task's is not known: its worker was stopped from outside)" : describeSite(h.site);
+  const where = async
+    ? h.asyncStep == null
+      ? ASYNC_HANG_WHAT
+      : `step ${h.asyncStep.step} (virtual time ${h.asyncStep.time}), or the promise reactions after it,`
+    : h.site === null ? "a poll (which task's is not known: its worker was stopped from outside)" : describeSite(h.site);
   const run = h.run === null ? "The replayed run" : `Run ${h.run}${h.madeBy === null ? "" : ` (${h.madeBy})`}`;
   const lines = [
     message,
@@ -67,17 +77,25 @@ export function hangReport(h: HangFacts): Hang {
     `  It was stopped; ${h.then}.`,
     "",
     "Why it usually happens",
-    ...HANG_WHY.map((l) => `  ${l}`),
+    ...(async ? ASYNC_HANG_WHY : HANG_WHY).map((l) => `  ${l}`),
     "",
     "Reproduce",
     h.token === null ? `  (no token: ${h.noToken ?? "no simulation run was in progress — the scenario's setup hung? — or the escapes oracle, which tracks the running simulation, was off"})` : `  token:   ${h.token}\n  command: ${replay!}`,
-    "  The replay runs the schedule up to the poll that hangs, where the watchdog stops it again.",
+    `  The replay runs the schedule up to the ${async ? "step" : "poll"} that hangs, where the watchdog stops it again.`,
     "",
     "Hint",
-    `  Look at the loops in ${h.site?.task == null ? "the polls" : `the poll of task '${h.site.task}'${h.site.awaiting === null ? "" : ` (in ${h.site.awaiting})`}`}:`,
-    "  each must end, or return Pending. To see the exact line, replay the token under `node --inspect` with",
-    "  --watchdog off and pause in the debugger; or count iterations and throw past a limit (a thrown",
-    "  panic gets a full wakesim report with a timeline).",
+    ...(async
+      ? [
+          "  Look at the loops in the async functions, and at promise chains that call themselves:",
+          "  each must end, or wait for something another task or a timer settles. To see the exact",
+          "  line, replay the token under `node --inspect` with --watchdog off and pause in the debugger.",
+        ]
+      : [
+          `  Look at the loops in ${h.site?.task == null ? "the polls" : `the poll of task '${h.site.task}'${h.site.awaiting === null ? "" : ` (in ${h.site.awaiting})`}`}:`,
+          "  each must end, or return Pending. To see the exact line, replay the token under `node --inspect` with",
+          "  --watchdog off and pause in the debugger; or count iterations and throw past a limit (a thrown",
+          "  panic gets a full wakesim report with a timeline).",
+        ]),
   ];
   const report = lines.join("\n");
   return { run: h.run ?? 0, seed: h.seed, token: h.token, replay, message, report, display: report };

@@ -37,8 +37,16 @@ export const MirrorSlot = {
   block: 37,
   /** The value of `seq` when that block began. */
   blockStart: 38,
+  /**
+   * 1 while the block explores with exploreAsync: a step of a run with async tasks cannot be
+   * stopped in the worker (watchdog.ts needs a synchronous call), so the backstop is the watchdog.
+   */
+  async: 39,
+  /** The step a run with async tasks is at (its next step, before it runs), and its virtual time. */
+  step: 40,
+  time: 41,
   /** The choices start here. */
-  choices: 40,
+  choices: 44,
 } as const;
 
 /** 1 Mi ints per mirror (4 MiB): well above the default maxSteps of 100 000 choices. */
@@ -58,6 +66,11 @@ export interface MirrorSnapshot {
   readonly choices: readonly number[];
   /** The run made more choices than the mirror holds: no token. */
   readonly overflow: boolean;
+  /** The run had async tasks (MirrorSlot.async). */
+  readonly async: boolean;
+  /** The step of such a run that hung, or whose promise reactions never ended, and its virtual time (null: not known). */
+  readonly step: number | null;
+  readonly time: number | null;
 }
 
 /** A fresh mirror's memory, for one worker task at a time. */
@@ -79,11 +92,24 @@ export class MirrorReader {
     a[MirrorSlot.nameLength] = 0;
     a[MirrorSlot.block] = 0;
     a[MirrorSlot.blockStart] = 0;
+    a[MirrorSlot.async] = 0;
+    a[MirrorSlot.step] = -1;
+  }
+
+  /** The running block explores with exploreAsync (MirrorSlot.async). */
+  get async(): boolean {
+    return Atomics.load(this.a, MirrorSlot.async) === 1;
   }
 
   /** Runs begun (0: the task's first run has not begun). */
   get seq(): number {
     return Atomics.load(this.a, MirrorSlot.seq);
+  }
+
+  /** The step a run with async tasks is at (null: none yet in this run). */
+  get step(): number | null {
+    const v = this.a[MirrorSlot.step]!;
+    return v < 0 ? null : v;
   }
 
   /** Choices of the current run. */
@@ -104,6 +130,9 @@ export class MirrorReader {
       faults: faultsOfBits(a[MirrorSlot.faults]!),
       choices: Array.from(a.subarray(MirrorSlot.choices, MirrorSlot.choices + n)),
       overflow: a[MirrorSlot.overflow] === 1,
+      async: a[MirrorSlot.async] === 1,
+      step: a[MirrorSlot.step]! < 0 ? null : a[MirrorSlot.step]!,
+      time: a[MirrorSlot.step]! < 0 ? null : a[MirrorSlot.time]!,
     };
   }
 }
@@ -124,6 +153,17 @@ export class MirrorWriter {
     this.a[MirrorSlot.blockStart] = Atomics.load(this.a, MirrorSlot.seq);
   }
 
+  /** The block explores with exploreAsync from here on (or not). */
+  setAsync(on: boolean): void {
+    Atomics.store(this.a, MirrorSlot.async, on ? 1 : 0);
+  }
+
+  /** A run with async tasks is about to make step `step`, at virtual time `time` (plain stores: read after a hang). */
+  atStep(step: number, time: number): void {
+    this.a[MirrorSlot.step] = step;
+    this.a[MirrorSlot.time] = Math.min(time, 0x7fffffff);
+  }
+
   /** A run begins, made by `generator` with these fault kinds on. */
   begin(generator: string, faults: Iterable<FaultKind>): void {
     const a = this.a;
@@ -135,6 +175,7 @@ export class MirrorWriter {
       a[MirrorSlot.nameLength] = n;
     }
     a[MirrorSlot.overflow] = 0;
+    a[MirrorSlot.step] = -1;
     Atomics.store(a, MirrorSlot.count, 0);
     Atomics.add(a, MirrorSlot.seq, 1);
   }

@@ -13,13 +13,15 @@
  * worker is terminated (piscina starts a replacement) and the task resolves as a "hang" with
  * what the mirror held, from which dispatch.ts builds the token of the run that hung. The
  * backstop is armed once the task's first run began (loading the scenario file in a fresh worker
- * is not timed).
+ * is not timed). A block of a scenario with async tasks (explored with exploreAsync, whose steps
+ * the worker's own watchdog cannot stop) is watched by the backstop alone, at the watchdog time.
  */
 import { Piscina } from "piscina";
 import type { HangSite } from "../explore/watchdog.js";
 import { realClock, type CliClock } from "./clock.js";
 import { MirrorReader, newMirrorBuffer, type MirrorSnapshot } from "./mirror.js";
-import type { BlockResult, BlockTask, WorkerData } from "./worker.js";
+import type { BlockResult, BlockTask, ReplayTask, WorkerData } from "./worker.js";
+import type { ReplayDone } from "./replay.js";
 
 const WORKER = new URL(import.meta.url.endsWith(".ts") ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url);
 
@@ -87,12 +89,12 @@ export class FuzzPool {
         if (seq === 0 || seq !== last[0] || count !== last[1]) {
           last = [seq, count];
           lastChange = now;
-        } else if (now - lastChange >= this.backstopMs) {
+        } else if (now - lastChange >= (view.async ? this.watchdogMs : this.backstopMs)) {
           hung = true;
           ac.abort();
         }
       },
-      Math.max(5, Math.min(250, this.backstopMs / 5)),
+      Math.max(5, Math.min(250, this.watchdogMs / 5)),
     );
     try {
       const full: BlockTask = { kind: "blocks", ...task, mirror, watchdogMs: this.watchdogMs === Infinity ? null : this.watchdogMs };
@@ -105,6 +107,45 @@ export class FuzzPool {
     } finally {
       clearInterval(tick);
       this.running.delete(ac);
+      this.mirrors.push(mirror);
+    }
+  }
+
+  /**
+   * Replays a token of a scenario with async tasks in a worker (`wakesim replay` under the
+   * watchdog): its heartbeat is the run's steps, and a step that does not end within the
+   * watchdog time terminates the worker — a "hang" with the step it was at.
+   */
+  async replay(task: Omit<ReplayTask, "kind" | "mirror">): Promise<{ readonly kind: "ok"; readonly done: ReplayDone } | { readonly kind: "hang"; readonly hang: HangSnapshot } | { readonly kind: "error"; readonly error: unknown }> {
+    const mirror = this.mirrors.pop() ?? newMirrorBuffer();
+    const view = new MirrorReader(mirror);
+    view.reset();
+    const ac = new AbortController();
+    let hung = false;
+    let last = -2;
+    let lastChange = this.clock.now();
+    const tick = setInterval(
+      () => {
+        const now = this.clock.now();
+        const beat = view.seq === 0 ? -2 : view.step ?? -1;
+        if (beat === -2 || beat !== last) {
+          last = beat;
+          lastChange = now;
+        } else if (now - lastChange >= this.watchdogMs) {
+          hung = true;
+          ac.abort();
+        }
+      },
+      Math.max(5, Math.min(250, this.watchdogMs / 5)),
+    );
+    try {
+      const done = (await this.pool.run({ kind: "replay", ...task, mirror } satisfies ReplayTask, { signal: ac.signal })) as ReplayDone;
+      return { kind: "ok", done };
+    } catch (error) {
+      if (hung) return { kind: "hang", hang: { ...view.snapshot(), site: null } };
+      return { kind: "error", error };
+    } finally {
+      clearInterval(tick);
       this.mirrors.push(mirror);
     }
   }

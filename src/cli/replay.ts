@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Outcome } from "../sim/outcome.js";
+import type { SimOptions } from "../sim/config.js";
 import type { Scenario } from "../sim/scenario.js";
 import { toChromeTrace } from "../report/chrome-export.js";
 import { toHtmlReport } from "../report/html-report.js";
@@ -19,6 +20,7 @@ import { formatOutcome, plain } from "./format.js";
 import { exportLabel, loadScenarios, type Exported } from "./load.js";
 import { executorFor } from "./executor-choice.js";
 import { hangReport } from "./hang.js";
+import { FuzzPool } from "./pool.js";
 import { colorFor, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
@@ -56,15 +58,19 @@ export async function replay(argv: readonly string[]): Promise<number> {
   // As fuzz decided when it printed the token: --executor does not replace the scenario's own executor.
   const { sim, note } = executorFor(scenario, flags);
   if (note !== null) process.stderr.write(`${note}\n`);
-  let ran: Guarded<Outcome>;
+  let ran: Guarded<ReplayDone> & { readonly async?: { readonly step: number; readonly time: number } | null };
+  const color = colorFor(process.stdout);
+  const finish = (out: Outcome): ReplayDone => finishReplay(scenario, out, { file, sim, color, tracePath, htmlPath });
   try {
-    const run = (): Outcome => replayRun(scenario, token, sim);
-    // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included;
-    // one with async tasks awaits its steps, which no watchdog can stop.
-    if (spawnsAsyncTasksGuarded(scenario, sim, watchdogMs)) ran = { kind: "ok", value: await replayAsync(scenario, token, sim) };
+    const run = (): ReplayDone => finish(replayRun(scenario, token, sim));
+    // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included.
+    // One with async tasks awaits its steps, which that watchdog cannot stop: under the watchdog
+    // it runs in a worker thread that the pool's watchdog terminates when a step hangs.
+    if (spawnsAsyncTasksGuarded(scenario, sim, watchdogMs)) ran = watchdogMs === null ? { kind: "ok", value: finish(await replayAsync(scenario, token, sim)) } : await replayInWorker(file, token, { sim, color, tracePath, htmlPath }, watchdogMs);
     else ran = watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: true });
   } catch (e) {
-    if (e instanceof TokenError) throw new CliError(`replay: ${file}: ${e.message}`);
+    if (e instanceof CliError) throw e;
+    if (e instanceof TokenError || (e instanceof Error && e.name === "TokenError")) throw new CliError(`replay: ${file}: ${e.message}`);
     throw new CliError(`replay: ${file}: replaying scenario '${scenario.name}' failed — its setup (or its options) threw ${describeError(e)}\n${errorDetails(e)}`);
   }
   if (ran.kind === "interrupted") {
@@ -80,6 +86,7 @@ export async function replay(argv: readonly string[]): Promise<number> {
       token,
       site: ran.site,
       limitMs: watchdogMs!,
+      ...(ran.async === undefined ? {} : { async: true, asyncStep: ran.async }),
       then: "nothing else was run",
       command: COMMAND,
       file,
@@ -88,19 +95,27 @@ export async function replay(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${h.report}\n`);
     return EXIT.violation;
   }
-  const out = ran.value;
-  const color = colorFor(process.stdout);
-  const report = formatOutcome(scenario, out, { command: COMMAND, file, options: sim, color });
-  process.stdout.write(`${report}\n`);
-  const wrote = writeExports(scenario, out, plain(report), tracePath, htmlPath);
-  if (wrote.length > 0) process.stdout.write(`\n${wrote.join("\n")}\n`);
+  const done = ran.value;
+  process.stdout.write(done.text);
+  return done.ok ? EXIT.ok : EXIT.violation;
+}
+
+/** What a replay prints (its report, the exports it wrote, "passes now") and whether the run passed. */
+export interface ReplayDone {
+  readonly text: string;
+  readonly ok: boolean;
+}
+
+/** The report of a replayed run and its exports (in this thread, or in the worker of an async replay). */
+export function finishReplay(scenario: Scenario, out: Outcome, o: { readonly file: string; readonly sim: SimOptions; readonly color: boolean; readonly tracePath: string | null; readonly htmlPath: string | null }): ReplayDone {
+  const report = formatOutcome(scenario, out, { command: COMMAND, file: o.file, options: o.sim, color: o.color });
+  let text = `${report}\n`;
+  const wrote = writeExports(scenario, out, plain(report), o.tracePath, o.htmlPath);
+  if (wrote.length > 0) text += `\n${wrote.join("\n")}\n`;
   if (out.ok) {
-    process.stdout.write(
-      `\n${painter(color)("green", "passes now")}: this schedule no longer fails — the bug it recorded is fixed, or the scenario changed since the token was printed.\n`,
-    );
-    return EXIT.ok;
+    text += `\n${painter(o.color)("green", "passes now")}: this schedule no longer fails — the bug it recorded is fixed, or the scenario changed since the token was printed.\n`;
   }
-  return EXIT.violation;
+  return { text, ok: out.ok };
 }
 
 /**
@@ -108,7 +123,7 @@ export async function replay(argv: readonly string[]): Promise<number> {
  * explores them all), and the token carries its scenario's name. With one scenario and another
  * name, the replay's own error says both names.
  */
-function pickScenario(file: string, exported: readonly Exported[], name: string): Scenario {
+export function pickScenario(file: string, exported: readonly Exported[], name: string): Scenario {
   const hit = exported.find((x) => x.scenario.name === name);
   if (hit !== undefined) return hit.scenario;
   if (exported.length === 1) return exported[0]!.scenario;
@@ -140,4 +155,22 @@ function writeExports(scenario: Scenario, out: Outcome, report: string, tracePat
     wrote.push(`html: wrote ${htmlPath} (a self-contained report: open it in a browser)`);
   }
   return wrote;
+}
+
+/**
+ * An async replay under the watchdog: made in a worker of a one-thread pool (pool.ts), whose
+ * heartbeat watchdog terminates it when a step (or its promise reactions) does not end. A hang
+ * comes back as a timeout with the step it was at.
+ */
+async function replayInWorker(file: string, token: string, o: { readonly sim: SimOptions; readonly color: boolean; readonly tracePath: string | null; readonly htmlPath: string | null }, watchdogMs: number): Promise<Guarded<ReplayDone> & { readonly async?: { readonly step: number; readonly time: number } | null }> {
+  const pool = new FuzzPool(1, watchdogMs, [file]);
+  try {
+    const r = await pool.replay({ file, token, ...o });
+    if (r.kind === "ok") return { kind: "ok", value: r.done };
+    if (r.kind === "error") throw r.error;
+    const site = { inRun: true, task: null, awaiting: null, poll: null, step: r.hang.step, time: r.hang.time };
+    return { kind: "timeout", site, token, async: r.hang.step === null ? null : { step: r.hang.step, time: r.hang.time ?? 0 } };
+  } finally {
+    await pool.close();
+  }
 }

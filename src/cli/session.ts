@@ -26,7 +26,8 @@ import { exploreScenario, type EngineResult, type EngineSettings } from "./engin
 import { MAX_HANGS } from "./hang.js";
 import { realClock, type CliClock } from "./clock.js";
 import { exploreScenarioPooled } from "./dispatch.js";
-import type { FuzzPool } from "./pool.js";
+import { FuzzPool } from "./pool.js";
+import { AsyncTasksError } from "../core/errors.js";
 import { CliError, describeError, errorDetails } from "./errors.js";
 import type { Interrupt } from "./interrupt.js";
 import { oracleOf } from "../oracles/vocabulary.js";
@@ -105,6 +106,8 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
   const clock = s.clock ?? realClock;
   const end = s.budget.timeMs === null ? null : clock.now() + s.budget.timeMs;
   let skipped: Loaded[] | null = null;
+  /** The one worker of scenarios with async tasks under the watchdog, when there is no pool (made at the first). */
+  let asyncPool: FuzzPool | null = null;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (!("scenario" in item)) {
@@ -143,11 +146,23 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
         watchdogMs: s.watchdogMs ?? null,
         clock,
       };
-      // A scenario with async tasks runs in this thread (its runs take turns process-wide, and a
-      // worker has no host of its own yet): the same blocks, so the same runs and tokens.
-      const inThread = pooled && spawnsAsyncTasksGuarded(scenario, chosen.sim, s.watchdogMs ?? null);
-      if (inThread && s.print !== null) s.note(`wakesim: ${scenario.name} has async tasks: explored in this thread (--workers applies to scenarios of futures only, for now)`);
-      r = pooled && !inThread ? await exploreScenarioPooled(scenario, settings, s.pool!) : await exploreScenario(scenario, settings);
+      // A scenario with async tasks: its steps cannot be stopped in this thread (the watchdog
+      // needs a synchronous call), so under the watchdog it is explored in a worker — the pool's,
+      // or one of its own — which the pool's heartbeat watchdog terminates when a step hangs. The
+      // same blocks, so the same runs and tokens. Not exhaustive search (one walk, not blocks).
+      const isAsync = spawnsAsyncTasksGuarded(scenario, chosen.sim, s.watchdogMs ?? null);
+      const watched = s.watchdogMs !== undefined && s.watchdogMs !== null;
+      const inWorker = (async: boolean) => pooled || (async && watched && s.strategy !== "exhaustive");
+      const explored = async (async: boolean) =>
+        inWorker(async) ? await exploreScenarioPooled(scenario, settings, pooled ? s.pool! : (asyncPool ??= new FuzzPool(1, s.watchdogMs!, [], clock))) : await exploreScenario(scenario, { ...settings, async });
+      if (isAsync && watched && !inWorker(true) && s.print !== null) s.note(`wakesim: ${scenario.name} has async tasks: exhaustive search explores it in this thread, without the watchdog`);
+      try {
+        r = await explored(isAsync);
+      } catch (e) {
+        // A poll spawned an async task (the setup spawns none): explored again from the start, async.
+        if (!(e instanceof AsyncTasksError) || isAsync) throw e;
+        r = await explored(true);
+      }
     } catch (e) {
       s.progress.clear();
       // A throw out of a run is the scenario's own doing (its setup threw, its options are bad,
@@ -168,6 +183,7 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
     }
     if (r.interrupted) skipped = [];
   }
+  await (asyncPool as FuzzPool | null)?.close();
   return { results, interrupted: skipped !== null, skipped: skipped ?? [] };
 }
 

@@ -11,7 +11,8 @@
  * a worker loads wakesim, and starts loading the scenario files, as soon as it starts.
  */
 import { pathToFileURL } from "node:url";
-import type { BlockResult, BlockTask } from "./worker.js";
+import type { BlockResult, BlockTask, ReplayTask } from "./worker.js";
+import type { ReplayDone } from "./replay.js";
 
 type Worker = typeof import("./worker.js");
 const importModule = new Function("url", "return import(url)") as (url: string) => Promise<unknown>;
@@ -28,6 +29,6 @@ async function load(): Promise<Worker> {
 const impl = load();
 impl.catch(() => {}); // a failure to load is reported by the first task, which awaits it
 
-export default async function task(t: BlockTask): Promise<BlockResult[]> {
+export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult[] | ReplayDone> {
   return (await impl).default(t);
 }

@@ -19,12 +19,16 @@ import { isWorkerThread, workerData } from "piscina";
 import type { Chooser, FaultKind } from "../chooser/chooser.js";
 import { SeededChooser } from "../chooser/seeded.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
-import { explore } from "../explore/explore.js";
+import { AsyncTasksError } from "../core/errors.js";
+import { explore, exploreAsync, type ExploreResult } from "../explore/explore.js";
 import { guard } from "../explore/watchdog.js";
 import { exploreWatched, type RunHang } from "../explore/watched.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import { checkSimOptions, type SimOptions } from "../sim/config.js";
-import type { Scenario } from "../sim/scenario.js";
+import { replayAsync, spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
+import { parseToken } from "../trace/token.js";
+import { finishReplay, pickScenario, type ReplayDone } from "./replay.js";
+import { onAsyncStep } from "../sim/async-run.js";
 import { DIAGNOSIS_MS } from "./engine.js";
 import { exportLabel, loadScenarios, type Exported } from "./load.js";
 import { MirrorWriter } from "./mirror.js";
@@ -81,6 +85,33 @@ export interface BlockResult {
   readonly ms: number;
   /** Runs the worker's watchdog stopped (their `run` is 0-based in the block). */
   readonly hangs: readonly RunHang[];
+  /** The block was explored with exploreAsync (the scenario has async tasks): its failure is replayed with replayAsync. */
+  readonly async: boolean;
+}
+
+/** `wakesim replay` of a scenario with async tasks under the watchdog (replay.ts): the run, its report and exports, in a worker. */
+export interface ReplayTask {
+  readonly kind: "replay";
+  readonly file: string;
+  readonly token: string;
+  readonly sim: SimOptions;
+  readonly color: boolean;
+  readonly tracePath: string | null;
+  readonly htmlPath: string | null;
+  readonly mirror: SharedArrayBuffer;
+}
+
+async function replayTask(t: ReplayTask): Promise<ReplayDone> {
+  const scenario = pickScenario(t.file, await loadFile(t.file), parseToken(t.token).scenario);
+  const mirror = new MirrorWriter(t.mirror);
+  mirror.setAsync(true);
+  mirror.begin("replay", []);
+  onAsyncStep((step, time) => mirror.atStep(step, time));
+  try {
+    return finishReplay(scenario, await replayAsync(scenario, t.token, t.sim), t);
+  } finally {
+    onAsyncStep(null);
+  }
 }
 
 /** What the pool gives every worker when it starts. */
@@ -132,6 +163,14 @@ function freshOf(key: string, scenario: Scenario, base: SimOptions, mirror: Mirr
   return f;
 }
 
+const asyncScenarios = new Map<string, boolean>();
+/** Whether the scenario's setup spawns async tasks, once per scenario per worker (a setup that hangs is the backstop's). */
+function asyncOf(key: string, scenario: Scenario, base: SimOptions): boolean {
+  let a = asyncScenarios.get(key);
+  if (a === undefined) asyncScenarios.set(key, (a = spawnsAsyncTasks(scenario, base)));
+  return a;
+}
+
 async function runBlocks(t: BlockTask): Promise<BlockResult[]> {
   const mirror = new MirrorWriter(t.mirror);
   const results: BlockResult[] = [];
@@ -149,11 +188,11 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
   const scenario = await scenarioOf(t.file, t.exportName);
   const key = `${t.file}\u0000${t.exportName}`;
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
-  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(key) ?? null, hangs: [] };
+  if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(key) ?? null, hangs: [], async: false };
   const base: SimOptions = { ...scenario.options, ...t.sim };
-  const strategy = makeStrategy(t.strategy, b.seed, base, 3);
-  const seen = new Set<number>();
-  const options = {
+  let strategy = makeStrategy(t.strategy, b.seed, base, 3);
+  let seen = new Set<number>();
+  const options = () => ({
     ...t.sim,
     seed: b.seed,
     runs: b.runs,
@@ -165,10 +204,37 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
       return mirror.wrap(c);
     },
     ...(timeLimitMs === null ? {} : { timeLimitMs }),
-  };
-  const r = t.watchdogMs === null ? { ...explore(scenario, options), hangs: [] } : exploreWatched(scenario, options, { timeoutMs: t.watchdogMs, maxHangs: t.maxHangs });
-  const guarded = t.watchdogMs === null ? null : guard(() => freshOf(key, scenario, base, mirror), { timeoutMs: Math.min(t.watchdogMs, DIAGNOSIS_MS) });
-  const diagnosis = guarded === null ? freshOf(key, scenario, base, mirror) : guarded.kind === "ok" ? guarded.value : null;
+  });
+  // A scenario with async tasks is explored with exploreAsync; its steps cannot be stopped here
+  // (the watchdog needs a synchronous call), so the pool's backstop watches them at the watchdog
+  // time (mirror.ts MirrorSlot.async). One whose setup spawns none but a poll does is found so
+  // by its first such run (AsyncTasksError): the block is explored again from its start, async.
+  let isAsync = asyncOf(key, scenario, base);
+  let r: Pick<ExploreResult, "runs" | "steps" | "failure"> & { readonly hangs: readonly RunHang[] };
+  if (!isAsync) {
+    try {
+      r = t.watchdogMs === null ? { ...explore(scenario, options()), hangs: [] } : exploreWatched(scenario, options(), { timeoutMs: t.watchdogMs, maxHangs: t.maxHangs });
+    } catch (e) {
+      if (!(e instanceof AsyncTasksError)) throw e;
+      asyncScenarios.set(key, (isAsync = true));
+      strategy = makeStrategy(t.strategy, b.seed, base, 3);
+      seen = new Set<number>();
+    }
+  }
+  if (isAsync) {
+    mirror.setAsync(true);
+    onAsyncStep((step, time) => mirror.atStep(step, time));
+    try {
+      r = { ...(await exploreAsync(scenario, options())), hangs: [] };
+    } finally {
+      onAsyncStep(null);
+      mirror.setAsync(false);
+    }
+  }
+  r = r!;
+  // The fresh-closure diagnosis is about generator functions: not asked of async scenarios (their runs cannot be made synchronously).
+  const guarded = isAsync || t.watchdogMs === null ? null : guard(() => freshOf(key, scenario, base, mirror), { timeoutMs: Math.min(t.watchdogMs, DIAGNOSIS_MS) });
+  const diagnosis = isAsync ? null : guarded === null ? freshOf(key, scenario, base, mirror) : guarded.kind === "ok" ? guarded.value : null;
   const f = r.failure;
   return {
     runs: r.runs,
@@ -179,6 +245,7 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
     stats: strategy.stats?.() ?? {},
     fresh: diagnosis,
     hangs: r.hangs,
+    async: isAsync,
     // Tokens only: the main thread replays the shrunk one for the trace and the report (dispatch.ts).
     failure:
       f === null
@@ -187,6 +254,6 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
   };
 }
 
-export default async function task(t: BlockTask): Promise<BlockResult[]> {
-  return runBlocks(t);
+export default async function task(t: BlockTask | ReplayTask): Promise<BlockResult[] | ReplayDone> {
+  return t.kind === "replay" ? replayTask(t) : runBlocks(t);
 }

@@ -20,9 +20,15 @@ export class OptionError extends Error {
  */
 export class AsyncTasksError extends Error {
   override readonly name = "AsyncTasksError";
-  constructor() {
+  /**
+   * `spawnedBy`: the task whose poll spawned the async task (a scenario whose setup spawns none
+   * cannot be told apart before a run: explorers that meet this error explore it again with
+   * exploreAsync — the CLI and simTest do).
+   */
+  constructor(readonly spawnedBy: { readonly task: string; readonly step: number } | null = null) {
     super(
-      "this run has async tasks (sim.spawn was given an async function): run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync) — " +
+      (spawnedBy === null ? "this run has async tasks (sim.spawn was given an async function)" : `task '${spawnedBy.task}' spawned an async task in its poll at step ${spawnedBy.step}`) +
+        ": run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync) — " +
         "a synchronous run cannot let their promises settle. (A function that returns a Future, as one made by asyncFn, is not one: spawn what it returns, sim.spawn(f()).)",
     );
   }

@@ -15,6 +15,15 @@ import { atStep, recordAwaits } from "../promise/where.js";
 import type { Outcome, RunStatus } from "./outcome.js";
 import type { StepLoop } from "./step-loop.js";
 
+/**
+ * Told of every step of a run with async tasks, before it runs (null: nobody listens). The CLI's
+ * pool workers mirror it so that the main thread can say at which step a run hung (cli/mirror.ts).
+ */
+let stepListener: ((step: number, now: number) => void) | null = null;
+export function onAsyncStep(listener: ((step: number, now: number) => void) | null): void {
+  stepListener = listener;
+}
+
 /** `setup` (a scenario's) runs inside the run's turn, with its timers and clocks virtual from t = 0. */
 export function runAsync(loop: StepLoop, maxSteps: number, setup?: () => void): Promise<Outcome> {
   return oneAtATime(async () => {
@@ -30,11 +39,13 @@ export function runAsync(loop: StepLoop, maxSteps: number, setup?: () => void): 
     try {
       stopRecording = loop.options.trace ? recordAwaits() : null;
       setup?.();
+      const listen = stepListener;
       await driveSteps(
-        stopRecording === null
+        stopRecording === null && listen === null
           ? () => (status = loop.step(maxSteps, confirmAt)) === null
           : () => {
-              atStep(loop.steps); // what the microtasks after this step make is this step's activity
+              listen?.(loop.steps, loop.now);
+              if (stopRecording !== null) atStep(loop.steps); // what the microtasks after this step make is this step's activity
               return (status = loop.step(maxSteps, confirmAt)) === null;
             },
         () => undefined,

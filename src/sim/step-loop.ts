@@ -167,7 +167,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** A new task, runnable at once. */
   spawn<T>(body: TaskBody<T>, name: string | undefined, daemon: boolean, cancellable: boolean): JoinHandle<T> {
     if (body instanceof AsyncTask) {
-      if (this.runningSync) throw new AsyncTasksError();
+      if (this.runningSync) throw new AsyncTasksError(this.currentTask === null ? null : { task: this.currentTask.name, step: this.steps });
       this.asyncTasks++;
       // Timer ties are the chooser's in a run with async tasks (host.ts rule 2) — decided by the
       // scenario, not by the driver, so a token replays the same under runAsync and run.
@@ -348,6 +348,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
         value = p.value;
       }
     } catch (e) {
+      if (e instanceof AsyncTasksError) throw e; // not the task's panic: the run must be made again, async
       result = "panicked";
       thrown = e;
     }
