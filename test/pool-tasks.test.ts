@@ -50,7 +50,7 @@ function settings(maxRuns: number, clock: CliClock): EngineSettings {
   };
 }
 
-const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs, steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0, hangs: [], async: false });
+const ok = (b: BlockPlan): BlockResult => ({ runs: b.runs - (b.stopped?.length ?? 0), steps: b.runs * 2, strategy: "random", exhausted: false, hashes: [], stats: {}, failure: null, fresh: null, ms: 0, hangs: [], async: false });
 
 /** A pool that answers each task with `answer`, after `ms` of (fake) work per block. */
 function scripted(answer: (blocks: readonly BlockPlan[], call: number) => TaskOutcome, msPerBlock: number) {
@@ -109,9 +109,11 @@ describe("exploreScenarioPooled's tasks", () => {
     expect(r.runs).toBe(tasks.flat().length * 1000);
   });
 
-  it("after a hang, keeps the runs of the blocks before it, reports it, and explores the blocks after it again", async () => {
+  it("after a hang, keeps the runs of the blocks before it, reports it, and explores the hung block past the hung run and the blocks after it again", async () => {
     let hung = false;
+    const plans: (readonly BlockPlan[])[] = [];
     const { pool, tasks, clock } = scripted((blocks, call) => {
+      plans.push(blocks);
       if (!hung && call > 0 && blocks.length >= 3) {
         hung = true;
         // The worker stopped in the task's second block, on its 7th run.
@@ -124,10 +126,14 @@ describe("exploreScenarioPooled's tasks", () => {
     expect(r.hangs).toHaveLength(1);
     expect(r.hangs[0]!.token).toMatch(/^ws1\./);
     const hungTask = tasks.find((t) => t.length >= 3 && tasks.indexOf(t) > 0)!;
-    const again = hungTask.slice(2); // the blocks after the hung one
+    const again = hungTask.slice(1); // the hung block and the blocks after it
     for (const seed of again) expect(tasks.flat().filter((s) => s === seed)).toHaveLength(2);
-    // Every block but the hung one made its 1000 runs; the hung one counts the 7 it began.
-    expect(r.runs).toBe(29_000 + 7);
+    // The hung block is handed out again with its 7th run (0-based 6) to pass over, with the choices it made.
+    const retried = plans.flat().filter((b) => b.seed === hungTask[1]);
+    expect(retried.map((b) => b.stopped)).toEqual([undefined, [{ run: 6, choices: [1, 0, 1] }]]);
+    expect(r.hangs[0]!.run).toBe(1000 * tasks.flat().indexOf(hungTask[1]!) + 7);
+    // Every block made its 1000 runs, the hung one's counted with the hung run.
+    expect(r.runs).toBe(30_000);
     expect(r.blocks).toHaveLength(30);
   });
 });

@@ -12,9 +12,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Outcome } from "../sim/outcome.js";
-import { replay as replayRun, replayAsync, type Scenario } from "../sim/scenario.js";
-import { guard, spawnsAsyncTasksGuarded } from "../explore/watchdog.js";
+import type { Scenario } from "../sim/scenario.js";
+import { replayGuarded, type ReplayDone } from "./replay.js";
 import { budgetFrom, parseCommand, parseExecutor, parseSeed, parseStrategy, parseWatchdog, parseWorkers, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { checkCorpusWritable, fileFromCorpus, readCorpus, type CorpusEntry } from "./corpus.js";
@@ -260,19 +259,13 @@ async function replayEntry(
     return { ...base, status: "error", message: `${path}: ${file} no longer exports scenario '${e.scenario}' (it exports ${names}): rename it back, or delete the entry if the scenario is gone` };
   }
   let sim;
-  let out: Outcome;
+  let out: ReplayDone;
   try {
     sim = executorFor(s, e.executor === undefined ? {} : { executor: parseExecutor(e.executor) }).sim;
-    const options = sim;
-    const run = (): Outcome => replayRun(s, e.token, options);
-    // One with async tasks awaits its steps, which no watchdog can stop (engine.ts).
-    const g = spawnsAsyncTasksGuarded(s, options, watchdogMs)
-      ? { kind: "ok" as const, value: await replayAsync(s, e.token, options) }
-      : watchdogMs === null
-        ? { kind: "ok" as const, value: run() }
-        : guard(run, { timeoutMs: watchdogMs });
+    // Under the watchdog: in this thread, or in a worker for a scenario with async tasks (replay.ts).
+    const g = await replayGuarded(file, s, e.token, { sim, color, tracePath: null, htmlPath: null }, watchdogMs);
     if (g.kind !== "ok") {
-      const h = hangReport({ scenario: s.name, run: null, madeBy: null, seed: 0, token: e.token, site: g.site, limitMs: watchdogMs!, then: "the gate went on with the next entry", command: COMMAND, file, sim });
+      const h = hangReport({ scenario: s.name, run: null, madeBy: null, seed: 0, token: e.token, site: g.site, limitMs: watchdogMs!, then: "the gate went on with the next entry", command: COMMAND, file, sim, ...(g.async === undefined ? {} : { async: true, asyncStep: g.async }) });
       return { ...base, status: "fail", message: `still fails: ${h.message.replace(/^[^:]*: FAILED — /, "")}`, ...(h.replay === null ? {} : { replay: h.replay }), report: h.report };
     }
     out = g.value;
@@ -280,7 +273,7 @@ async function replayEntry(
     return { ...base, status: "error", message: `${path}: cannot be replayed — ${describeError(err).replace(/^CliError: /, "")}` };
   }
   if (out.ok) return { ...base, status: "pass" };
-  const report = formatOutcome(s, out, { command: COMMAND, file, options: sim, color });
+  const report = out.report;
   return {
     ...base,
     status: "fail",

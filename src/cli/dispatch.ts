@@ -37,6 +37,7 @@ import { MIRROR_CHOICES } from "./mirror.js";
 import type { FuzzPool, HangSnapshot, TaskOutcome } from "./pool.js";
 import type { ProgressSample } from "./progress.js";
 import type { BlockFailure, BlockResult } from "./worker.js";
+import { SkipStopped, type StoppedRun } from "../explore/watched.js";
 
 /**
  * Blocks handed to the pool per worker at a time: one running and one queued, so a worker that
@@ -72,6 +73,10 @@ interface Planned {
   readonly index: number;
   readonly seed: number | string;
   readonly runs: number;
+  /** Its runs the backstop stopped so far (passed over when the block is explored again). */
+  readonly stopped: StoppedRun[];
+  /** Those hangs, as the mirror held them, with the run's number in the block. */
+  readonly hangs: { readonly run: number; readonly hang: HangSnapshot }[];
 }
 
 /** exploreScenario (engine.ts) with the blocks explored in the pool. Not for exhaustive. */
@@ -133,7 +138,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
         if (left <= 0) break;
         const index = blockIds.next().value as number;
         orders.push(planned.length);
-        planned.push({ index, seed: blockSeed(s.seed, index), runs: Math.min(BLOCK_RUNS, left) });
+        planned.push({ index, seed: blockSeed(s.seed, index), runs: Math.min(BLOCK_RUNS, left), stopped: [], hangs: [] });
         assigned += Math.min(BLOCK_RUNS, left);
       }
       if (orders.length === 0) {
@@ -151,7 +156,7 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
             file: s.file,
             exportName: s.exportName ?? "default",
             strategy: s.strategy,
-            blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs })),
+            blocks: mine.map((b) => ({ seed: b.seed, runs: b.runs, ...(b.stopped.length === 0 ? {} : { stopped: [...b.stopped] }) })),
             // The workers' clock is the wall clock (the same in every thread): the deadline as such.
             deadline: s.deadline === null ? null : performance.timeOrigin + s.deadline,
             sim: s.sim,
@@ -162,8 +167,22 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
         .then((o) => {
           const outcomes = perBlock(o, mine);
           outcomes.forEach((b, k) => (done[orders[k]!] = b));
-          // A hang stops its worker: the task's blocks after the hung one are explored again.
-          if (o.kind === "hang") retry.push(...orders.slice(o.hang.block + 1));
+          if (o.kind === "hang") {
+            // A hang stops its worker. The hung block is explored again past the run that hung
+            // (and the ones before, as a new worker must: the strategy hears every run), as
+            // in-process; the task's blocks after it too. Once MAX_HANGS were seen, no more.
+            const order = orders[o.hang.block]!;
+            const b = planned[order]!;
+            const run = new SkipStopped({ name: "", nextRun: () => null }, b.stopped).runOf(o.hang.runs - 1);
+            b.hangs.push({ run, hang: o.hang });
+            if (++hangsSeen >= MAX_HANGS) dispatching = false;
+            if (dispatching && run + 1 < b.runs) {
+              b.stopped.push({ run, choices: o.hang.choices });
+              done[order] = undefined;
+              retry.push(order);
+            } else done[order] = { kind: "lost", runs: run + 1 };
+            retry.push(...orders.slice(o.hang.block + 1));
+          }
           for (const [k, b] of outcomes.entries()) {
             if (b.kind === "ok") {
               finishedRuns += b.result.runs;
@@ -178,12 +197,8 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
                 // Tasks of later blocks cannot change the result: stop them (one may be waiting out a hang).
                 for (const [f, c] of cancels) if (f > stopAt) c.abort();
                 dispatching = false;
-              } else if (b.result.runs < mine[k]!.runs) dispatching = false; // the time ran out
+              } else if (b.result.runs + mine[k]!.stopped.length < mine[k]!.runs) dispatching = false; // the time ran out
             } else if (b.kind === "lost") finishedRuns += b.runs;
-            else if (b.kind === "hang") {
-              finishedRuns += b.hang.runs;
-              if (++hangsSeen >= MAX_HANGS) dispatching = false;
-            }
             else if (b.kind === "error") dispatching = false;
           }
           // The worker's own time per block: the time the task waited in the queue is not speed.
@@ -216,13 +231,8 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
   for (let order = 0; order < planned.length && order <= stopAt; order++) {
     const b = planned[order]!;
     const o = done[order];
-    if (o === undefined || o.kind === "cancelled" || o.kind === "error") continue;
-    if (o.kind === "hang") {
-      hangs.push(describeHang(scenario, s, pool, b.seed, runs + o.hang.runs, o.hang));
-      blocks.push({ index: b.index, seed: b.seed, runs: o.hang.runs });
-      runs += o.hang.runs;
-      continue;
-    }
+    for (const h of b.hangs) hangs.push(describeHang(scenario, s, pool, b.seed, runs + h.run + 1, h.hang));
+    if (o === undefined || o.kind === "cancelled" || o.kind === "error" || o.kind === "hang") continue;
     if (o.kind === "lost") {
       blocks.push({ index: b.index, seed: b.seed, runs: o.runs });
       runs += o.runs;
@@ -230,11 +240,11 @@ export async function exploreScenarioPooled(scenario: Scenario, s: EngineSetting
     }
     const r = o.result;
     strategyName = r.strategy;
-    blocks.push({ index: b.index, seed: b.seed, runs: r.runs });
+    blocks.push({ index: b.index, seed: b.seed, runs: r.runs + b.stopped.length });
     if (!liveIsFinal) for (const h of r.hashes) seen.add(h);
     tallyPct(pct, r.strategy, r.stats, r.runs);
     const before = runs;
-    runs += r.runs;
+    runs += r.runs + b.stopped.length;
     steps += r.steps;
     for (const h of r.hangs) hangs.push(runHangReport(scenario, s, h, before + h.run + 1, b.seed, r.strategy, pool.watchdogMs));
     if (r.failure !== null) {

@@ -21,6 +21,7 @@ import { exportLabel, loadScenarios, type Exported } from "./load.js";
 import { executorFor } from "./executor-choice.js";
 import { hangReport } from "./hang.js";
 import { FuzzPool } from "./pool.js";
+import { AsyncTasksError } from "../core/errors.js";
 import { colorFor, painter } from "./term.js";
 import { HELP } from "./usage.js";
 
@@ -58,16 +59,10 @@ export async function replay(argv: readonly string[]): Promise<number> {
   // As fuzz decided when it printed the token: --executor does not replace the scenario's own executor.
   const { sim, note } = executorFor(scenario, flags);
   if (note !== null) process.stderr.write(`${note}\n`);
-  let ran: Guarded<ReplayDone> & { readonly async?: { readonly step: number; readonly time: number } | null };
+  let ran: GuardedReplay;
   const color = colorFor(process.stdout);
-  const finish = (out: Outcome): ReplayDone => finishReplay(scenario, out, { file, sim, color, tracePath, htmlPath });
   try {
-    const run = (): ReplayDone => finish(replayRun(scenario, token, sim));
-    // The replay runs under the in-process watchdog (src/explore/watchdog.ts), Ctrl-C included.
-    // One with async tasks awaits its steps, which that watchdog cannot stop: under the watchdog
-    // it runs in a worker thread that the pool's watchdog terminates when a step hangs.
-    if (spawnsAsyncTasksGuarded(scenario, sim, watchdogMs)) ran = watchdogMs === null ? { kind: "ok", value: finish(await replayAsync(scenario, token, sim)) } : await replayInWorker(file, token, { sim, color, tracePath, htmlPath }, watchdogMs);
-    else ran = watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: true });
+    ran = await replayGuarded(file, scenario, token, { sim, color, tracePath, htmlPath, breakOnSigint: true }, watchdogMs);
   } catch (e) {
     if (e instanceof CliError) throw e;
     if (e instanceof TokenError || (e instanceof Error && e.name === "TokenError")) throw new CliError(`replay: ${file}: ${e.message}`);
@@ -103,6 +98,8 @@ export async function replay(argv: readonly string[]): Promise<number> {
 /** What a replay prints (its report, the exports it wrote, "passes now") and whether the run passed. */
 export interface ReplayDone {
   readonly text: string;
+  /** The run's report alone (formatOutcome), coloured when asked. */
+  readonly report: string;
   readonly ok: boolean;
 }
 
@@ -115,7 +112,7 @@ export function finishReplay(scenario: Scenario, out: Outcome, o: { readonly fil
   if (out.ok) {
     text += `\n${painter(o.color)("green", "passes now")}: this schedule no longer fails — the bug it recorded is fixed, or the scenario changed since the token was printed.\n`;
   }
-  return { text, ok: out.ok };
+  return { text, report, ok: out.ok };
 }
 
 /**
@@ -157,12 +154,43 @@ function writeExports(scenario: Scenario, out: Outcome, report: string, tracePat
   return wrote;
 }
 
+/** A replay's result under the watchdog; `async`: the run had async tasks, and the step it hung at (null: not known). */
+export type GuardedReplay = Guarded<ReplayDone> & { readonly async?: { readonly step: number; readonly time: number } | null };
+
+export interface ReplayOutput {
+  readonly sim: SimOptions;
+  readonly color: boolean;
+  readonly tracePath: string | null;
+  readonly htmlPath: string | null;
+}
+
+/**
+ * Replays `token` under the watchdog (null: off), for `replay` and `check`: in this thread under
+ * the in-process watchdog, or — for a scenario with async tasks, whose steps that watchdog cannot
+ * stop — in a worker (replayInWorker). A scenario whose setup spawns no async task but a poll
+ * does is found so by its synchronous replay (AsyncTasksError), and replayed async.
+ */
+export async function replayGuarded(file: string, scenario: Scenario, token: string, o: ReplayOutput & { readonly breakOnSigint?: boolean }, watchdogMs: number | null): Promise<GuardedReplay> {
+  const { breakOnSigint, ...out } = o;
+  const finish = (run: Outcome): ReplayDone => finishReplay(scenario, run, { file, ...out });
+  const runAsync = async (): Promise<GuardedReplay> =>
+    watchdogMs === null ? { kind: "ok", value: finish(await replayAsync(scenario, token, o.sim)) } : await replayInWorker(file, token, out, watchdogMs);
+  if (spawnsAsyncTasksGuarded(scenario, o.sim, watchdogMs)) return runAsync();
+  const run = (): ReplayDone => finish(replayRun(scenario, token, o.sim));
+  try {
+    return watchdogMs === null ? { kind: "ok", value: run() } : guard(run, { timeoutMs: watchdogMs, breakOnSigint: breakOnSigint === true });
+  } catch (e) {
+    if (!(e instanceof AsyncTasksError)) throw e;
+    return runAsync(); // a poll spawned an async task
+  }
+}
+
 /**
  * An async replay under the watchdog: made in a worker of a one-thread pool (pool.ts), whose
  * heartbeat watchdog terminates it when a step (or its promise reactions) does not end. A hang
  * comes back as a timeout with the step it was at.
  */
-async function replayInWorker(file: string, token: string, o: { readonly sim: SimOptions; readonly color: boolean; readonly tracePath: string | null; readonly htmlPath: string | null }, watchdogMs: number): Promise<Guarded<ReplayDone> & { readonly async?: { readonly step: number; readonly time: number } | null }> {
+async function replayInWorker(file: string, token: string, o: ReplayOutput, watchdogMs: number): Promise<GuardedReplay> {
   const pool = new FuzzPool(1, watchdogMs, [file]);
   try {
     const r = await pool.replay({ file, token, ...o });

@@ -22,7 +22,7 @@ import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-cl
 import { AsyncTasksError } from "../core/errors.js";
 import { explore, exploreAsync, type ExploreResult } from "../explore/explore.js";
 import { guard } from "../explore/watchdog.js";
-import { exploreWatched, type RunHang } from "../explore/watched.js";
+import { exploreWatched, SkipStopped, type RunHang, type StoppedRun } from "../explore/watched.js";
 import { makeStrategy, type StrategyName } from "../explore/strategies.js";
 import { checkSimOptions, type SimOptions } from "../sim/config.js";
 import { replayAsync, spawnsAsyncTasks, type Scenario } from "../sim/scenario.js";
@@ -37,6 +37,12 @@ import { MirrorWriter } from "./mirror.js";
 export interface BlockPlan {
   readonly seed: number | string;
   readonly runs: number;
+  /**
+   * Runs of the block stopped in an earlier attempt (the pool's watchdog terminated its worker):
+   * passed over this time (watched.ts SkipStopped), so the block goes on past them. `runs`
+   * counts them; the result's `runs` does not.
+   */
+  readonly stopped?: readonly StoppedRun[];
 }
 
 /**
@@ -179,7 +185,7 @@ async function runBlocks(t: BlockTask): Promise<BlockResult[]> {
     const t0 = performance.now();
     const r = { ...(await runBlock(t, b, mirror)), ms: performance.now() - t0 };
     results.push(r);
-    if (r.failure !== null || r.runs < b.runs) break;
+    if (r.failure !== null || r.runs + (b.stopped?.length ?? 0) < b.runs) break;
   }
   return results;
 }
@@ -190,12 +196,18 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
   const timeLimitMs = t.deadline === null ? null : Math.round(t.deadline - wallClock());
   if (timeLimitMs !== null && timeLimitMs < 1) return { runs: 0, steps: 0, strategy: t.strategy, exhausted: false, hashes: [], stats: {}, failure: null, fresh: fresh.get(key) ?? null, hangs: [], async: false };
   const base: SimOptions = { ...scenario.options, ...t.sim };
-  let strategy = makeStrategy(t.strategy, b.seed, base, 3);
+  const stopped = b.stopped ?? [];
+  const strategyOf = () => {
+    const inner = makeStrategy(t.strategy, b.seed, base, 3);
+    return stopped.length === 0 ? inner : new SkipStopped(inner, stopped);
+  };
+  const runOf = (k: number) => (strategy instanceof SkipStopped ? strategy.runOf(k) : k);
+  let strategy = strategyOf();
   let seen = new Set<number>();
   const options = () => ({
     ...t.sim,
     seed: b.seed,
-    runs: b.runs,
+    runs: b.runs - stopped.length,
     strategy,
     schedules: seen,
     // Every run, and every rerun of the shrinking, mirrored for the pool's watchdog: a shrunk schedule may hang too.
@@ -217,7 +229,7 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
     } catch (e) {
       if (!(e instanceof AsyncTasksError)) throw e;
       asyncScenarios.set(key, (isAsync = true));
-      strategy = makeStrategy(t.strategy, b.seed, base, 3);
+      strategy = strategyOf();
       seen = new Set<number>();
     }
   }
@@ -244,13 +256,13 @@ async function runBlock(t: BlockTask, b: BlockPlan, mirror: MirrorWriter): Promi
     hashes: [...seen],
     stats: strategy.stats?.() ?? {},
     fresh: diagnosis,
-    hangs: r.hangs,
+    hangs: r.hangs.map((h) => ({ ...h, run: runOf(h.run) })),
     async: isAsync,
     // Tokens only: the main thread replays the shrunk one for the trace and the report (dispatch.ts).
     failure:
       f === null
         ? null
-        : { run: f.run, token: f.token, originalToken: f.originalToken, originalChoices: [...f.originalChoices], shrinkSteps: f.shrinkSteps, shrinkRuns: f.shrinkRuns },
+        : { run: runOf(f.run), token: f.token, originalToken: f.originalToken, originalChoices: [...f.originalChoices], shrinkSteps: f.shrinkSteps, shrinkRuns: f.shrinkRuns },
   };
 }
 

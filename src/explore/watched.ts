@@ -100,6 +100,60 @@ export class Resumed implements Strategy {
   }
 }
 
+/** A run the watchdog stopped, to be passed over when its exploration is made again (in a new worker). */
+export interface StoppedRun {
+  /** 0-based, among the runs of the exploration. */
+  readonly run: number;
+  /** Its choices up to the hang (what the strategy hears of it, as in-process). */
+  readonly choices: readonly number[];
+}
+
+/**
+ * A strategy that passes over runs the watchdog stopped: run k of this one is the k-th run of
+ * `inner` not in `stopped`; a stopped run is handed out to no one, and `inner` hears of it as the
+ * in-process watchdog tells it (`stoppedRun`), so the runs after it are the ones it would have
+ * made. `runOf(k)` maps back to `inner`'s run number.
+ */
+export class SkipStopped implements Strategy {
+  private readonly stopped: Map<number, readonly number[]>;
+  /** The stopped runs' numbers, ascending. */
+  private readonly order: readonly number[];
+  constructor(
+    private readonly inner: Strategy,
+    stopped: readonly StoppedRun[],
+  ) {
+    this.stopped = new Map(stopped.map((r) => [r.run, r.choices]));
+    this.order = [...this.stopped.keys()].sort((a, b) => a - b);
+  }
+  get name(): string {
+    return this.inner.name;
+  }
+  get exhausted(): boolean {
+    return this.inner.exhausted === true;
+  }
+  /** `inner`'s run number of this strategy's run `k`. */
+  runOf(k: number): number {
+    let m = k;
+    for (const s of this.order) if (s <= m) m++;
+    return m;
+  }
+  nextRun(k: number): RunPlan | null {
+    const m = this.runOf(k);
+    // The stopped runs just before this one: begun and told, as in-process.
+    for (let s = k === 0 ? 0 : this.runOf(k - 1) + 1; s < m; s++) {
+      if (this.inner.nextRun(s) === null) return null;
+      this.inner.runDone?.(stoppedRun(this.stopped.get(s)!));
+    }
+    return this.inner.nextRun(m);
+  }
+  runDone(o: Outcome): void {
+    this.inner.runDone?.(o);
+  }
+  stats(): Record<string, number | string | boolean> {
+    return this.inner.stats?.() ?? {};
+  }
+}
+
 /** Guarded calls aim to take about this long (or a tenth of the limit, if less): short enough that a slow run ends one well before the limit. */
 const SLICE_MS = 100;
 
@@ -183,7 +237,7 @@ function untraced(scenario: Scenario, options: ExploreOptions & { readonly strat
 }
 
 /** The stand-in outcome a strategy's runDone gets for a run the watchdog stopped. */
-function stoppedRun(choices: readonly number[]): Outcome {
+export function stoppedRun(choices: readonly number[]): Outcome {
   return { ok: false, status: "stopped", violations: [], steps: 0, polls: 0, choices } as unknown as Outcome;
 }
 
