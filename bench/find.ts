@@ -23,13 +23,20 @@
  * Targets (issue 4; reported, not asserted): the portfolio needs ≥ 10× fewer runs than the
  * random walk on the starvation-shaped bug, and at most 2× as many on every other bug.
  *
+ * Then the promise half (find-async.ts, same process, same seeds): the promise versions of the
+ * bugs explored by wakesim itself (`exploreAsync`) beside fast-check's figures from the table
+ * above, and async-mutex 0.4.1's heavy waiter crowded out by lights that think between turns
+ * (fixtures/promise/heavy-waiter-think.ts) — target (issue 13): wakesim's default needs ≤ 1/10 of
+ * fast-check's runs (`async_starvation_speedup_vs_fastcheck` ≥ 10).
+ *
  * The last line is one JSON object with the figures.
  */
-import fc from "fast-check";
 import { performance } from "node:perf_hooks";
 import { explore, type StrategyName } from "wakesim";
 import { PLANTED, type PlantedBug } from "./planted.js";
 import { PLANTED_PROMISES } from "./planted-promises.js";
+import { fastCheckOnce, fmtRuns, median, pct, tableHeader, tableLine as line, type Sample } from "./find-common.js";
+import { benchAsync } from "./find-async.js";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 100);
 const CAP = Number(process.env.BENCH_CAP ?? 20_000);
@@ -37,17 +44,6 @@ const SEEDED: readonly StrategyName[] = ["random", "pct", "swarm", "portfolio"];
 const COLUMNS = [...SEEDED, "exhaustive", "fast-check"] as const;
 type Column = (typeof COLUMNS)[number];
 const STARVATION = "starvation-8";
-
-interface Sample {
-  /** Runs to the first failure, or CAP (or the runs made, for exhaustive) on a miss. */
-  runs: number;
-  found: boolean;
-  ms: number;
-  /** The oracle that fired (violation kind, or the fast-check error's first words). */
-  oracle: string | null;
-  /** Exhaustive only: the bounded space was explored entirely. */
-  exhausted?: boolean;
-}
 
 function exploreOnce(bug: PlantedBug, strategy: StrategyName, seed: number): Sample {
   const t0 = performance.now();
@@ -57,27 +53,10 @@ function exploreOnce(bug: PlantedBug, strategy: StrategyName, seed: number): Sam
   return { runs: r.runs, found: true, ms, oracle: r.failure!.violation.kind };
 }
 
-async function fastCheckOnce(id: string, seed: number): Promise<Sample> {
+async function plantedFastCheck(id: string, seed: number): Promise<Sample> {
   const bug = PLANTED_PROMISES.find((b) => b.id === id);
   if (bug === undefined) throw new Error(`no promise version of planted bug '${id}'`);
-  const t0 = performance.now();
-  const r = await fc.check(fc.asyncProperty(fc.scheduler(), (s) => bug.run(s)), { numRuns: CAP, seed, endOnFailure: true });
-  const ms = performance.now() - t0;
-  if (!r.failed) return { runs: CAP, found: false, ms, oracle: null };
-  const msg = r.errorInstance instanceof Error ? r.errorInstance.message : String(r.errorInstance);
-  return { runs: r.numRuns, found: true, ms, oracle: msg.startsWith("lost wakeup") ? "lost-wakeup" : "panic" };
-}
-
-const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
-function median(xs: readonly number[]): number {
-  const s = sorted(xs);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-/** Nearest-rank percentile. */
-function pct(xs: readonly number[], p: number): number {
-  const s = sorted(xs);
-  return s[Math.max(0, Math.ceil(p * s.length) - 1)]!;
+  return fastCheckOnce(bug.run, seed, CAP);
 }
 
 async function main(): Promise<void> {
@@ -85,7 +64,7 @@ async function main(): Promise<void> {
   // Warm up every path (explore per strategy, fast-check's scheduler) before anything is timed.
   for (const bug of PLANTED) {
     for (const s of SEEDED) for (let seed = 1000; seed < 1010; seed++) explore(bug.scenario, { runs: 300, seed, strategy: s, shrink: false });
-    for (let seed = 1000; seed < 1005; seed++) await fastCheckOnce(bug.id, seed);
+    for (let seed = 1000; seed < 1005; seed++) await plantedFastCheck(bug.id, seed);
   }
 
   const samples = new Map<string, Map<Column, Sample[]>>();
@@ -100,7 +79,7 @@ async function main(): Promise<void> {
     const order = inner.map((_, i) => inner[(i + seed) % inner.length]!);
     for (const bug of PLANTED) {
       for (const c of order) {
-        if (c === "fast-check") add(bug.id, c, await fastCheckOnce(bug.id, seed));
+        if (c === "fast-check") add(bug.id, c, await plantedFastCheck(bug.id, seed));
         else add(bug.id, c, exploreOnce(bug, c as StrategyName, seed));
       }
     }
@@ -112,16 +91,11 @@ async function main(): Promise<void> {
   const found: Record<string, Record<string, string>> = {};
   const wallMs: Record<string, Record<string, number>> = {};
   const oddOracles: string[] = [];
-  const fmtRuns = (v: number, censored: boolean) => (censored ? `≥${v.toLocaleString("en-US")}` : v.toLocaleString("en-US"));
 
   console.log(`wakesim bench:find — runs to first failure over ${SEEDS} seeds (cap ${CAP.toLocaleString("en-US")} runs; a miss counts as the cap), node ${process.version}`);
   console.log("(exhaustive: one deterministic exploration, delay bound ≤ 2; miss@N = its bounded space exhausted after N schedules without a failure)");
   console.log("(fast-check: fc.scheduler() + waitIdle on the promise versions; × random = median runs / random's median runs)");
-  const header = ["bug", "strategy", "found", "median runs", "p90 runs", "× random", "median ms", "p90 ms"];
-  const widths = [20, 12, 7, 12, 12, 9, 10, 10];
-  const line = (cells: string[]) => console.log(cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" "));
-  line(header);
-  line(widths.map((w) => "-".repeat(w)));
+  tableHeader("× random");
   for (const bug of PLANTED) {
     const cols = samples.get(bug.id)!;
     medians[bug.id] = {};
@@ -177,6 +151,9 @@ async function main(): Promise<void> {
   console.log(`starvation-8: random median / portfolio median = ${starvSpeedup.toFixed(2)}× (target ≥ 10×: ${starvOk ? "met" : "MISSED"})`);
   console.log(`other bugs: worst portfolio median / random median = ${worst.toFixed(2)}× on ${worstBug} (target ≤ 2×: ${othersOk ? "met" : "MISSED"})`);
   if (oddOracles.length > 0) console.log(`note: an unexpected oracle fired in ${oddOracles.length} exploration(s): ${[...new Set(oddOracles)].join("; ")}`);
+
+  // The promise half (find-async.ts): the same bugs as async scenarios, and the think-gap crowd-out.
+  const asyncResult = await benchAsync(SEEDS, CAP, new Map(PLANTED.map((b) => [b.id, samples.get(b.id)!.get("fast-check")!])));
   const totalS = (performance.now() - benchStart) / 1000;
   console.log(`total bench time ${totalS.toFixed(1)} s`);
 
@@ -191,6 +168,7 @@ async function main(): Promise<void> {
     p90_runs: p90s,
     found,
     median_wall_ms: wallMs,
+    ...asyncResult,
     total_s: Number(totalS.toFixed(1)),
   };
   console.log(JSON.stringify(result));

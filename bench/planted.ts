@@ -5,8 +5,9 @@
  * by an oracle — a panic (an Error thrown inside a poll) or a lost wakeup at quiescence — and a
  * run takes microseconds.
  *
- * The same logic, written with promises for fast-check's scheduler, is in planted-promises.ts;
- * both files keep the same ids and the same task shapes (one wakesim poll = one scheduled step).
+ * The same logic, written with async/await, is in planted-promises.ts (run by fast-check's
+ * scheduler and by wakesim's exploreAsync); both files keep the same ids and the same task
+ * shapes (one wakesim poll = one scheduled step).
  *
  * Probabilities quoted below are for the uniform random walk over the permissive executor (the
  * default): at each decision every runnable task is equally likely. Tasks that only spin never

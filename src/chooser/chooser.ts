@@ -81,6 +81,14 @@ export interface Chooser {
    * `previous` is the task polled last. Without it, the simulation asks `choose(n, "task")`.
    */
   chooseTask?(candidates: readonly TaskId[], previous: TaskId | null): number;
+  /**
+   * Optional: picks which of the events due at one instant goes first, in a run with async tasks
+   * (where that order is what is explored: promise/host.ts rule 2). `origins[i]` is the task on
+   * whose behalf event i was made (the task whose code set the timer; null when unknown), in
+   * registration order (n ≥ 2). Strategies that rank tasks (PCT) implement it, so they rank the
+   * async continuations those events resume; without it, the simulation asks `choose(n, "tie")`.
+   */
+  chooseTie?(origins: readonly (TaskId | null)[]): number;
 }
 
 /**
@@ -94,6 +102,11 @@ export interface Decider {
   decideFault(n: number, kind: FaultKind): number;
   /** True when the fault kind is switched on for this run. */
   faultEnabled(kind: FaultKind): boolean;
+  /**
+   * Optional: an explored tie among events due at one instant (`Chooser.chooseTie`); `origins` as
+   * there. Without it, `decide(origins.length, "tie")`.
+   */
+  decideTie?(origins: readonly (TaskId | null)[]): number;
 }
 
 /** Generators whose schedules are unfair by design (the fairness oracle does not apply). */

@@ -182,12 +182,13 @@ export class MirrorWriter {
 
   /** A chooser that answers as `c` does and writes each answer into the mirror. */
   wrap(c: Chooser): Chooser {
-    const w: { name: string; fair?: boolean; choose(n: number, k: ChoiceKind): number; chooseTask?(t: readonly TaskId[], p: TaskId | null): number } = {
+    const w: { name: string; fair?: boolean; choose(n: number, k: ChoiceKind): number; chooseTask?(t: readonly TaskId[], p: TaskId | null): number; chooseTie?(o: readonly (TaskId | null)[]): number } = {
       name: c.name,
       choose: (n, k) => this.record(c.choose(n, k)),
     };
     if (c.fair !== undefined) w.fair = c.fair;
     if (c.chooseTask !== undefined) w.chooseTask = (t, p) => this.record(c.chooseTask!(t, p));
+    if (c.chooseTie !== undefined) w.chooseTie = (o) => this.record(c.chooseTie!(o));
     return w;
   }
 

@@ -19,6 +19,12 @@
  *     drawn as SeededChooser draws them (scheduling kinds uniform, faults rarely).
  *  6. With `fairSuffixAfterSteps`, steps after that many are uniform random: a fair suffix, so
  *     liveness oracles that judge the end of a run are not fooled by PCT's starvation.
+ *  7. In a run with async tasks a task's code runs in promise reactions between steps, not in
+ *     polls: what the schedule orders is the events due at one instant (the timers its awaits
+ *     wait on). Such a tie (`chooseTie`) is a step as a task choice is: each event stands for
+ *     the task on whose behalf it was made (its origin), the event of the highest-priority
+ *     origin goes first (the earliest registered of that origin), and change points apply.
+ *     Events of no known task stand for one more task, the host.
  */
 import seedrandom from "seedrandom";
 import { checkInt } from "../core/checks.js";
@@ -41,6 +47,9 @@ export interface PctChooserOptions {
 
 /** Answered uniformly; the rest (faults, tie reordering) deviate from 0 with `faultProbability`. "stale-wake" is no fault: both answers are how some runtime behaves. */
 const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "deliver", "executor", "select", "stale-wake"]);
+
+/** Stands for the events made on behalf of no known task (rule 7). */
+const HOST = -1 as TaskId;
 
 /** One PCT run: random task priorities with d − 1 change points. Unfair by design. */
 export class PctChooser implements Chooser {
@@ -90,6 +99,16 @@ export class PctChooser implements Chooser {
   }
 
   chooseTask(candidates: readonly TaskId[], _previous: TaskId | null): number {
+    return this.pick(candidates);
+  }
+
+  /** Rule 7. */
+  chooseTie(origins: readonly (TaskId | null)[]): number {
+    return this.pick(origins.map((o) => o ?? HOST));
+  }
+
+  /** One step (rules 3–4, 6) among `candidates`, which may name a task more than once (rule 7): the first of the highest wins. */
+  private pick(candidates: readonly TaskId[]): number {
     const step = ++this.stepCount;
     for (const c of candidates) if (!this.prio.has(c)) this.admit(c);
     if (this.fairSuffixAfterSteps !== undefined && step > this.fairSuffixAfterSteps) {

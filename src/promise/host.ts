@@ -20,9 +20,16 @@
  *     again (a cleared one stays cleared), as in Node.
  *  5. A throw from a callback does not stop the run: it is handed to `uncaught` (the step loop
  *     reports it as a panic of the host, as Node would crash on it).
+ *  6. A timer's origin is the task on whose behalf it was set, as the step loop names it when
+ *     the timer is made (`originNow`): the task being polled, or — in the microtasks between two
+ *     steps, which are all caused by the step before — the task that step polled or the origin
+ *     of the event it delivered (so a continuation that awaits a timer again keeps its task). It
+ *     is a hint for strategies that rank tied events (PCT), not an oracle's fact: a step whose
+ *     microtasks resume several tasks' code lends all their timers its own origin.
  */
 import type { Reactor } from "../reactor/reactor.js";
 import { ReactorEvent } from "../reactor/event-queue.js";
+import type { TaskId } from "../core/ids.js";
 
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -50,6 +57,8 @@ export class VirtualTimer {
     /** @internal */ readonly callback: Callback,
     /** @internal */ readonly args: readonly unknown[],
     /** @internal */ readonly delay: number,
+    /** The task on whose behalf it was set (rule 6). */
+    readonly origin: TaskId | null,
   ) {}
 
   ref(): this {
@@ -99,6 +108,10 @@ export class HostTimerEvent extends ReactorEvent {
     this.host.fired(this);
   }
 
+  override get origin(): TaskId | null {
+    return this.timer.origin;
+  }
+
   describe(): string {
     return `${this.timer.kind === "immediate" ? "setImmediate" : this.timer.kind === "interval" ? "setInterval" : "setTimeout"}#${this.timer.id} (${this.timer.callback.name || "anonymous"})`;
   }
@@ -113,6 +126,8 @@ export class VirtualHost {
     private readonly reactor: Reactor,
     /** Rule 5. */
     private readonly uncaught: (error: unknown, where: string) => void,
+    /** Rule 6. */
+    private readonly originNow: () => TaskId | null = () => null,
   ) {}
 
   /** Live timers that keep the run going (Node's ref'd handles): it completes only at 0. */
@@ -186,7 +201,7 @@ export class VirtualHost {
     if (typeof cb !== "function") {
       throw new TypeError(`The "callback" argument must be of type function. Received ${cb === null ? "null" : typeof cb}`);
     }
-    const t = new VirtualTimer(this, this.nextId++, kind, cb as Callback, args, delay);
+    const t = new VirtualTimer(this, this.nextId++, kind, cb as Callback, args, delay, this.originNow());
     this.live.set(t.id, t);
     this.referencedTimers++;
     this.arm(t);

@@ -9,6 +9,8 @@
  * Cancelled events stay in the heap until they reach the top (lazy deletion); `liveCount`
  * counts only live ones, so quiescence checks stay exact.
  */
+import type { TaskId } from "../core/ids.js";
+
 export abstract class ReactorEvent {
   /** @internal */ seq = 0;
   /** @internal */ cancelled = false;
@@ -21,6 +23,10 @@ export abstract class ReactorEvent {
   abstract fire(): void;
   /** A short label for traces: `timer#4`, `pipe#1 arrival 5B`. */
   abstract describe(): string;
+  /** The task on whose behalf the event was made, when known (a strategy may rank tied events by it). */
+  get origin(): TaskId | null {
+    return null;
+  }
 }
 
 export class EventQueue {

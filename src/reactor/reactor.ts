@@ -3,7 +3,9 @@
  *
  * Owns the event queue and the virtual clock's advancement. Invariants:
  *  1. Events are delivered in (deadline, registration sequence) order; when the `tie` fault is
- *     on, the chooser may pick any event among those due at the same earliest instant.
+ *     on, or in a run with async tasks (`exploreTies`), the chooser may pick any event among
+ *     those due at the same earliest instant — there told on whose behalf each was made
+ *     (`ReactorEvent.origin`), so strategies that rank tasks rank the continuations they resume.
  *  2. Time only moves in `advanceToNext` (auto-advance when nothing is runnable) and in
  *     `elapse` (the poll-cost model). Both are called by the simulation, never by futures.
  *  3. The world is quiescent for the reactor when no live event remains.
@@ -26,6 +28,11 @@ export class Timer extends ReactorEvent {
     public waker: Waker | null,
   ) {
     super(at);
+  }
+
+  /** The task whose waker it holds. */
+  override get origin(): TaskId | null {
+    return this.waker === null ? null : this.waker.taskId;
   }
 
   fire(): void {
@@ -130,7 +137,7 @@ export class Reactor {
     let e: ReactorEvent;
     if (this.exploreTies || this.rt.faultEnabled("tie")) {
       const ties = this.queue.popAllAt(head.at);
-      const i = this.exploreTies ? this.rt.decide(ties.length, "tie") : this.rt.decideFault(ties.length, "tie");
+      const i = !this.exploreTies ? this.rt.decideFault(ties.length, "tie") : this.rt.decideTie !== undefined ? this.rt.decideTie(ties.map(originOf)) : this.rt.decide(ties.length, "tie");
       e = ties[i]!;
       for (let k = 0; k < ties.length; k++) if (k !== i) this.queue.restore(ties[k]!);
     } else {
@@ -140,3 +147,5 @@ export class Reactor {
     return e;
   }
 }
+
+const originOf = (e: ReactorEvent): TaskId | null => e.origin;

@@ -67,6 +67,18 @@ export class ChoiceLog {
     return this.record(this.chooser.chooseTask(cands, lastPolled), n, "task");
   }
 
+  /**
+   * An explored tie among events due at one instant (a run with async tasks): strategies that
+   * rank tasks see on whose behalf each event was made. Under the fair suffix, or for a chooser
+   * without `chooseTie` (replay included), it is `decide(n, "tie")`: either way one recorded
+   * answer, so a replay reads the same list.
+   */
+  chooseTie(origins: readonly (TaskId | null)[]): number {
+    const n = origins.length;
+    if (n < 2 || this.suffix.active || this.chooser.chooseTie === undefined) return this.decide(n, "tie");
+    return this.record(this.chooser.chooseTie(origins), n, "tie");
+  }
+
   /** The list, for an outcome to keep: rule 3. */
   share(): number[] {
     this.shared = true;

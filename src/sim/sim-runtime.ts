@@ -49,6 +49,10 @@ export class SimRuntime implements Runtime {
     return this.choices.decideFault(n, kind);
   }
 
+  decideTie(origins: readonly (TaskId | null)[]): number {
+    return this.choices.chooseTie(origins);
+  }
+
   faultEnabled(kind: FaultKind): boolean {
     return this.choices.faultEnabled(kind);
   }

@@ -77,6 +77,8 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   private readonly pollCostTicks: number;
   /** The task polled last (strategies count a switch away from it as a preemption). */
   private lastPolled: TaskId | null = null;
+  /** On whose behalf the last step ran: the task it polled, or the origin of the event it delivered (host.ts rule 6). */
+  private stepOrigin: TaskId | null = null;
   private stopRequested = false;
   private escapeRng: (() => number) | null = null;
   private escapesSeen: Set<string> | null = null;
@@ -244,7 +246,11 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
    * this run, escape-traps.ts rule 4). Returns what ends it.
    */
   enterAsync(): () => void {
-    this.timerHost ??= new VirtualHost(this.reactor, (e, where) => this.report(panicViolation(`(${where})`, e, `the callback of ${where} threw at step ${this.steps}`, this.steps, this.clock.now)));
+    this.timerHost ??= new VirtualHost(
+      this.reactor,
+      (e, where) => this.report(panicViolation(`(${where})`, e, `the callback of ${where} threw at step ${this.steps}`, this.steps, this.clock.now)),
+      () => this.stepOrigin,
+    );
     this.host = this.timerHost;
     const restore = installEscapeTraps(this);
     this.runningAsync = true;
@@ -288,6 +294,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     // Under the fair suffix a due event goes first without asking (fair-suffix.ts 3b).
     if (this.reactor.hasDue() && (n === 0 || this.suffix.active || this.deliverFirst())) {
       const e = this.reactor.takeDue()!;
+      this.stepOrigin = e.origin;
       this.tracer.eventDelivered(e);
       e.fire();
       this.watch.delivered();
@@ -338,6 +345,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     this.tracer.taskPolled(t, gen);
     this.currentTask = t;
     this.lastPolled = t.id;
+    this.stepOrigin = t.id;
     let result: "ready" | "pending" | "panicked" = "pending";
     let value: unknown;
     let thrown: unknown;
