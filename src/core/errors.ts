@@ -17,12 +17,14 @@ export class OptionError extends Error {
 /**
  * A synchronous run (`sim.run`, runScenario, explore, replay) of a scenario with async tasks: they
  * need `runAsync` (runScenarioAsync, exploreAsync, replayAsync), which lets their promises settle.
+ * `instead` is what the caller should use, when a more precise way exists (simProperty's says
+ * simPropertyAsync).
  */
 export class AsyncTasksError extends Error {
   override readonly name = "AsyncTasksError";
-  constructor() {
+  constructor(instead = "run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync)") {
     super(
-      "this run has async tasks (sim.spawn was given an async function): run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync) — " +
+      `this run has async tasks (sim.spawn was given an async function): ${instead} — ` +
         "a synchronous run cannot let their promises settle. (A function that returns a Future, as one made by asyncFn, is not one: spawn what it returns, sim.spawn(f()).)",
     );
   }

@@ -268,7 +268,8 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
   if (ctx.file !== undefined) {
     row("command", replayCommand(ctx.command ?? "npx wakesim", ctx.file, o.token, ctx.flags));
   } else {
-    row("in code", `replay(scenario, ${JSON.stringify(o.token)})`);
+    // A run with async tasks replays only with replayAsync (replay throws AsyncTasksError).
+    row("in code", `${o.hasAsyncTasks === true ? "await replayAsync" : "replay"}(scenario, ${JSON.stringify(o.token)})`);
   }
   return out;
 }

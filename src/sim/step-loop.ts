@@ -432,6 +432,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       this.tracer.snapshot(),
       this.options,
       this.tasks.list,
+      this.asyncTasks > 0,
     );
   }
 }
