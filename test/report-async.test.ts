@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { exploreAsync, replayAsync, type Outcome } from "wakesim";
-import { formatReport } from "wakesim/report";
+import { explain, formatReport } from "wakesim/report";
 import { heavyWaiter041 } from "../fixtures/promise/heavy-waiter.js";
 import { asyncSemaMisuse } from "../fixtures/promise/packages.js";
 
@@ -50,6 +50,18 @@ describe("formatReport for a run with async tasks", () => {
     `);
     expect(section(report, "Reproduce")).toContain(`in code:  await replayAsync(scenario, "${o.token}")`);
     expect(report).toMatch(/- job-2: waker held, never woken[\s\S]*awaiting: +async function, parked at fixtures\/promise\/packages\.ts:\d+/);
+    // Why, in the vocabulary of async code; no masking note (a spurious poll finds the promise still pending).
+    expect(report).toContain("waker clones:  1 held, by its async function's promise (settling it wakes the task),");
+    expect(report).toContain("Await never settled: The task's async function awaits a promise that nothing will settle");
+    expect(report).not.toContain("Waker held, never woken:");
+    expect(report).not.toContain("Masking");
+    const v = o.violations[0]!;
+    expect(v.kind).toBe("lost-wakeup");
+    if (v.kind !== "lost-wakeup") return;
+    // A future stuck beside them keeps its own explanation.
+    const mixed = { ...v, stuck: [...v.stuck, { ...v.stuck[0]!, task: "rx", awaiting: "rx › recv(chan#1)" }] };
+    expect(explain(mixed).map((e) => e.key)).toEqual(["lost-wakeup/waker-held-never-woken", "lost-wakeup/await-never-settled"]);
+    expect(explain(v).map((e) => e.key)).toEqual(["lost-wakeup/await-never-settled"]);
     // The exploration's own report says the same.
     expect(found.failure!.report).toContain("await replayAsync(scenario, ");
   });
