@@ -74,5 +74,7 @@ describe("formatReport for a run with async tasks", () => {
     expect(lines[1]).toMatch(/^ +step +t │ world +│ light-1 +│ light-2 +│ heavy$/);
     expect(timeline).toMatch(/… \d+ rows omitted/);
     expect(lines.at(-1)).toMatch(/^ +4000 +\d+ │ VIOLATION step-limit +│ ✗ step-limit +│ ✗ step-limit +│ ✗ step-limit$/);
+    // A host timer's id survives the cut; its callback's "(anonymous)" does not.
+    expect(lines.at(-2)).toMatch(/│ deliver setTimeout#\d{4} \(anonym… │/);
   });
 });
