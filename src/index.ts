@@ -51,8 +51,8 @@ export type { HangSite } from "./explore/watchdog.js";
 export type { StrategyName } from "./explore/strategies.js";
 export { scheduleArb, faultPlanArb } from "./fc/arbitraries.js";
 export type { ScheduleArbOptions } from "./fc/arbitraries.js";
-export { simProperty, SimPropertyError } from "./fc/sim-property.js";
-export type { SimPropertyOptions } from "./fc/sim-property.js";
+export { simProperty, simPropertyAsync, SimPropertyError } from "./fc/sim-property.js";
+export type { SimPropertyOptions, SimPropertyTarget } from "./fc/sim-property.js";
 
 export { guard } from "./oracles/guard.js";
 export { countInnerPoll, PollBudgetError } from "./oracles/poll-budget.js";

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { asyncBlock, defineScenario, explore, replay, runScenario, type Outcome } from "wakesim";
+import { asyncBlock, defineScenario, explore, exploreAsync, replay, replayAsync, runScenario, runScenarioAsync, type Outcome } from "wakesim";
 import { formatReport, toChromeTrace, toHtmlReport } from "wakesim/report";
 import example from "../fixtures/example.js";
 import { mpscCorrect } from "../fixtures/mpsc.js";
+import { asyncLockMisuse } from "../fixtures/promise/packages.js";
 import { Flag, spin } from "./helpers.js";
 
 const VERSION = "9.9.9-test";
@@ -136,10 +137,28 @@ describe("toHtmlReport", () => {
     expect(doc).toContain('data-result="ready"');
   });
 
-  it("says so when the run was not traced", () => {
+  it("draws a failing run with async tasks: their lanes, the panic, the never-woken markers, and replayAsync in the report", async () => {
+    const found = await exploreAsync(asyncLockMisuse, { runs: 50 });
+    const o = await replayAsync(asyncLockMisuse, found.failure!.token);
+    const doc = html(o, asyncLockMisuse.name, 0);
+    expectBalanced(doc);
+    const lanes = laneMarkup(doc);
+    expect([...lanes.keys()]).toEqual(["alice", "bob", "carol", "auditor"]);
+    const polls = [...lanes].map(([task, m]) => `${task}: ${[...m.matchAll(/<rect class="poll[^"]*" data-generation="(\d+)" data-result="(\w+)"/g)].map((p) => `g${p[1]} ${p[2]}`).join(", ")}`);
+    expect(polls).toEqual(["alice: g1 pending", "bob: g1 pending", "carol: g1 pending", "auditor: g1 pending, g2 panicked"]);
+    const arrows = [...doc.matchAll(/<path class="wake-arrow[^"]*" data-from="([^"]*)" data-to="([^"]*)"/g)].map((m) => `${m[1]} → ${m[2]}`);
+    expect(arrows).toEqual(["reactor → auditor"]);
+    for (const stuck of ["alice", "bob", "carol"]) expect(lanes.get(stuck)).toMatch(new RegExp(`<g class="never-woken" data-task="${stuck}" data-diagnosis="waker-held-never-woken">`));
+    expect(lanes.get("auditor")).not.toContain("never-woken");
+    expect(doc).toContain("await replayAsync(scenario, &#34;ws1.");
+    expect(embeddedTrace(doc)).toMatchObject({ metadata: { scenario: asyncLockMisuse.name, token: o.token } });
+  });
+
+  it("says so when the run was not traced", async () => {
     const doc = html(runScenario(example, { seed: 0 }), example.name);
     expect(doc).toContain("This run was not traced");
     expect(doc.includes("<svg"), "lanes for an untraced run").toBe(false);
     expect(doc).toContain('id="download-trace"');
+    expect(html(await runScenarioAsync(asyncLockMisuse, { seed: 0 }), asyncLockMisuse.name)).toContain("replay it (replayAsync() always traces)");
   });
 });

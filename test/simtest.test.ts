@@ -83,6 +83,16 @@ describe("simTest", () => {
     // The report with its timeline is ~4 KB; the outcome object printed after it was ~31 KB.
     expect(out.length).toBeLessThan(8_000);
   }, 60_000);
+
+  it("a failing simPropertyAsync prints the report, with replayAsync, and the token", () => {
+    const { code, out } = runFixture("async-property.simtest.ts");
+    expect(code).toBe(1);
+    expect(out).toContain("Caused by: SimPropertyError: p-limit-never-settles: FAILED — lost wakeup: 'job-0' is stuck pending");
+    expect(out).toMatch(/in code: {2}await replayAsync\(scenario, "ws1\.[\w-]+"\)/);
+    expect(out).toContain("Timeline");
+    expect(out.split("\n").filter((l) => l.startsWith("Serialized Error"))).toHaveLength(1);
+    expect(out.length).toBeLessThan(16_000); // the report (~11 KB, six lanes), no outcome object
+  }, 60_000);
 });
 
 /**

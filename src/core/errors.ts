@@ -17,18 +17,22 @@ export class OptionError extends Error {
 /**
  * A synchronous run (`sim.run`, runScenario, explore, replay) of a scenario with async tasks: they
  * need `runAsync` (runScenarioAsync, exploreAsync, replayAsync), which lets their promises settle.
+ * `instead` is what the caller should use, when a more precise way exists (simProperty's says
+ * simPropertyAsync).
  */
 export class AsyncTasksError extends Error {
   override readonly name = "AsyncTasksError";
   /**
    * `spawnedBy`: the task whose poll spawned the async task (a scenario whose setup spawns none
    * cannot be told apart before a run: explorers that meet this error explore it again with
-   * exploreAsync — the CLI and simTest do).
+   * exploreAsync — the CLI does).
    */
-  constructor(readonly spawnedBy: { readonly task: string; readonly step: number } | null = null) {
+  constructor(
+    instead = "run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync)",
+    readonly spawnedBy: { readonly task: string; readonly step: number } | null = null,
+  ) {
     super(
-      (spawnedBy === null ? "this run has async tasks (sim.spawn was given an async function)" : `task '${spawnedBy.task}' spawned an async task in its poll at step ${spawnedBy.step}`) +
-        ": run it with `await sim.runAsync()` (or runScenarioAsync / exploreAsync / replayAsync) — " +
+      `${spawnedBy === null ? "this run has async tasks (sim.spawn was given an async function)" : `task '${spawnedBy.task}' spawned an async task in its poll at step ${spawnedBy.step}`}: ${instead} — ` +
         "a synchronous run cannot let their promises settle. (A function that returns a Future, as one made by asyncFn, is not one: spawn what it returns, sim.spawn(f()).)",
     );
   }

@@ -28,6 +28,14 @@ import { lastActiveStep, parkedAt, recording, runOwned } from "./where.js";
 /** What `sim.spawn` accepts besides a future: an async function, or any promise-returning one. */
 export type AsyncBody<T> = () => PromiseLike<T> | T;
 
+/** How an async task's label (what a report says it awaits) starts: "async function", "async worker". */
+const LABEL_PREFIX = "async ";
+
+/** True when `awaiting` (a stuck task's, from a report) is an async task's label: the task is an async function. */
+export function isAsyncTaskLabel(awaiting: string | null): boolean {
+  return awaiting !== null && awaiting.startsWith(LABEL_PREFIX);
+}
+
 export class AsyncTask<T> implements TaskBody<T> {
   private fn: AsyncBody<T> | null;
   /** The function's promise, as a future (bridge.ts): it holds the waker and the settlement (rules 3–5). */
@@ -38,7 +46,7 @@ export class AsyncTask<T> implements TaskBody<T> {
 
   constructor(fn: AsyncBody<T>) {
     this.fn = fn;
-    this.name = `async ${fn.name === "" ? "function" : fn.name}`;
+    this.name = `${LABEL_PREFIX}${fn.name === "" ? "function" : fn.name}`;
   }
 
   /** Shown in reports as what the task awaits: in a traced run, with the lines it is parked at (where.ts). */

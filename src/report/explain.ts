@@ -10,9 +10,12 @@
  *  2. `why` is 2–4 lines of plain prose in the model's vocabulary (Poll, Pending, Waker, wake);
  *     `hints` are 1–3 concrete next steps. Neither names tasks: the report's "What happened"
  *     section does.
+ *  3. An async task (an async function) stuck with its waker held is explained in its own
+ *     vocabulary — an await nobody settles — and a future stuck beside it keeps the futures' entry.
  */
 import type { ContractRule, StarvationCause, StuckDiagnosis, Violation } from "../oracles/violation.js";
 import { stuckDiagnoses, violationSubKind } from "../oracles/vocabulary.js";
+import { isAsyncTaskLabel } from "../promise/async-task.js";
 
 export interface Explanation {
   /** Stable key: "lost-wakeup/no-wake-source", "contract/poll-after-ready", "panic", … */
@@ -291,6 +294,22 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
   },
 };
 
+/**
+ * An async task held its waker (its function's promise does, rule 3 of promise/async-task.ts) and
+ * was never woken: in its own vocabulary, it awaits a promise nobody settles.
+ */
+const AWAIT_NEVER_SETTLED: Entry = {
+  title: "Await never settled",
+  why:
+    "The task's async function awaits a promise that nothing will settle: its promise stays pending, so the task is never woken. " +
+    "Typical causes: an event emitted before the listener was attached; a lock, permit or slot not released on an error path; " +
+    "a lock acquired again by its holder (not re-entrant); tasks awaiting each other; a request or callback with no timeout.",
+  hints: [
+    "'awaiting' names the lines it is parked at (in a traced run, as a replay is): the first is the await that never resumed.",
+    "Release locks and permits in finally; check the state (a flag) before waiting for an event; give external waits a timeout.",
+  ],
+};
+
 const entry = (key: string, e: Entry): Explanation => ({ key, ...e });
 
 /** "starvation/reactor", "contract/poll-after-ready": the kind and the sub-kind under it. */
@@ -308,7 +327,13 @@ export function explain(v: Violation): Explanation[] {
       const diagnoses = new Set(stuckDiagnoses(v));
       // Caught at the poll, before any diagnosis: pending returned with no wake source.
       if (diagnoses.size === 0 && v.detection === "at-poll") diagnoses.add("no-wake-source");
-      for (const d of diagnoses) out.push(entry(`lost-wakeup/${d}`, LOST_WAKEUP[d]));
+      for (const d of diagnoses) {
+        const of = v.stuck.filter((s) => s.diagnosis === d);
+        // Async tasks held by their own pending promise: the await explanation, in their vocabulary.
+        const asyncToo = d === "waker-held-never-woken" && of.some((s) => isAsyncTaskLabel(s.awaiting));
+        if (!asyncToo || of.some((s) => !isAsyncTaskLabel(s.awaiting))) out.push(entry(`lost-wakeup/${d}`, LOST_WAKEUP[d]));
+        if (asyncToo) out.push(entry("lost-wakeup/await-never-settled", AWAIT_NEVER_SETTLED));
+      }
       return out;
     }
     case "starvation":

@@ -81,7 +81,7 @@ export function toHtmlReport(outcome: Outcome, meta: HtmlReportMeta): string {
 </section>
 <section class="timeline"><h2>Lanes</h2>
 <p class="legend"><span class="key poll result-pending"></span>poll → pending <span class="key poll result-ready"></span>poll → ready <span class="key poll result-panicked"></span>panicked <span class="key delivery"></span>reactor delivery <span class="key arrow"></span>wake → the woken task's next poll <span class="key lost"></span>wake never followed by a poll</p>
-${outcome.trace === null ? `<p class="note">This run was not traced: replay it (replay() always traces) to see its lanes.</p>` : lanesSvg(outcome, layout)}
+${outcome.trace === null ? `<p class="note">This run was not traced: replay it (${outcome.hasAsyncTasks === true ? "replayAsync" : "replay"}() always traces) to see its lanes.</p>` : lanesSvg(outcome, layout)}
 </section>
 <script type="application/json" id="chrome-trace">${json}</script>
 <script>${JS}</script>

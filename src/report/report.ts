@@ -12,6 +12,7 @@
 import type { Outcome } from "../sim/outcome.js";
 import type { StuckTask, Violation } from "../oracles/violation.js";
 import { violationSubKind } from "../oracles/vocabulary.js";
+import { isAsyncTaskLabel } from "../promise/async-task.js";
 import { ansi } from "./ansi.js";
 import { contractTitle, DIAGNOSIS_LABEL, explainAll } from "./explain.js";
 import { formatTimeline } from "./timeline.js";
@@ -87,10 +88,13 @@ export function formatReport(outcome: Outcome, ctx: ReportContext): string {
 /**
  * The "too kind" switches: a lost wakeup found with spurious wakeups off may hide under them (a
  * spurious wakeup, or a combinator that re-polls every child on any wake, polls the stranded
- * future anyway), so a runtime that wakes spuriously would show it rarely, not never.
+ * future anyway), so a runtime that wakes spuriously would show it rarely, not never. An async
+ * task stuck on an await is not masked so: re-polled, its promise is still pending.
  */
 function maskingNote(o: Outcome): string | null {
-  if (!o.violations.some((v) => v.kind === "lost-wakeup" || v.kind === "stale-waker")) return null;
+  // Not for async tasks stuck on an await: a spurious poll of one finds its promise still pending.
+  const maskable = (v: Violation) => v.kind === "stale-waker" || (v.kind === "lost-wakeup" && (v.stuck.length === 0 || v.stuck.some((s) => !isAsyncTaskLabel(s.awaiting))));
+  if (!o.violations.some(maskable)) return null;
   const off = (["spurious-wake", "spurious-readiness"] as const).filter((f) => !o.faults.includes(f));
   if (off.length === 0) {
     return "Found with spurious wakeups on: this lost wakeup shows even though spurious wakeups could have re-polled the stranded task.";
@@ -237,7 +241,7 @@ function stuckBlock(s: StuckTask, pad: string): string[] {
     "waker clones",
     s.wakersHeld === 0
       ? "none held: nothing can wake it"
-      : `${s.wakersHeld} held, by ${s.heldBy.length > 0 ? s.heldBy.join(", ") : "user code (not a simulation resource)"}`,
+      : `${s.wakersHeld} held, by ${s.heldBy.length > 0 ? s.heldBy.join(", ") : isAsyncTaskLabel(s.awaiting) ? "its async function's promise (settling it wakes the task), still pending" : "user code (not a simulation resource)"}`,
   );
   return out;
 }
@@ -268,7 +272,8 @@ function reproduce(o: Outcome, ctx: ReportContext): string[] {
   if (ctx.file !== undefined) {
     row("command", replayCommand(ctx.command ?? "npx wakesim", ctx.file, o.token, ctx.flags));
   } else {
-    row("in code", `replay(scenario, ${JSON.stringify(o.token)})`);
+    // A run with async tasks replays only with replayAsync (replay throws AsyncTasksError).
+    row("in code", `${o.hasAsyncTasks === true ? "await replayAsync" : "replay"}(scenario, ${JSON.stringify(o.token)})`);
   }
   return out;
 }

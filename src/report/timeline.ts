@@ -221,10 +221,14 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Pads or cuts (with "…") to exactly `w` characters; a short " (…)" suffix such as " (stale)" survives the cut. */
+/**
+ * Pads or cuts (with "…") to exactly `w` characters; a short " (…)" suffix such as " (stale)"
+ * survives the cut — except " (anonymous)", the name of a host timer's arrow-function callback,
+ * which says less than the timer's id it would push out ("deliver setTimeout#1980 (anonym…").
+ */
 function fit(s: string, w: number): string {
   if (s.length <= w) return s.padEnd(w);
   const suffix = / \([^()]*\)$/.exec(s)?.[0] ?? "";
-  const keep = suffix.length > 0 && suffix.length <= w / 2 ? suffix : "";
+  const keep = suffix.length > 0 && suffix.length <= w / 2 && suffix !== " (anonymous)" ? suffix : "";
   return `${s.slice(0, Math.max(0, w - 1 - keep.length))}…${keep}`;
 }

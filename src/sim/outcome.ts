@@ -38,10 +38,15 @@ export interface Outcome {
   /** Every choice made, in order: feed them to a ReplayChooser to rerun exactly this run. */
   readonly choices: readonly number[];
   readonly tasks: readonly TaskSummary[];
-  /** Replays this exact run: `replay(scenario, token)` or `wakesim replay <file> <token>`. */
+  /** Replays this exact run: `replay(scenario, token)` (`replayAsync` with async tasks) or `wakesim replay <file> <token>`. */
   readonly token: string;
   /** The full trace, when the run was made with `trace: true`. */
   readonly trace: readonly TraceEvent[] | null;
+  /**
+   * True when the run had async tasks (sim.spawn of an async function): it replays with
+   * `replayAsync`, as the report says. Absent (false) in outcomes made before there were any.
+   */
+  readonly hasAsyncTasks?: boolean;
 }
 
 /** Outcome with the costly parts (task summaries, the token) built on first read. */
@@ -59,6 +64,7 @@ export class RunOutcome implements Outcome {
     readonly trace: readonly TraceEvent[] | null,
     private readonly opts: SimSettings,
     private readonly taskList: readonly Task[],
+    readonly hasAsyncTasks: boolean,
   ) {}
 
   get seed(): number | string {

@@ -169,7 +169,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** A new task, runnable at once. */
   spawn<T>(body: TaskBody<T>, name: string | undefined, daemon: boolean, cancellable: boolean): JoinHandle<T> {
     if (body instanceof AsyncTask) {
-      if (this.runningSync) throw new AsyncTasksError(this.currentTask === null ? null : { task: this.currentTask.name, step: this.steps });
+      if (this.runningSync) throw new AsyncTasksError(undefined, this.currentTask === null ? null : { task: this.currentTask.name, step: this.steps });
       this.asyncTasks++;
       // Timer ties are the chooser's in a run with async tasks (host.ts rule 2) — decided by the
       // scenario, not by the driver, so a token replays the same under runAsync and run.
@@ -441,6 +441,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       this.tracer.snapshot(),
       this.options,
       this.tasks.list,
+      this.asyncTasks > 0,
     );
   }
 }
