@@ -65,3 +65,15 @@ describe("async-mutex's heavy waiter with lights that think between turns (k = 8
     expect(r.runs).toBe(200);
   }, 20_000);
 });
+
+describe("the fair suffix in a run with async tasks", () => {
+  it("does not starve a task's first poll behind deliveries that set new immediates: exhaustive search on 0.5.0 raises no step-limit alarm", async () => {
+    // Exhaustive search's first schedule delivers every due event first; the lights' setImmediate
+    // hops then set new due events from their promise reactions, with no poll in between. The
+    // fair suffix used to deliver first too, and the heavy task never had its first poll: a false
+    // step-limit verdict on correct code. It now puts a poll between two deliveries.
+    const r = await exploreAsync(thinkGap050, { runs: 60, strategy: "exhaustive" });
+    expect(r.failure?.report ?? "").toBe("");
+    expect(r.runs).toBe(60);
+  }, 20_000);
+});

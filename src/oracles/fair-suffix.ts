@@ -36,7 +36,11 @@
  *        within (number of candidates) polls: every runnable task polled in turn.
  *     b. deliver: a due event is delivered before the next poll. Events due at one instant are
  *        finitely many (time only moves with polls or when nothing is runnable), so this
- *        cannot starve the tasks.
+ *        cannot starve the tasks — in a run of futures. In a run with async tasks a delivery
+ *        runs task code (the promise reactions after it) that may set new timers due at once
+ *        (a `setImmediate` loop), so deliveries alone could go on forever while a task waits
+ *        for its first poll: there, two deliveries in a row are never made while a task is
+ *        runnable (a poll goes between them).
  *     c. select: which branch a fair `select` tries first follows the golden-ratio (Weyl)
  *        sequence: equidistributed, and so is every arithmetic subsequence of it, so two
  *        selects polled alternately cannot both keep landing on their branch 0 (a plain

@@ -88,6 +88,8 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** Async tasks spawned (a run that has one needs `runAsync`). */
   private asyncTasks = 0;
   private runningSync = false;
+  /** The last step delivered an event (fair-suffix.ts 3b, runs with async tasks). */
+  private deliveredLast = false;
   private runningAsync = false;
 
   constructor(readonly options: SimSettings) {
@@ -291,14 +293,17 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     }
     const cands = this.executor.candidates();
     const n = cands.length;
-    // Under the fair suffix a due event goes first without asking (fair-suffix.ts 3b).
-    if (this.reactor.hasDue() && (n === 0 || this.suffix.active || this.deliverFirst())) {
+    // Under the fair suffix a due event goes first without asking — in a run with async tasks,
+    // not twice in a row while a task is runnable (fair-suffix.ts 3b).
+    if (this.reactor.hasDue() && (n === 0 || (this.suffix.active ? !(this.runningAsync && this.deliveredLast) : this.deliverFirst()))) {
+      this.deliveredLast = true;
       const e = this.reactor.takeDue()!;
       this.stepOrigin = e.origin;
       this.tracer.eventDelivered(e);
       e.fire();
       this.watch.delivered();
     } else if (n > 0) {
+      this.deliveredLast = false;
       const id = this.executor.take(this.log.chooseTask(cands, this.marks, this.lastPolled));
       const t = this.tasks.list[id];
       if (t === undefined || t.state !== TaskState.Scheduled) {
