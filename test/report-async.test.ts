@@ -4,7 +4,7 @@
  * in-code line is the call that replays such a run (replayAsync; replay throws on it).
  */
 import { describe, expect, it } from "vitest";
-import { exploreAsync, replayAsync, type Outcome } from "wakesim";
+import { defineScenario, exploreAsync, replayAsync, type Outcome } from "wakesim";
 import { explain, formatReport } from "wakesim/report";
 import { heavyWaiter041 } from "../fixtures/promise/heavy-waiter.js";
 import { asyncSemaMisuse } from "../fixtures/promise/packages.js";
@@ -76,5 +76,32 @@ describe("formatReport for a run with async tasks", () => {
     expect(lines.at(-1)).toMatch(/^ +4000 +\d+ │ VIOLATION step-limit +│ ✗ step-limit +│ ✗ step-limit +│ ✗ step-limit$/);
     // A host timer's id survives the cut; its callback's "(anonymous)" does not.
     expect(lines.at(-2)).toMatch(/│ deliver setTimeout#\d{4} \(anonym… │/);
+  });
+});
+
+describe("the explanation of an async task's rejection", () => {
+  it("is told in promise words ('Async function rejected'), while a future's throw stays a panic in poll", async () => {
+    const scenario = defineScenario({
+      name: "rejects",
+      setup(sim) {
+        sim.spawn(
+          async () => {
+            await new Promise((r) => setTimeout(r, 1));
+            throw new Error("no config");
+          },
+          { name: "loader" },
+        );
+        sim.spawn({ label: "thrower", poll: () => { throw new Error("bad state"); } }, { name: "future" });
+      },
+      options: { allowPanics: false },
+    });
+    const r = await exploreAsync(scenario, { runs: 1 });
+    const panics = r.failure!.outcome.violations.filter((v) => v.kind === "panic");
+    const byTask = new Map(panics.map((v) => [v.tasks[0], explain(v)[0]!.title]));
+    expect(byTask.get("future")).toBe("Panic in poll");
+    const again = await exploreAsync(defineScenario({ ...scenario, name: "rejects-alone", setup: (sim) => void sim.spawn(async () => { await new Promise((r) => setTimeout(r, 1)); throw new Error("no config"); }, { name: "loader" }) }), { runs: 1 });
+    expect(again.failure!.violation.kind).toBe("panic");
+    expect(explain(again.failure!.violation)[0]!.title).toBe("Async function rejected");
+    expect(again.failure!.report).toContain("Async function rejected: The task's async function threw");
   });
 });

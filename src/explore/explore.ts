@@ -40,8 +40,8 @@ export class EmptyScenarioError extends Error {
   override readonly name = "EmptyScenarioError";
   constructor(readonly scenario: string) {
     super(
-      `scenario '${scenario}' spawned no task: nothing was tested — its setup(sim) must spawn the futures under test ` +
-        `(sim.spawn(future, { name: "…" })); a setup that returns early, or spawns only under a condition that is false, tests nothing`,
+      `scenario '${scenario}' spawned no task: nothing was tested — its setup(sim) must spawn the futures or async functions under test ` +
+        `(sim.spawn(future, { name: "…" }), sim.spawn(async () => …)); a setup that returns early, or spawns only under a condition that is false, tests nothing`,
     );
   }
 }

@@ -14,9 +14,9 @@ export function describeThrown(e: unknown): string {
 }
 
 /** A task panicked (a throw in poll, or in drop): `what` says where. */
-export function panicViolation(task: string, e: unknown, what: string, step: number, time: number): Violation {
+export function panicViolation(task: string, e: unknown, what: string, step: number, time: number, async = false): Violation {
   const error = describeThrown(e);
-  return { kind: "panic", task, tasks: [task], error, stack: e instanceof Error ? (e.stack ?? "") : "", step, time, message: `${what}: ${error}` };
+  return { kind: "panic", task, tasks: [task], error, stack: e instanceof Error ? (e.stack ?? "") : "", step, time, message: `${what}: ${error}`, ...(async ? { async: true as const } : {}) };
 }
 
 export function wakerMisuseViolation(task: string, by: string | null, misuse: WakerMisuse, message: string, step: number, time: number): Violation {

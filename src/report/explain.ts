@@ -213,6 +213,20 @@ const NONDETERMINISM: Record<"escape" | "divergence", Entry> = {
   },
 };
 
+/** A panic of an async task: its promise rejected (the poll vocabulary does not fit). */
+const ASYNC_REJECTED: Entry = {
+  title: "Async function rejected",
+  why:
+    "The task's async function threw (or returned a promise that rejected), so its task panicked, as an uncaught " +
+    "error would end it. Typical causes: a state the code assumed impossible that this order of timers and events " +
+    "reaches (a value taken twice, another task assumed to have run first), or an error path the code never met in " +
+    "its usual order.",
+  hints: [
+    "Replay the token (await replayAsync) under a debugger: the run is deterministic, so it throws at the same await every time.",
+    "If the rejection is an expected outcome, catch it in the task, or read it from the JoinHandle and pass allowPanics: true.",
+  ],
+};
+
 const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "step-limit", Entry> = {
   "stale-waker": {
     title: "Stale waker lost the task",
@@ -342,6 +356,8 @@ export function explain(v: Violation): Explanation[] {
       return [entry(keyOf(v), CONTRACT[v.rule])];
     case "nondeterminism":
       return [entry(keyOf(v), NONDETERMINISM[v.cause])];
+    case "panic":
+      return [v.async === true ? entry("panic/async", ASYNC_REJECTED) : entry(v.kind, SIMPLE[v.kind])];
     default:
       return [entry(v.kind, SIMPLE[v.kind])];
   }

@@ -405,11 +405,12 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
 
   private panic(t: Task, e: unknown): void {
     const message = describeThrown(e);
+    const rejected = t.future instanceof AsyncTask;
     this.dropFuture(t);
     this.finish(t, { kind: "panicked", error: e, message });
     // Waker misuse and an exceeded poll budget were already reported as what they are.
     if (e instanceof WakerMisuseError || e instanceof PollBudgetError || e instanceof ContractError || this.options.allowPanics) return;
-    this.report(panicViolation(t.name, e, `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps}`, this.steps, this.clock.now));
+    this.report(panicViolation(t.name, e, `task '${t.name}' panicked in poll ${t.generation} at step ${this.steps}`, this.steps, this.clock.now, rejected));
   }
 
   private dropFuture(t: Task): void {
