@@ -19,6 +19,7 @@
  */
 import { test } from "vitest";
 import { explore, exploreAsync, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
+import { AsyncTasksError } from "./core/errors.js";
 import { describeSite, guard, spawnsAsyncTasksGuarded } from "./explore/watchdog.js";
 import { HANG_WHY, watchdogHeadline } from "./explore/hang-text.js";
 import type { RunHang } from "./explore/watched.js";
@@ -54,24 +55,37 @@ export function simTest(name: string, scenario: Scenario, opts: SimTestOptions =
     async () => {
       // A scenario with async tasks runs with exploreAsync/replayAsync, without the watchdog (a run
       // that awaits cannot be stopped by the vm watchdog; one that never yields hangs the test run).
-      const isAsync = spawnsAsyncTasksGuarded(scenario, simOptionsOf(rest), exploreOpts.watchdogMs);
+      // One whose setup spawns none but a poll does is found so by its first such run (AsyncTasksError).
+      let isAsync = spawnsAsyncTasksGuarded(scenario, simOptionsOf(rest), exploreOpts.watchdogMs);
+      const orAsync = async <R>(sync: () => R, async: () => Promise<R>): Promise<R> => {
+        if (isAsync) return async();
+        try {
+          return sync();
+        } catch (e) {
+          if (!(e instanceof AsyncTasksError)) throw e;
+          isAsync = true;
+          return async();
+        }
+      };
       const seed = opts.seed ?? (process.env.WAKESIM_SEED !== undefined ? Number(process.env.WAKESIM_SEED) : 0);
       const token = process.env.WAKESIM_REPLAY;
       const rerun = `WAKESIM_REPLAY=<token> npx vitest run -t ${JSON.stringify(name)}`;
       if (token !== undefined && token !== "" && namesScenario(token, scenario, site)) {
         const run = () => replay(scenario, token, simOptionsOf(exploreOpts));
-        const g = isAsync
-          ? { kind: "ok" as const, value: await replayAsync(scenario, token, simOptionsOf(rest)) }
-          : exploreOpts.watchdogMs === undefined
-            ? { kind: "ok" as const, value: run() }
-            : guard(run, { timeoutMs: exploreOpts.watchdogMs });
+        const g = await orAsync(
+          () => (exploreOpts.watchdogMs === undefined ? { kind: "ok" as const, value: run() } : guard(run, { timeoutMs: exploreOpts.watchdogMs })),
+          async () => ({ kind: "ok" as const, value: await replayAsync(scenario, token, simOptionsOf(rest)) }),
+        );
         if (g.kind !== "ok") throw failure(`${scenario.name}: FAILED — watchdog: ${describeSite(g.site)} did not return within ${exploreOpts.watchdogMs} ms (replaying ${token})`, site);
         const out = g.value;
         if (!out.ok) throw failure(`${formatReport(out, { scenario: scenario.name })}`, site);
         return;
       }
       if (process.env.CI) console.log(`wakesim: '${name}' (scenario ${scenario.name}) seed=${String(seed)} runs=${opts.runs ?? 10_000}`);
-      const r = isAsync ? await exploreAsync(scenario, { ...rest, seed }) : explore(scenario, { ...exploreOpts, seed });
+      const r = await orAsync(
+        () => explore(scenario, { ...exploreOpts, seed }),
+        () => exploreAsync(scenario, { ...rest, seed }),
+      );
       if (r.ok) return;
       if (r.hang != null) throw failure(hangMessage(scenario.name, r.hang, exploreOpts.watchdogMs!, rerun, seed, r.runs), site);
       const f = r.failure!;

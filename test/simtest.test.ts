@@ -61,12 +61,14 @@ describe("simTest", () => {
     expect(code).toBe(1);
     expect(out).toContain("FAILED — step limit");
     expect(out).toMatch(/heavy: parked since its poll 1 .*parked at fixtures\/promise\/heavy-waiter\.ts:\d+/);
-    expect(out).toMatch(/Tests +1 failed \| 1 passed \(2\)/);
+    // A future whose poll spawns an async task: explored async (its first run says so), its bug found.
+    expect(out).toContain("poll-spawns-async: FAILED — task 'checker' panicked: Error: b before a");
+    expect(out).toMatch(/Tests +2 failed \| 1 passed \(3\)/);
     const token = /WAKESIM_REPLAY=(ws1\.[A-Za-z0-9_-]+)/.exec(out)?.[1];
     expect(token).toBeDefined();
     const again = runFixture("async.simtest.ts", { WAKESIM_REPLAY: token! });
     expect(again.out).toContain("Timeline");
-    expect(again.out).toMatch(/Tests +1 failed \| 1 passed \(2\)/);
+    expect(again.out).toMatch(/Tests +2 failed \| 1 passed \(3\)/);
   }, 60_000);
 
   it("a failing simProperty prints the report and the token, not the outcome object", () => {
