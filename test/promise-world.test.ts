@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { asyncFn, defineScenario, explore, exploreAsync, fromPromise, joined, PENDING, ready, replay, replayAsync, runScenarioAsync, Sim, sleep, traceText, type Context, type Outcome, type Poll } from "wakesim";
@@ -298,5 +299,27 @@ describe("between the worlds: fromPromise and joined", () => {
     expect(out.violations[0]?.kind).toBe("nondeterminism");
     expect(out.violations[0]?.kind === "nondeterminism" && out.violations[0].api).toBe("Promise");
     expect(out.violations[0]?.message).toMatch(/promise-world\.test\.ts:\d+/);
+  });
+});
+
+describe("real I/O in a run with async tasks", () => {
+  it("a task awaiting a real file read when the run goes quiet is an escape naming the I/O, not a lost wakeup; the replay says the same", async () => {
+    const reads = defineScenario({
+      name: "reads-config",
+      setup(sim) {
+        sim.spawn(async () => (await readFile(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")).length, { name: "reader" });
+      },
+    });
+    for (let i = 0; i < 2; i++) {
+      const r = await exploreAsync(reads, { runs: 5 });
+      const v = r.failure!.violation;
+      expect(v.kind).toBe("nondeterminism");
+      expect(v.message).toMatch(/^real I\/O: file \(FSReq\w+\) was still pending when the run went quiet \(task 'reader' unfinished\)/);
+      const again = await replayAsync(reads, r.failure!.token);
+      expect(again.violations.map((x) => x.kind)).toEqual(["nondeterminism"]);
+    }
+    // A promise nobody settles is still a lost wakeup.
+    const stuck = await exploreAsync(defineScenario({ name: "stuck", setup: (sim) => void sim.spawn(() => new Promise(() => {}), { name: "waiter" }) }), { runs: 1 });
+    expect(stuck.failure!.violation.kind).toBe("lost-wakeup");
   });
 });

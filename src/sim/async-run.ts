@@ -11,6 +11,7 @@
  */
 import { describeThrown, panicViolation } from "../oracles/contract.js";
 import { driveSteps, oneAtATime } from "../promise/drain.js";
+import { settleRealIo } from "../promise/real-io.js";
 import { atStep, recordAwaits } from "../promise/where.js";
 import type { Outcome, RunStatus } from "./outcome.js";
 import type { StepLoop } from "./step-loop.js";
@@ -51,6 +52,7 @@ export function runAsync(loop: StepLoop, maxSteps: number, setup?: () => void): 
         () => undefined,
       );
       await driveSteps(() => false, () => undefined); // rule 2
+      if (loop.ioAtEnd) await settleRealIo(loop.ioBefore!); // real-io.ts rule 3
       loop.atEnd(status!);
     } finally {
       process.off("unhandledRejection", unhandled);

@@ -49,6 +49,7 @@ import { SimWakeHook, type ViolationSink } from "./wake-hook.js";
 import { AsyncTask } from "../promise/async-task.js";
 import { AsyncTasksError } from "../core/errors.js";
 import { VirtualHost } from "../promise/host.js";
+import { realIoSnapshot, realIoStarted } from "../promise/real-io.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
@@ -88,6 +89,9 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** Async tasks spawned (a run that has one needs `runAsync`). */
   private asyncTasks = 0;
   private runningSync = false;
+  /** @internal Real I/O pending when a run with async tasks began (promise/real-io.ts); `ioAtEnd`: more was pending when it went quiet. */
+  ioBefore: ReadonlyMap<string, number> | null = null;
+  ioAtEnd = false;
   /** The last step delivered an event (fair-suffix.ts 3b, runs with async tasks). */
   private deliveredLast = false;
   private runningAsync = false;
@@ -254,6 +258,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       () => this.stepOrigin,
     );
     this.host = this.timerHost;
+    this.ioBefore = realIoSnapshot();
     const restore = installEscapeTraps(this);
     this.runningAsync = true;
     return () => {
@@ -279,7 +284,11 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     }
     if (this.steps === confirmAt && this.watching) this.watch.halfwayToStepLimit();
     if (this.tick()) return null;
-    this.reportStuck();
+    // Quiet while a task awaits real I/O the run started: an escape, not a lost wakeup (real-io.ts).
+    const io = this.runningAsync && this.tasks.unfinished > 0 ? realIoStarted(this.ioBefore!) : [];
+    this.ioAtEnd = io.length > 0;
+    if (io.length === 0) this.reportStuck();
+    else if (this.options.oracles.escapes) this.report(escapeViolation(`real I/O: ${io.join(", ")}`, null, this.tasks.list.find((t) => t.outcome === null)?.name ?? null, this.steps, this.clock.now));
     return "quiescent";
   }
 
