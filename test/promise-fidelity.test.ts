@@ -226,6 +226,31 @@ const PROGRAMS: Record<string, (log: Log) => Promise<void>> = {
       if (i === 2) break;
     }
   },
+  "ticks and reactions queued by timers due at one instant drain after each callback": async (log) => {
+    await new Promise<void>((resolve) => {
+      for (const k of [1, 2, 3]) {
+        setTimeout(() => {
+          log(`timer ${k}`);
+          process.nextTick(() => (log(`tick ${k}`), Promise.resolve().then(() => log(`then from tick ${k}`))));
+          Promise.resolve().then(() => (log(`then ${k}`), process.nextTick(() => log(`tick from then ${k}`))));
+          if (k === 3) setTimeout(resolve, 5);
+        }, 4);
+      }
+    });
+  },
+  "nextTicks and reactions that keep queueing each other, then an immediate": async (log) => {
+    await sleep(1);
+    const chain = (n: number): void => {
+      if (n === 0) return;
+      process.nextTick(() => {
+        log(`tick ${n}`);
+        Promise.resolve().then(() => (log(`then ${n}`), chain(n - 1)));
+        queueMicrotask(() => log(`micro ${n}`));
+      });
+    };
+    chain(4);
+    await new Promise<void>((resolve) => setImmediate(() => (log("immediate"), resolve())));
+  },
   "Promise.withResolvers-style deferreds settled from timers": async (log) => {
     const deferred = () => {
       let resolve!: (v: string) => void;
