@@ -129,10 +129,8 @@ export class Reactor {
     if (head === undefined || head.at > this.clock.now) return undefined;
     let e: ReactorEvent;
     if (this.exploreTies || this.rt.faultEnabled("tie")) {
-      const ties = this.queue.popAllAt(head.at);
-      const i = this.exploreTies ? this.rt.decide(ties.length, "tie") : this.rt.decideFault(ties.length, "tie");
-      e = ties[i]!;
-      for (let k = 0; k < ties.length; k++) if (k !== i) this.queue.restore(ties[k]!);
+      const n = this.queue.countTies();
+      e = this.queue.takeTie(this.exploreTies ? this.rt.decide(n, "tie") : this.rt.decideFault(n, "tie"));
     } else {
       e = this.queue.pop()!;
     }
