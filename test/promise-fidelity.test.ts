@@ -293,3 +293,19 @@ describe("fidelity: the same event order natively and under the default schedule
     });
   }
 });
+
+describe("fidelity: the same where Node has no process._tickCallback (a macrotask per step, promise/drain.ts rule 3)", () => {
+  for (const [name, program] of Object.entries(PROGRAMS)) {
+    it(name, async () => {
+      const real = await native(program);
+      const p = process as unknown as { _tickCallback?: unknown };
+      const drain = p._tickCallback;
+      p._tickCallback = undefined;
+      try {
+        expect(await simulated(name, program)).toEqual(real);
+      } finally {
+        p._tickCallback = drain;
+      }
+    });
+  }
+});

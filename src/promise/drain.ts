@@ -28,11 +28,11 @@
  */
 const realSetImmediate = globalThis.setImmediate;
 
-/** Node's drain (rule 2), or null where there is none (rule 3). */
-const runNextTicks: (() => void) | null = (() => {
+/** Node's drain (rule 2), or null where there is none (rule 3). Read per macrotask: a test takes it away to check rule 3. */
+function nodeDrain(): ((this: unknown) => void) | null {
   const f = typeof process === "undefined" ? undefined : (process as unknown as { _tickCallback?: unknown })._tickCallback;
-  return typeof f === "function" ? (f.bind(process) as () => void) : null;
-})();
+  return typeof f === "function" ? (f as () => void) : null;
+}
 
 /** Units (starts, steps, ends) in one real macrotask at most (rule 2). */
 const UNITS_PER_TURN = 128;
@@ -55,7 +55,6 @@ const enum Phase {
 
 /** Runs waiting for their turn, in order (rule 1). */
 const waiting: SteppedRun[] = [];
-let head = 0;
 /** The run whose turn it is, and where it stands. */
 let current: SteppedRun | null = null;
 let phase = Phase.Begin;
@@ -78,23 +77,21 @@ function hop(): void {
 function pump(): void {
   hopScheduled = false;
   pumping = true;
-  const drain = runNextTicks;
+  const drain = nodeDrain();
   try {
     for (let budget = drain === null ? 1 : UNITS_PER_TURN; budget > 0; budget--) {
       let run = current;
       if (run === null) {
-        if (head === waiting.length) return;
-        run = current = waiting[head]!;
-        waiting[head++] = undefined!;
-        if (head === waiting.length) waiting.length = head = 0;
+        run = current = waiting.shift() ?? null;
+        if (run === null) return;
         phase = Phase.Begin;
       }
       unit(run);
-      drain?.(); // rule 4: a throw goes up to Node, and `finally` hops on
+      drain?.call(process); // rule 4: a throw goes up to Node, and `finally` hops on
     }
   } finally {
     pumping = false;
-    if (!hopScheduled && (current !== null || head < waiting.length)) hop();
+    if (!hopScheduled && (current !== null || waiting.length > 0)) hop();
   }
 }
 

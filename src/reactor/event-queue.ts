@@ -27,8 +27,9 @@ export class EventQueue {
   private heap: ReactorEvent[] = [];
   private live = 0;
   private nextSeq = 0;
-  /** `countTies`' ranking (heap indices) and search stack, kept between calls (takeDue runs on every delivery). */
+  /** `countTies`' ranking (heap indices, the first `tieCount`) and search stack, kept between calls (takeDue runs on every delivery). */
   private readonly ties: number[] = [];
+  private tieCount = 0;
   private readonly open: number[] = [];
 
   get liveCount(): number {
@@ -98,26 +99,26 @@ export class EventQueue {
    * stops below any other deadline.
    */
   countTies(): number {
-    const ties = this.ties;
-    ties.length = 0;
-    const h = this.heap;
     const top = this.peek();
-    if (top === undefined) return 0;
+    if (top === undefined) return (this.tieCount = 0);
     const at = top.at;
+    const h = this.heap;
+    const ties = this.ties;
     const open = this.open;
-    open.length = 0;
-    open.push(0);
-    while (open.length > 0) {
-      const i = open.pop()!;
+    let n = 0;
+    let sp = 0;
+    open[sp++] = 0;
+    while (sp > 0) {
+      const i = open[--sp]!;
       const e = h[i]!;
       if (e.at !== at) continue;
-      if (!e.cancelled) ties.push(i);
+      if (!e.cancelled) ties[n++] = i;
       const l = 2 * i + 1;
-      if (l < h.length) open.push(l);
-      if (l + 1 < h.length) open.push(l + 1);
+      if (l < h.length) open[sp++] = l;
+      if (l + 1 < h.length) open[sp++] = l + 1;
     }
     // Few: insertion sort by sequence. The first is the head itself.
-    for (let k = 1; k < ties.length; k++) {
+    for (let k = 1; k < n; k++) {
       const x = ties[k]!;
       let j = k - 1;
       while (j >= 0 && h[ties[j]!]!.seq > h[x]!.seq) {
@@ -126,13 +127,14 @@ export class EventQueue {
       }
       ties[j + 1] = x;
     }
-    return ties.length;
+    return (this.tieCount = n);
   }
 
   /** Removes and returns the `k`-th (0-based) of the ties `countTies` just ranked; the others stay queued as they were. */
   takeTie(k: number): ReactorEvent {
+    if (k >= this.tieCount) throw new RangeError(`takeTie(${k}) after countTies() gave ${this.tieCount}`);
     const i = this.ties[k]!;
-    this.ties.length = 0;
+    this.tieCount = 0;
     if (i === 0) return this.pop()!;
     const h = this.heap;
     const e = h[i]!;
