@@ -226,6 +226,31 @@ const PROGRAMS: Record<string, (log: Log) => Promise<void>> = {
       if (i === 2) break;
     }
   },
+  "ticks and reactions queued by timers due at one instant drain after each callback": async (log) => {
+    await new Promise<void>((resolve) => {
+      for (const k of [1, 2, 3]) {
+        setTimeout(() => {
+          log(`timer ${k}`);
+          process.nextTick(() => (log(`tick ${k}`), Promise.resolve().then(() => log(`then from tick ${k}`))));
+          Promise.resolve().then(() => (log(`then ${k}`), process.nextTick(() => log(`tick from then ${k}`))));
+          if (k === 3) setTimeout(resolve, 5);
+        }, 4);
+      }
+    });
+  },
+  "nextTicks and reactions that keep queueing each other, then an immediate": async (log) => {
+    await sleep(1);
+    const chain = (n: number): void => {
+      if (n === 0) return;
+      process.nextTick(() => {
+        log(`tick ${n}`);
+        Promise.resolve().then(() => (log(`then ${n}`), chain(n - 1)));
+        queueMicrotask(() => log(`micro ${n}`));
+      });
+    };
+    chain(4);
+    await new Promise<void>((resolve) => setImmediate(() => (log("immediate"), resolve())));
+  },
   "Promise.withResolvers-style deferreds settled from timers": async (log) => {
     const deferred = () => {
       let resolve!: (v: string) => void;
@@ -265,6 +290,22 @@ describe("fidelity: the same event order natively and under the default schedule
       const real = await native(program);
       expect(real.length).toBeGreaterThan(0);
       expect(await simulated(name, program)).toEqual(real);
+    });
+  }
+});
+
+describe("fidelity: the same where Node has no process._tickCallback (a macrotask per step, promise/drain.ts rule 3)", () => {
+  for (const [name, program] of Object.entries(PROGRAMS)) {
+    it(name, async () => {
+      const real = await native(program);
+      const p = process as unknown as { _tickCallback?: unknown };
+      const drain = p._tickCallback;
+      p._tickCallback = undefined;
+      try {
+        expect(await simulated(name, program)).toEqual(real);
+      } finally {
+        p._tickCallback = drain;
+      }
     });
   }
 });

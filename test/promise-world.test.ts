@@ -96,6 +96,32 @@ describe("the Promise world: async functions as tasks", () => {
     expect(out.violations[0]!.message).toContain("nobody listens");
   });
 
+  it("a rejection in the last step of a run is that run's panic, reported before the run ends", async () => {
+    const sim = new Sim({ seed: 1 });
+    sim.spawn(async function lastWords() {
+      await pause(1);
+      void Promise.reject(new Error("as it returns"));
+    });
+    const out = await sim.runAsync();
+    expect(out.violations.map((v) => v.message)).toEqual([expect.stringContaining("as it returns")]);
+  });
+
+  it("runs asked for at once take turns: each steps alone, on its own clock and timers, in the order asked", async () => {
+    const events: string[] = [];
+    const runOf = (name: string, ms: number) => {
+      const sim = new Sim({ seed: 1 });
+      sim.spawn(async () => {
+        events.push(`${name} starts at ${Date.now()}`);
+        for (let i = 0; i < 3; i++) await pause(ms);
+        events.push(`${name} ends at ${Date.now()}`);
+      });
+      return sim.runAsync().then((o) => (events.push(`${name} settled`), o));
+    };
+    const outs = await Promise.all([runOf("a", 7), runOf("b", 3), runOf("c", 5)]);
+    expect(outs.map((o) => [o.ok, o.time])).toEqual([[true, 21], [true, 9], [true, 15]]);
+    expect(events).toEqual(["a starts at 0", "a ends at 21", "a settled", "b starts at 0", "b ends at 9", "b settled", "c starts at 0", "c ends at 15", "c settled"]);
+  });
+
   it("a synchronous run of async tasks is an error that says what to do", () => {
     const sim = new Sim();
     sim.spawn(async () => {});

@@ -33,15 +33,34 @@ describe("EventQueue", () => {
     );
   });
 
-  it("restores tied events taken out with popAllAt in their original order", () => {
-    const q = new EventQueue();
-    const evs = [new Mark(5, 0), new Mark(5, 1), new Mark(5, 2), new Mark(9, 3)];
-    evs.forEach((e) => q.push(e));
-    const ties = q.popAllAt(5);
-    expect(ties.map((e) => (e as Mark).tag)).toEqual([0, 1, 2]);
-    q.restore(ties[2]!);
-    q.restore(ties[0]!);
-    expect([q.pop(), q.pop(), q.pop()].map((e) => (e as Mark).tag)).toEqual([0, 2, 3]);
+  it("takes any one of the events tied at the earliest deadline, in (deadline, registration order) rank, the rest staying queued in order", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.nat(4), cancel: fc.boolean(), take: fc.nat(), pops: fc.nat(3) }), { maxLength: 60 }), (ops) => {
+        // Interleaves pushes (some cancelled at once) with tie takes and plain pops; checks against a sorted model.
+        const q = new EventQueue();
+        let model: Mark[] = [];
+        ops.forEach(({ at, cancel, take, pops }, i) => {
+          const e = new Mark(at, i);
+          q.push(e);
+          if (cancel) q.cancel(e);
+          else model.push(e);
+          model.sort((a, b) => a.at - b.at || a.tag - b.tag);
+          if (pops === 0 && model.length > 0) {
+            const ties = model.filter((m) => m.at === model[0]!.at);
+            expect(q.countTies()).toBe(ties.length);
+            const got = q.takeTie(take % ties.length);
+            expect(got).toBe(ties[take % ties.length]);
+            model = model.filter((m) => m !== got);
+          } else if (pops === 1) {
+            expect(q.pop()).toBe(model.shift());
+          }
+          expect(q.liveCount).toBe(model.length);
+        });
+        const rest: (Mark | undefined)[] = [];
+        for (let e = q.pop(); e !== undefined; e = q.pop()) rest.push(e as Mark);
+        expect(rest).toEqual(model);
+      }),
+    );
   });
 });
 

@@ -46,7 +46,7 @@ import { TaskState } from "../task/task-state.js";
 import type { Task } from "../task/task.js";
 import { BypassMonitor } from "./bypass.js";
 import { FairSuffix } from "./fair-suffix.js";
-import { Monitors } from "./monitors.js";
+import { Monitors, type Liveness } from "./monitors.js";
 import { TaskMarks } from "./task-marks.js";
 
 /** Polls without progress after which a livelock is suspected (and an unfair stretch confirmed). */
@@ -77,7 +77,7 @@ export interface Watched {
   note(text: string): void;
 }
 
-export class Watch {
+export class Watch implements Liveness {
   readonly monitors: Monitors;
   /** The fair schedule a suspicion switches the run to (the simulation reads it on every choice). */
   readonly suffix = new FairSuffix();
@@ -107,7 +107,13 @@ export class Watch {
     private readonly fair: boolean,
   ) {
     this.suspectPolls = Math.min(SUSPECT_POLLS, o.livelockPolls);
-    this.monitors = new Monitors(w, { confirm: (cause, from) => this.confirm(cause, from), confirmation: (n, unit, cause) => this.suffix.confirmation(n, unit, cause) });
+    // The watch is the monitors' Liveness itself: no closures per Sim (a fresh one per run).
+    this.monitors = new Monitors(w, this);
+  }
+
+  /** Liveness: the sentence a verdict confirmed under the fair suffix ends with. */
+  confirmation(amount: number, unit: string, cause: string): string {
+    return this.suffix.confirmation(amount, unit, cause);
   }
 
   /**

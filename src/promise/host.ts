@@ -15,7 +15,8 @@
  *     0 is due one tick later (rule 1), so an immediate set in the same callback runs first, as in
  *     Node's I/O callbacks.
  *  4. A handle is an object with Node's Timeout methods (ref, unref, hasRef, refresh, close,
- *     Symbol.toPrimitive → its id); clearing takes the handle or its id. A cleared or fired
+ *     Symbol.toPrimitive → its id); clearing takes the handle or its id — an id once read, as
+ *     Node registers a timer by id only when its Symbol.toPrimitive is called. A cleared or fired
  *     one-shot timer is forgotten; clearing it again does nothing; refreshing a fired one arms it
  *     again (a cleared one stays cleared), as in Node.
  *  5. A throw from a callback does not stop the run: it is handed to `uncaught` (the step loop
@@ -32,6 +33,7 @@ import { ReactorEvent } from "../reactor/event-queue.js";
 import type { TaskId } from "../core/ids.js";
 
 const MAX_DELAY = 2 ** 31 - 1;
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 type Callback = (...args: unknown[]) => void;
 
@@ -48,6 +50,7 @@ type Kind = "timeout" | "interval" | "immediate";
 export class VirtualTimer {
   /** @internal */ event: HostTimerEvent | null = null;
   /** @internal Cleared (not merely fired): refresh does nothing, as in Node. */ cleared = false;
+  /** @internal Its id was read (Symbol.toPrimitive): clearing by that number finds it, as in Node (rule 4). */ exposed = false;
   private referenced = true;
 
   constructor(
@@ -90,6 +93,7 @@ export class VirtualTimer {
   }
 
   [Symbol.toPrimitive](): number {
+    if (!this.exposed) this.host.expose(this);
     return this.id;
   }
 }
@@ -119,7 +123,7 @@ export class HostTimerEvent extends ReactorEvent {
 
 export class VirtualHost {
   private nextId = 1;
-  /** Timers not yet fired or cleared, by id (clearing by number). */
+  /** Timers not yet fired or cleared whose id was read, by id (clearing by number, rule 4). */
   private readonly live = new Map<number, VirtualTimer>();
 
   constructor(
@@ -142,8 +146,7 @@ export class VirtualHost {
   }
 
   setImmediate(args: readonly unknown[]): VirtualTimer {
-    const [cb, ...rest] = args;
-    return this.make("immediate", cb, rest, 0);
+    return this.make("immediate", args[0], args.length > 1 ? args.slice(1) : NO_ARGS, 0);
   }
 
   clear(handle: unknown): boolean {
@@ -163,9 +166,15 @@ export class VirtualHost {
     this.reactor.schedule(e);
   }
 
+  /** @internal `t`'s id was read: from now on clearing by that number finds it while it is live. */
+  expose(t: VirtualTimer): void {
+    t.exposed = true;
+    if (t.event !== null) this.live.set(t.id, t);
+  }
+
   /** @internal A fired one-shot timer armed again (refresh). */
   revive(t: VirtualTimer): void {
-    this.live.set(t.id, t);
+    if (t.exposed) this.live.set(t.id, t);
     if (t.hasRef()) this.referencedTimers++;
     this.arm(t);
   }
@@ -175,9 +184,10 @@ export class VirtualHost {
     const t = e.timer;
     if (t.event !== e) return; // re-armed or cleared since
     if (t.kind === "interval") this.arm(t);
-    else this.forget(t);
+    else this.unlist(t); // delivered: no longer in the reactor's queue
     try {
-      t.callback(...t.args);
+      if (t.args.length === 0) t.callback();
+      else t.callback(...t.args);
     } catch (error) {
       this.uncaught(error, e.describe());
     }
@@ -187,14 +197,17 @@ export class VirtualHost {
   private forget(t: VirtualTimer): void {
     if (t.event === null) return;
     this.reactor.cancel(t.event);
+    this.unlist(t);
+  }
+
+  private unlist(t: VirtualTimer): void {
     t.event = null;
-    this.live.delete(t.id);
+    if (t.exposed) this.live.delete(t.id);
     if (t.hasRef()) this.referencedTimers--;
   }
 
   private add(kind: Kind, args: readonly unknown[], delay: number): VirtualTimer {
-    const [cb, , ...rest] = args;
-    return this.make(kind, cb, rest, delay);
+    return this.make(kind, args[0], args.length > 2 ? args.slice(2) : NO_ARGS, delay);
   }
 
   private make(kind: Kind, cb: unknown, args: readonly unknown[], delay: number): VirtualTimer {
@@ -202,7 +215,6 @@ export class VirtualHost {
       throw new TypeError(`The "callback" argument must be of type function. Received ${cb === null ? "null" : typeof cb}`);
     }
     const t = new VirtualTimer(this, this.nextId++, kind, cb as Callback, args, delay, this.originNow());
-    this.live.set(t.id, t);
     this.referencedTimers++;
     this.arm(t);
     return t;

@@ -33,6 +33,10 @@ export class EventQueue {
   private heap: ReactorEvent[] = [];
   private live = 0;
   private nextSeq = 0;
+  /** `countTies`' ranking (heap indices, the first `tieCount`) and search stack, kept between calls (takeDue runs on every delivery). */
+  private readonly ties: number[] = [];
+  private tieCount = 0;
+  private readonly open: number[] = [];
 
   get liveCount(): number {
     return this.live;
@@ -46,9 +50,14 @@ export class EventQueue {
     e.seq = seq;
     e.queued = true;
     this.live++;
+    this.heap.push(e);
+    this.siftUp(this.heap.length - 1);
+  }
+
+  private siftUp(from: number): void {
     const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
+    const e = h[from]!;
+    let i = from;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pe = h[p]!;
@@ -89,16 +98,67 @@ export class EventQueue {
     return e;
   }
 
-  /** Removes and returns every live event with deadline exactly `at`, in (deadline, seq) order. */
-  popAllAt(at: number): ReactorEvent[] {
-    const out: ReactorEvent[] = [];
-    for (let e = this.peek(); e !== undefined && e.at === at; e = this.peek()) out.push(this.pop()!);
-    return out;
+  /**
+   * How many live events are due at the earliest deadline, `peek()`'s: they are ranked in
+   * (deadline, seq) order for `takeTie`, without being taken out. They are found at the top of
+   * the heap: an event due then has every ancestor due then too (the heap order), so the search
+   * stops below any other deadline.
+   */
+  countTies(): number {
+    const top = this.peek();
+    if (top === undefined) return (this.tieCount = 0);
+    const at = top.at;
+    const h = this.heap;
+    const ties = this.ties;
+    const open = this.open;
+    let n = 0;
+    let sp = 0;
+    open[sp++] = 0;
+    while (sp > 0) {
+      const i = open[--sp]!;
+      const e = h[i]!;
+      if (e.at !== at) continue;
+      if (!e.cancelled) ties[n++] = i;
+      const l = 2 * i + 1;
+      if (l < h.length) open[sp++] = l;
+      if (l + 1 < h.length) open[sp++] = l + 1;
+    }
+    // Few: insertion sort by sequence. The first is the head itself.
+    for (let k = 1; k < n; k++) {
+      const x = ties[k]!;
+      let j = k - 1;
+      while (j >= 0 && h[ties[j]!]!.seq > h[x]!.seq) {
+        ties[j + 1] = ties[j]!;
+        j--;
+      }
+      ties[j + 1] = x;
+    }
+    return (this.tieCount = n);
   }
 
-  /** Re-inserts an event taken out by `popAllAt`, keeping its original sequence number. */
-  restore(e: ReactorEvent): void {
-    this.insert(e, e.seq);
+  /** The `k`-th (0-based) of the ties `countTies` just ranked, left in the queue. */
+  tieAt(k: number): ReactorEvent {
+    return this.heap[this.ties[k]!]!;
+  }
+
+  /** Removes and returns the `k`-th (0-based) of the ties `countTies` just ranked; the others stay queued as they were. */
+  takeTie(k: number): ReactorEvent {
+    if (k >= this.tieCount) throw new RangeError(`takeTie(${k}) after countTies() gave ${this.tieCount}`);
+    const i = this.ties[k]!;
+    this.tieCount = 0;
+    if (i === 0) return this.pop()!;
+    const h = this.heap;
+    const e = h[i]!;
+    const last = h.pop()!;
+    if (i < h.length) {
+      // `last` takes the hole: up if it precedes the hole's parent, else down.
+      h[i] = last;
+      if (before(last, h[(i - 1) >> 1]!)) this.siftUp(i);
+      else this.siftDown(i);
+    }
+    e.queued = false;
+    this.live--;
+    return e;
   }
 
   private dropCancelled(): void {
@@ -115,20 +175,27 @@ export class EventQueue {
     if (top === undefined) return undefined;
     const last = h.pop()!;
     if (h.length > 0) {
-      let i = 0;
-      const n = h.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(h[r]!, h[l]!) ? r : l;
-        if (!before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
+      h[0] = last;
+      this.siftDown(0);
     }
     return top;
+  }
+
+  private siftDown(from: number): void {
+    const h = this.heap;
+    const e = h[from]!;
+    const n = h.length;
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && before(h[r]!, h[l]!) ? r : l;
+      if (!before(h[c]!, e)) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = e;
   }
 }
 

@@ -136,16 +136,20 @@ export class Reactor {
     if (head === undefined || head.at > this.clock.now) return undefined;
     let e: ReactorEvent;
     if (this.exploreTies || this.rt.faultEnabled("tie")) {
-      const ties = this.queue.popAllAt(head.at);
-      const i = !this.exploreTies ? this.rt.decideFault(ties.length, "tie") : this.rt.decideTie !== undefined ? this.rt.decideTie(ties.map(originOf)) : this.rt.decide(ties.length, "tie");
-      e = ties[i]!;
-      for (let k = 0; k < ties.length; k++) if (k !== i) this.queue.restore(ties[k]!);
+      const n = this.queue.countTies();
+      const i = !this.exploreTies ? this.rt.decideFault(n, "tie") : this.rt.decideTie !== undefined ? this.rt.decideTie(this.tieOrigins(n)) : this.rt.decide(n, "tie");
+      e = this.queue.takeTie(i);
     } else {
       e = this.queue.pop()!;
     }
     this.delivered++;
     return e;
   }
-}
 
-const originOf = (e: ReactorEvent): TaskId | null => e.origin;
+  /** The origins of the `n` ties `countTies` just ranked, in that order (for a strategy that ranks tasks: PCT). */
+  private tieOrigins(n: number): (TaskId | null)[] {
+    const out: (TaskId | null)[] = [];
+    for (let k = 0; k < n; k++) out.push(this.queue.tieAt(k).origin);
+    return out;
+  }
+}

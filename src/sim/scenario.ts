@@ -85,7 +85,7 @@ function runOnce(scenario: Scenario, options: SimOptions | CheckedOptions): Outc
 function runOnceAsync(scenario: Scenario, options: SimOptions | CheckedOptions): Promise<Outcome> {
   const sim = new Sim(options);
   // Inside the run: what the setup reads of the clock, and the timers it sets, are the run's.
-  return sim.runAsync({ setup: () => scenario.setup(sim) });
+  return sim.runAsync({ scenario });
 }
 
 /**

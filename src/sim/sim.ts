@@ -22,7 +22,7 @@
  *   choice-log.ts   the door to the chooser and the list of its answers
  *   tracer.ts       the trace events (a no-op when tracing is off)
  *   sim-runtime.ts  the Runtime that futures, the reactor and fake I/O see
- *   async-run.ts    runAsync's driver: each step in a macrotask, the host's timers the run's
+ *   async-run.ts    runAsync's driver: each step followed by the engine's drain (promise/drain.ts), the host's timers the run's
  * A task is polled through its body (task/task-body.ts): a spawned future is its own body, and
  * an async function's body is an AsyncTask (promise/async-task.ts) — the second kind of task,
  * which plugged in without changing the step loop, the wake hook or the oracles.
@@ -35,6 +35,7 @@ import { checkInt } from "../core/checks.js";
 import { CheckedOptions, checkSimOptions, type SimSettings, type SimOptions } from "./config.js";
 import { OptionError } from "../core/errors.js";
 import type { Outcome } from "./outcome.js";
+import type { Scenario } from "./scenario.js";
 import { StepLoop } from "./step-loop.js";
 import { runAsync } from "./async-run.js";
 import { AsyncTask, type AsyncBody } from "../promise/async-task.js";
@@ -108,8 +109,9 @@ export class Sim {
    * microtasks they queued, and setTimeout, setInterval, setImmediate, Date and performance.now
    * are this run's virtual ones until it ends.
    */
-  runAsync(opts: RunOptions & { /** @internal A scenario's setup, run inside the run (async-run.ts). */ setup?: () => void } = {}): Promise<Outcome> {
-    return runAsync(this.#loop, opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1), opts.setup);
+  runAsync(opts: RunOptions & { /** @internal A scenario whose setup runs inside the run, on this Sim (async-run.ts). */ scenario?: Scenario } = {}): Promise<Outcome> {
+    const { scenario } = opts;
+    return runAsync(this.#loop, opts.maxSteps === undefined ? this.options.maxSteps : checkInt("maxSteps", opts.maxSteps, 1), scenario === undefined ? undefined : () => scenario.setup(this));
   }
 
   /**
