@@ -5,7 +5,11 @@
  *
  * Rules:
  *  1. Installed when `run()` starts stepping and restored when it stops — always, also when the
- *     run throws (the caller restores in `finally`).
+ *     run throws (the caller restores in `finally`). Except the exports of node:timers,
+ *     node:timers/promises and node:crypto: wrapped at the first installation and left wrapped,
+ *     the wrappers answering as the real functions outside runs. What `import { randomInt } from
+ *     "node:crypto"` binds to follows a patch only once `syncBuiltinESMExports` runs, which costs
+ *     30–80 µs — twice per run had made a lone runScenario (a simProperty run) 4× slower.
  *  2. Nested runs (a sim run inside another's poll, or many runs inside `holdEscapeTraps`) share
  *     the outer installation: only the outermost installs and restores, and each call is
  *     reported to the innermost running sim.
@@ -274,27 +278,25 @@ function install(promises: boolean): () => void {
     patch(globalThis.crypto, "getRandomValues", TRAPS.getRandomValues);
   }
   // node:timers and node:timers/promises (what `import { setTimeout } from "node:timers/promises"`
-  // binds to, synced below with node:crypto's exports): the same rules as the globals.
+  // binds to) and node:crypto: the same rules as the globals, wrapped once and left so (rule 1).
+  let wrapped = false;
+  const keep = (obj: Record<string, unknown> | null, key: string, trap: (...a: never[]) => unknown, hosted?: Hosted) => {
+    if (obj === null || ours.has(obj[key] as object)) return;
+    const n = undo.length;
+    patch(obj, key, trap, hosted);
+    if (undo.length === n) return; // not patched (rule of `patch`: only writable functions)
+    undo.pop(); // not restored
+    wrapped = true;
+  };
   const timers = nodeBuiltin<Record<string, unknown>>("node:timers");
-  if (timers !== null) {
-    for (const key of ["setTimeout", "setInterval", "setImmediate"] as const) patch(timers, key, TRAPS[key]);
-    for (const key of ["clearTimeout", "clearInterval", "clearImmediate"]) patch(timers, key, NOOP);
-  }
+  for (const key of ["setTimeout", "setInterval", "setImmediate"] as const) keep(timers, key, TRAPS[key]);
+  for (const key of ["clearTimeout", "clearInterval", "clearImmediate"]) keep(timers, key, NOOP);
   const timersPromises = nodeBuiltin<Record<string, unknown>>("node:timers/promises");
-  if (timersPromises !== null) {
-    patch(timersPromises, "setTimeout", PROMISED_TRAPS.setTimeout, (h, a) => new Promise((resolve) => h.setTimeout([() => resolve(a[1]), a[0]])));
-    patch(timersPromises, "setImmediate", PROMISED_TRAPS.setImmediate, (h, a) => new Promise((resolve) => h.setImmediate([() => resolve(a[0])])));
-  }
+  keep(timersPromises, "setTimeout", PROMISED_TRAPS.setTimeout, (h, a) => new Promise((resolve) => h.setTimeout([() => resolve(a[1]), a[0]])));
+  keep(timersPromises, "setImmediate", PROMISED_TRAPS.setImmediate, (h, a) => new Promise((resolve) => h.setImmediate([() => resolve(a[0])])));
   const crypto = nodeBuiltin<Record<string, unknown>>("node:crypto");
-  if (crypto !== null || timers !== null) {
-    // `import { randomInt } from "node:crypto"` binds to the ES module's export, which follows the
-    // CommonJS object only when synced: after patching, and again after restoring (undo runs
-    // last-in first-out, so this sync, pushed first, runs after the functions are put back).
-    const sync = nodeBuiltin<{ syncBuiltinESMExports?: () => void }>("node:module")?.syncBuiltinESMExports;
-    if (sync !== undefined) undo.push(sync);
-    if (crypto !== null) for (const [key, trap] of Object.entries(NODE_CRYPTO_TRAPS)) patch(crypto, key, trap as (...a: never[]) => unknown);
-    sync?.();
-  }
+  for (const [key, trap] of Object.entries(NODE_CRYPTO_TRAPS)) keep(crypto, key, trap as (...a: never[]) => unknown);
+  if (wrapped) nodeBuiltin<{ syncBuiltinESMExports?: () => void }>("node:module")?.syncBuiltinESMExports?.();
   return () => {
     for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
   };
@@ -326,6 +328,9 @@ function promiseMade(): void {
 // One wrapper per (global, real function), reused across installs for the reason given at TRAPS.
 const wrappers = new WeakMap<object, Map<string, { real: unknown; wrapper: (...a: unknown[]) => unknown }>>();
 
+/** Every wrapper made here (rule 1: a module export already wrapped is left as it is). */
+const ours = new WeakSet<object>();
+
 function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, trap: (...a: unknown[]) => unknown, hosted: Hosted | undefined) {
   let byKey = wrappers.get(o);
   if (byKey === undefined) wrappers.set(o, (byKey = new Map()));
@@ -343,6 +348,7 @@ function wrapperFor(o: object, key: string, real: (...a: unknown[]) => unknown, 
   };
   Object.assign(wrapper, real); // function-valued properties such as process.hrtime.bigint
   byKey.set(key, { real, wrapper });
+  ours.add(wrapper);
   return wrapper;
 }
 
