@@ -7,7 +7,7 @@
  * same step, and a poll that spawns an async task makes the exploration async. The real CLI in
  * child processes, each with a kill timeout far above what it needs.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { AsyncTasksError, explore } from "wakesim";
@@ -78,4 +78,23 @@ describe("the watchdog on async scenarios", { timeout: KILL_MS + 10_000 }, () =>
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("poll-spawns-async: FAILED — task 'checker' panicked: Error: b before a");
   });
+
+  it("where nothing can stop it (exploreAsync in the user's process), a stuck run is at least said on stderr: scenario, step, what to do", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=wakesim-source", "test/cli-fixtures/stall-script.ts"], { cwd: root, env: { ...process.env, WAKESIM_STALL_NOTICE_MS: "1000" } });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const said = await new Promise<boolean>((resolve) => {
+      const give = setTimeout(() => resolve(false), 20_000);
+      child.stderr.on("data", () => {
+        if (stderr.includes("npx wakesim fuzz")) {
+          clearTimeout(give);
+          resolve(true);
+        }
+      });
+    });
+    child.kill("SIGKILL");
+    expect(said, stderr).toBe(true);
+    expect(stderr).toMatch(/wakesim: a run of scenario 'async-livelock' has not finished its step \d+ \(or the promise reactions after it\) for \d+ s\./);
+  });
 });
+

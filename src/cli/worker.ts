@@ -29,6 +29,7 @@ import { replayAsync, spawnsAsyncTasks, type Scenario } from "../sim/scenario.js
 import { parseToken } from "../trace/token.js";
 import { finishReplay, pickScenario, type ReplayDone } from "./replay.js";
 import { onAsyncStep } from "../sim/async-run.js";
+import { stallNotice } from "../promise/stall.js";
 import { DIAGNOSIS_MS } from "./engine.js";
 import { exportLabel, loadScenarios, type Exported } from "./load.js";
 import { MirrorWriter } from "./mirror.js";
@@ -141,6 +142,9 @@ async function scenarioOf(file: string, exportName: string): Promise<Scenario> {
   if (found === undefined) throw new Error(`${file}: exports no scenario as ${exportLabel(exportName)}`);
   return found.scenario;
 }
+
+// The pool's heartbeat watchdog stops a stuck run here: no stall notice on top of it.
+if (isWorkerThread) stallNotice(false);
 
 // Start loading while the main thread loads the same files. A file that fails to load fails the
 // first block that needs it (the main thread has reported it by then); not an unhandled rejection.

@@ -14,6 +14,7 @@
 import { describeThrown, panicViolation } from "../oracles/contract.js";
 import { takeTurn, type SteppedRun } from "../promise/drain.js";
 import { settleRealIo } from "../promise/real-io.js";
+import { runBegins, runEnds, stallReady, stepBeat } from "../promise/stall.js";
 import { atStep, recordAwaits } from "../promise/where.js";
 import type { Outcome, RunStatus } from "./outcome.js";
 import type { StepLoop } from "./step-loop.js";
@@ -30,6 +31,8 @@ export function onAsyncStep(listener: ((step: number, now: number) => void) | nu
 /** `setup` (a scenario's) runs inside the run's turn, with its timers and clocks virtual from t = 0. */
 export function runAsync(loop: StepLoop, maxSteps: number, setup?: () => void): Promise<Outcome> {
   const run = new AsyncRun(loop, maxSteps, setup);
+  const ready = stallReady(); // once per thread (stall.ts)
+  if (ready !== null) return ready.then(() => (takeTurn(run), run.outcome));
   takeTurn(run);
   return run.outcome;
 }
@@ -72,10 +75,12 @@ class AsyncRun implements SteppedRun {
     listening = this.loop;
     this.listens = true;
     this.stopRecording = this.loop.options.trace ? recordAwaits() : null;
+    runBegins(this.loop.options.scenario ?? "(unnamed)");
     this.setup?.();
   }
 
   step(): boolean {
+    stepBeat(this.loop.steps);
     stepListener?.(this.loop.steps, this.loop.now);
     if (this.stopRecording !== null) atStep(this.loop.steps); // what the microtasks after this step make is this step's activity
     return (this.status = this.loop.step(this.maxSteps, this.confirmAt)) === null;
@@ -100,6 +105,7 @@ class AsyncRun implements SteppedRun {
       }
       this.stopRecording?.();
       this.leave?.();
+      runEnds();
     }
     if (failed) return this.fail(error);
     let out: Outcome;
