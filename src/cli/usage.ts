@@ -41,7 +41,10 @@ export const HELP: Record<"fuzz" | "replay" | "check" | "merge", string> = {
                   — a loop in a future that never ends —, report it with the task, the future it
                   awaited and a replay token, and go on with the next run; a scenario stops after
                   3 hangs. In this process each slice of runs runs under a vm timeout (Ctrl-C
-                  still stops it); with --workers, each worker watches itself. Hangs are not added
+                  still stops it); with --workers, each worker watches itself. A scenario with
+                  async tasks is explored in a worker whose heartbeat this process watches (an
+                  endless loop in an async function, or a promise chain that never waits, cannot be
+                  stopped in its own thread); the report gives its step. Hangs are not added
                   to the corpus
   -h, --help      this text
   Exit 1 when any file found a violation or a hang (its report is printed, even when the corpus
