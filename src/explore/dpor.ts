@@ -38,9 +38,18 @@
  *
  * Limits: no preemption or depth bound (bounding DPOR soundly needs Coons, Musuvathi & McKinley,
  * "Bounded Partial-Order Reduction", OOPSLA 2013; the plain DFS in thread-dfs.ts has a
- * preemption bound); threads are assumed to exist from the start (a spawn must be described as an
- * access the spawned thread's first event depends on — see "Wiring" in the README of issue 14);
- * sequential consistency only.
+ * preemption bound); sequential consistency only; a thread may wait only for a mutex (a waiting
+ * condition of another kind must be modelled as a step that re-checks); runs stopped in a sleep
+ * set are still paid for (`stats.sleepBlocked`; wakeup trees would remove them).
+ *
+ * Wiring (what a caller must describe): every step that another thread can observe or affect is
+ * one event, reported after it ran with the object it touched and how — a load is a read; a store
+ * a write; a swap, fetch-op or *successful* compare-exchange an rmw; a failed compare-exchange a
+ * read; mutex acquire/release lock/unlock; a wake a "wake" on the woken task's object (so the
+ * task's own reads and transitions of its state are dependent with it); thread-private work and
+ * named preemption points "local". Steps that touch two objects must be split, or named by one
+ * object that stands for both. A thread created mid-run needs happens-before from its creation:
+ * the creator's spawn step writes a `spawn:<id>` object and the new thread's first step reads it.
  */
 import { dependent, HappensBefore, type Access, type ThreadEvent, type ThreadNo } from "./thread-access.js";
 import {
@@ -269,10 +278,5 @@ export class DporExplorer implements ThreadExplorer {
       this.counts.conservativeReversals++;
       for (const t of node.enabled) node.backtrack.add(t);
     }
-  }
-
-  /** The current prefix, for messages and tests: "thread:access" per event. */
-  describePrefix(): string[] {
-    return this.hb.events.map((e) => `${e.thread}:${showAccess(e.access)}`);
   }
 }
