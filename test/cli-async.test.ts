@@ -3,34 +3,15 @@
  * replay's --trace and --html exports of an async failure, --shard with merge, and the corpus
  * that check replays. The real CLI in child processes, as in test/cli.test.ts.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli, type CliRan } from "./helpers.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const MAIN = ["--import", "tsx", "--conditions=wakesim-source", "src/cli/main.ts"];
 const PACKAGES = "fixtures/promise/packages.ts";
 const tmp = mkdtempSync(join(tmpdir(), "wakesim-cli-async-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(args: readonly string[]): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true" };
-  delete env.FORCE_COLOR;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...MAIN, ...args], { cwd: root, env, maxBuffer: 64 << 20, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : null, stdout, stderr });
-    });
-  });
-}
 
 interface FuzzResult {
   scenario: string;
@@ -39,7 +20,7 @@ interface FuzzResult {
   blocks: { seed: number | string }[];
   failure: { token: string; replay: string; oracle: { kind: string } } | null;
 }
-const results = (r: Ran): FuzzResult[] => (JSON.parse(r.stdout) as { results: FuzzResult[] }).results;
+const results = (r: CliRan): FuzzResult[] => (JSON.parse(r.stdout) as { results: FuzzResult[] }).results;
 
 describe("the command line on async scenarios", () => {
   it("replay --trace --html writes the Chrome trace and the HTML report of an async failure: a lane per task, the stuck ones never woken", async () => {

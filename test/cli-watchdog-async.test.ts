@@ -7,32 +7,17 @@
  * same step, and a poll that spawns an async task makes the exploration async. The real CLI in
  * child processes, each with a kill timeout far above what it needs.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { AsyncTasksError, explore } from "wakesim";
 import pollSpawnsAsync from "./cli-fixtures/poll-spawns-async.js";
+import { cli as runCli } from "./helpers.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const KILL_MS = 60_000;
+const cli = (args: readonly string[]) => runCli(args, KILL_MS);
 
-interface Ran {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(args: readonly string[]): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true" };
-  delete env.FORCE_COLOR;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "--conditions=wakesim-source", "src/cli/main.ts", ...args], { cwd: root, env, maxBuffer: 64 << 20, timeout: KILL_MS, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: unknown; signal?: string | null }) | null;
-      resolve({ code: e === null ? 0 : typeof e.code === "number" ? e.code : null, signal: e?.signal ?? null, stdout, stderr });
-    });
-  });
-}
 const tokenOf = (text: string, after = 0) => /token: +(ws1\.[A-Za-z0-9_-]+)/.exec(text.slice(after))?.[1];
 
 describe("the watchdog on async scenarios", { timeout: KILL_MS + 10_000 }, () => {

@@ -2,6 +2,8 @@
  * Small correct primitives used by the harness's own tests (written against the public API,
  * as a user would).
  */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { FutureBase, PENDING, ready, runScenario, WakerSlot, type Context, type Future, type Outcome, type Poll, type Scenario, type SimOptions } from "wakesim";
 import { holdEscapeTraps } from "../src/oracles/escape-traps.js";
 
@@ -70,4 +72,29 @@ export function firstFailure(s: Scenario, n: number, opts: SimOptions = {}): { s
   } finally {
     release();
   }
+}
+
+/** What the CLI printed and how it ended (`cli`). */
+export interface CliRan {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The real CLI from the sources in a child process (repo root as cwd, no colour, CI set), killed
+ * with SIGKILL after `killMs`: a command that hangs fails its test instead of hanging the run.
+ */
+export function cli(args: readonly string[], killMs = 90_000): Promise<CliRan> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true" };
+  delete env.FORCE_COLOR;
+  delete env.WAKESIM_REEXEC;
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", "--conditions=wakesim-source", "src/cli/main.ts", ...args], { cwd: root, env, maxBuffer: 64 << 20, timeout: killMs, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+      const e = err as (Error & { code?: unknown; signal?: string | null }) | null;
+      resolve({ code: e === null ? 0 : typeof e.code === "number" ? e.code : null, signal: e?.signal ?? null, stdout, stderr });
+    });
+  });
 }
