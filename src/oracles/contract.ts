@@ -66,7 +66,7 @@ export function escapeViolation(api: string, callSite: string | null, task: stri
     message:
       api.startsWith("real I/O")
         ? `${api} was still pending when the run went quiet${task === null ? "" : ` (task '${task}' unfinished)`}: a real file, network or DNS operation is outside the simulation — ` +
-          `its result comes in real time, after the steps that would use it. Give the task its data another way (a fake with wakesim's io, a stub), or read it before the run`
+          `its result comes in real time, after the steps that would use it. Give the task its data another way (a fake pipe from wakesim's io, or the data passed in), or read it before the run`
         : api === "Promise" || api.startsWith("timers/promises.")
         ? `a real promise was made${who}${callSite === null ? "" : ` at ${callSite}`} (${api}): in a synchronous run its reactions run after the run, outside the simulation. ` +
           `Run promise code with runAsync / exploreAsync (a scenario whose setup spawns an async function is run that way by the CLI and simTest), or await it in an asyncFn with yield* fromPromise(p) there`

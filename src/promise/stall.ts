@@ -7,8 +7,8 @@
  * stood still for `STALL_MS`, writes once to stderr which scenario, which step, and what to do.
  *
  * Rules:
- *  1. Costs a plain store per step; the helper thread starts at the first run that beats, is
- *     unref'd (it never keeps the process alive) and reads real time itself — nothing in a run does.
+ *  1. Costs a plain store per step; the helper thread starts before the first async run, is
+ *     unref'd (it never keeps the process alive) and reads no clock: it counts its own ticks.
  *  2. It only speaks: nothing is stopped, no result changes.
  *  3. Off where something else watches (the CLI's pool workers call `stallNotice(false)`).
  */
@@ -95,19 +95,22 @@ const { writeSync } = require("node:fs");
 const beat = new Int32Array(workerData.shared);
 let scenario = "?";
 parentPort.on("message", (m) => { scenario = String(m); });
-let last = -1, since = Date.now(), told = false;
+// Counted in ticks of its own interval, not read from a clock: how long is only said, never decided on.
+const TICK_MS = 500;
+let last = -1, idleMs = 0, told = false;
 setInterval(() => {
   const b = Atomics.load(beat, 0);
-  if (b !== last || Atomics.load(beat, 1) === 0) { last = b; since = Date.now(); told = false; return; }
-  if (told || Date.now() - since < workerData.stallMs) return;
+  if (b !== last || Atomics.load(beat, 1) === 0) { last = b; idleMs = 0; told = false; return; }
+  idleMs += TICK_MS;
+  if (told || idleMs < workerData.stallMs) return;
   told = true;
-  const s = Math.round((Date.now() - since) / 1000);
+  const s = Math.round(idleMs / 1000);
   try {
-    writeSync(2, "\\nwakesim: a run of scenario '" + scenario + "' has not finished its step " + Atomics.load(beat, 2) + " (or the promise reactions after it) for " + s + " s.\\n" +
+    writeSync(2, "\\nwakesim: a run of scenario '" + scenario + "' has not finished its step " + Atomics.load(beat, 2) + " (or the promise reactions after it) for about " + s + " s.\\n" +
       "  An async task is in code that never gives the event loop back: a loop with no await in it, or a promise\\n" +
       "  chain that never waits for a timer (while (!done) await null). Nothing can stop it inside this process, and\\n" +
       "  the test's timeout cannot fire: stop the run (Ctrl-C), and explore the scenario with \`npx wakesim fuzz <file>\`,\\n" +
       "  whose watchdog stops such a run and reports its step and replay token.\\n");
   } catch {}
-}, 500); // keeps this thread alive; the parent unref'd the thread itself
+}, TICK_MS); // keeps this thread alive; the parent unref'd the thread itself
 `;
