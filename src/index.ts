@@ -63,3 +63,5 @@ export { StreamEnd } from "./io/sim-io.js";
 export { PipeReader, PipeWriter } from "./io/pipe.js";
 export { WOULD_BLOCK, EOF, RESET, describeIo } from "./io/io-result.js";
 export type { IoMarker } from "./io/io-result.js";
+
+export * from "./threads/index.js";

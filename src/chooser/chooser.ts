@@ -8,11 +8,18 @@
  */
 
 import type { TaskId } from "../core/ids.js";
+import type { Access, ThreadEvent } from "../explore/thread-access.js";
 
 /** What a choice decides. Scheduling kinds first, then fault kinds (off unless enabled). */
 export type ChoiceKind =
   /** which runnable task (among the executor's candidates) is polled next */
   | "task"
+  /**
+   * in a run with threads (sim/threads.ts): which thread takes the next atomic step — a worker
+   * (its in-flight poll, or a new poll), the reactor, or a `sim.thread`; 0 = the one that took
+   * the last step runs on (no preemption)
+   */
+  | "thread"
   /** whether a due reactor event is delivered now (0) or a task is polled first (1) */
   | "deliver"
   /** which of several events due at the same instant goes first */
@@ -89,7 +96,22 @@ export interface Chooser {
    * async continuations those events resume; without it, the simulation asks `choose(n, "tie")`.
    */
   chooseTie?(origins: readonly (TaskId | null)[]): number;
+  /**
+   * Optional, for explorers of thread schedules (explore/thread-strategy.ts): picks the thread
+   * that takes the next step in a run with threads, asked at *every* such step, even with one
+   * option (`enabled` lists the thread numbers, the one that ran last first; `waiting` the
+   * threads blocked on a mutex). Answers an index into `enabled`, or -1 to stop the run as
+   * redundant. With no thread enabled and some waiting (a deadlock) it is asked once more and
+   * the answer ignored. A chooser without it is asked `chooseTask` (thread numbers as
+   * `threadKey`s), else `choose(n, "thread")`, only with n ≥ 2.
+   */
+  pickThread?(enabled: readonly number[], waiting: readonly ThreadEvent[]): number;
+  /** Optional, with `pickThread`: what the step just taken touched. */
+  threadStepped?(access: Access): void;
 }
+
+/** The key a thread stands under where strategies rank tasks (chooseTask): negative, so no TaskId is one. */
+export const threadKey = (thread: number): TaskId => (-2 - thread) as TaskId;
 
 /**
  * The simulation's door to its chooser, as the model's parts see it (the reactor, fake I/O,

@@ -31,7 +31,7 @@ export class SeededChooser implements Chooser {
   choose(n: number, kind: ChoiceKind): number {
     const r = this.next();
     // A stale wake is rare and each is worth both answers: uniform too (it is not a fault).
-    if (kind === "task" || kind === "deliver" || kind === "select" || kind === "executor" || kind === "stale-wake") return Math.floor(r * n);
+    if (kind === "task" || kind === "thread" || kind === "deliver" || kind === "select" || kind === "executor" || kind === "stale-wake") return Math.floor(r * n);
     // Faults (and tie reordering): mostly the plain option, sometimes a uniform deviation.
     if (r >= this.faultProbability) return 0;
     return 1 + Math.floor((r / this.faultProbability) * (n - 1));

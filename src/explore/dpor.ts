@@ -51,7 +51,7 @@
  * object that stands for both. A thread created mid-run needs happens-before from its creation:
  * the creator's spawn step writes a `spawn:<id>` object and the new thread's first step reads it.
  */
-import { dependent, HappensBefore, type Access, type ThreadEvent, type ThreadNo } from "./thread-access.js";
+import { copyAccess, dependent, HappensBefore, type Access, type ThreadEvent, type ThreadNo } from "./thread-access.js";
 import {
   showAccess,
   showThreads,
@@ -157,7 +157,7 @@ export class DporExplorer implements ThreadExplorer {
       }
       return;
     }
-    this.hb.push({ thread: this.nodes[k]!.taken, access: { object: access.object, kind: access.kind } });
+    this.hb.push({ thread: this.nodes[k]!.taken, access: copyAccess(access) });
   }
 
   /** The sleep set at point k: the parent's sleep and done threads whose event is independent of the parent's event. */

@@ -55,7 +55,7 @@ export class ExhaustiveChooser implements Chooser {
   choose(n: number, kind: ChoiceKind): number {
     // A "task" choice asked without its candidates cannot tell a preemption: count it as one.
     // An inert stale waker is a deviation from how the common runtimes behave: it costs a unit too.
-    return this.decide(n, this.bound === "delay" || kind === "task" || kind === "stale-wake");
+    return this.decide(n, this.bound === "delay" || kind === "task" || kind === "thread" || kind === "stale-wake");
   }
 
   chooseTask(candidates: readonly TaskId[], previous: TaskId | null): number {

@@ -46,7 +46,7 @@ export interface PctChooserOptions {
 }
 
 /** Answered uniformly; the rest (faults, tie reordering) deviate from 0 with `faultProbability`. "stale-wake" is no fault: both answers are how some runtime behaves. */
-const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "deliver", "executor", "select", "stale-wake"]);
+const SCHEDULING: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["task", "thread", "deliver", "executor", "select", "stale-wake"]);
 
 /** Stands for the events made on behalf of no known task (rule 7). */
 const HOST = -1 as TaskId;

@@ -33,6 +33,11 @@ export type AccessKind = "read" | "write" | "rmw" | "lock" | "unlock" | "wake" |
 export interface Access {
   readonly object: ObjectId;
   readonly kind: AccessKind;
+  /**
+   * Further objects the same event touches (a step that performs an op and then wakes a task):
+   * two events are dependent when any access of one is dependent with any of the other.
+   */
+  readonly also?: readonly Access[];
 }
 
 /** One executed event: who ran, what it touched. */
@@ -46,12 +51,27 @@ export const ACCESS_KINDS: readonly AccessKind[] = ["read", "write", "rmw", "loc
 const writes = (k: AccessKind) => k === "write" || k === "rmw" || k === "wake";
 const isMutexOp = (k: AccessKind) => k === "lock" || k === "unlock";
 
-/** Whether two accesses by different threads are dependent (rules 1–4 of the header). */
+/** Whether two accesses by different threads are dependent (rules 1–4 of the header; `also` included). */
 export function dependent(a: Access, b: Access): boolean {
+  if (a.also === undefined && b.also === undefined) return dependentOne(a, b);
+  for (const x of [a, ...(a.also ?? [])]) for (const y of [b, ...(b.also ?? [])]) if (dependentOne(x, y)) return true;
+  return false;
+}
+
+/** An object that stands for every object (a step whose effects are not described: sim/threads.ts). */
+const EVERYTHING = "*";
+
+function dependentOne(a: Access, b: Access): boolean {
   if (a.kind === "local" || b.kind === "local") return false;
+  if (a.object === EVERYTHING || b.object === EVERYTHING) return true;
   if (a.object !== b.object) return false;
   if (isMutexOp(a.kind) || isMutexOp(b.kind)) return true;
   return writes(a.kind) || writes(b.kind);
+}
+
+/** A copy of an access the caller may not keep unchanged (ops mutate theirs as they perform). */
+export function copyAccess(a: Access): Access {
+  return a.also === undefined ? { object: a.object, kind: a.kind } : { object: a.object, kind: a.kind, also: a.also.map(copyAccess) };
 }
 
 /** A vector clock: entry t = number of events of thread t that happen-before (or are) the event. */

@@ -15,7 +15,7 @@
  *  2. a run is a pure function of its answers, so the tree below a prefix is fixed.
  */
 import { checkInt } from "../core/checks.js";
-import type { Access, ThreadNo } from "./thread-access.js";
+import { copyAccess, type Access, type ThreadNo } from "./thread-access.js";
 import {
   showAccess,
   showThreads,
@@ -99,7 +99,7 @@ export class ThreadDfsExplorer implements ThreadExplorer {
     if (p.access !== undefined && (p.access.object !== access.object || p.access.kind !== access.kind)) {
       throw new ThreadNondeterminismError(this.step - 1, "the chosen thread's access", showAccess(p.access), showAccess(access));
     }
-    p.access = { object: access.object, kind: access.kind };
+    p.access = copyAccess(access);
   }
 
   runDone(): void {

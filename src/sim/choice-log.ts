@@ -12,8 +12,9 @@
  *  4. A fault kind that is switched off is never asked: its answer is 0 (the fault does not happen).
  */
 import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
-import { ChooserError } from "../chooser/chooser.js";
-import type { FairSuffix } from "../oracles/fair-suffix.js";
+import { ChooserError, threadKey } from "../chooser/chooser.js";
+import type { ThreadEvent } from "../explore/thread-access.js";
+import { FairSuffix } from "../oracles/fair-suffix.js";
 import type { TaskMarks } from "../oracles/task-marks.js";
 import type { TaskId } from "../core/ids.js";
 import type { RunPosition, Tracer } from "./tracer.js";
@@ -77,6 +78,32 @@ export class ChoiceLog {
     const n = origins.length;
     if (n < 2 || this.suffix.active || this.chooser.chooseTie === undefined) return this.decide(n, "tie");
     return this.record(this.chooser.chooseTie(origins), n, "tie");
+  }
+
+  /**
+   * Which thread takes the next step, in a run with threads (sim/threads.ts rule 1): `threads`
+   * are the enabled ones, the previous first when enabled (`previous`), `waitedSince` the step
+   * each last ran (the fair suffix takes the longest waiting). -1: the explorer stops the run.
+   */
+  chooseThread(threads: readonly number[], previous: number | null, waiting: readonly ThreadEvent[], waitedSince: readonly number[]): number {
+    const n = threads.length;
+    const c = this.chooser;
+    if (c.pickThread !== undefined) {
+      const i = c.pickThread(threads, waiting);
+      if (i < 0 || n < 2) return n === 0 ? -1 : i;
+      return this.record(i, n, "thread");
+    }
+    if (n < 2) return 0;
+    if (this.suffix.active) {
+      let best = 0;
+      for (let i = 1; i < n; i++) if (waitedSince[i]! < waitedSince[best]!) best = i;
+      return best;
+    }
+    const i = c.chooseTask === undefined ? this.decide(n, "thread") : this.record(c.chooseTask(threads.map(threadKey), previous === null ? null : threadKey(previous)), n, "thread");
+    // A thread passed over after a long wait: the stretch is possibly unfair (fair-suffix.ts).
+    const bound = FairSuffix.fairWaitSteps(n);
+    for (let j = 0; j < n; j++) if (j !== i && this.at.steps - waitedSince[j]! > bound) this.suffix.unfairStep = this.at.steps;
+    return i;
   }
 
   /** The list, for an outcome to keep: rule 3. */

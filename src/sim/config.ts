@@ -26,6 +26,12 @@ export interface SimOptions {
   maxLatencyTicks?: number;
   /** Virtual ticks each poll costs; 0 (default) means polls are instantaneous. */
   pollCostTicks?: number;
+  /**
+   * Workers that poll tasks at the same time, in a run with preemptible polls (`pollSteps`) or
+   * threads (sim/threads.ts). Default: the work-stealing executor's workers, 1 for "fifo" and
+   * "lifo-slot" (single-threaded run queues), 2 otherwise. Plain polls are atomic whatever it is.
+   */
+  workers?: number;
   /** Upper bound on steps (polls + event deliveries) for `run()` (default 100000). */
   maxSteps?: number;
   /** Record a full trace (default false: only the choices are recorded). */
@@ -51,6 +57,8 @@ export interface SimSettings {
   faultProbability: number;
   maxLatencyTicks: number;
   pollCostTicks: number;
+  /** Undefined: the executor's default (see SimOptions.workers). */
+  workers: number | undefined;
   maxSteps: number;
   trace: boolean;
   allowPanics: boolean;
@@ -68,6 +76,7 @@ const KEYS = [
   "faultProbability",
   "maxLatencyTicks",
   "pollCostTicks",
+  "workers",
   "maxSteps",
   "trace",
   "allowPanics",
@@ -99,6 +108,7 @@ export function checkSimOptions(o: SimOptions): SimSettings {
     faultProbability: checkProbability("faultProbability", o.faultProbability ?? 0.1),
     maxLatencyTicks: checkInt("maxLatencyTicks", o.maxLatencyTicks ?? 5, 0),
     pollCostTicks: checkInt("pollCostTicks", o.pollCostTicks ?? 0, 0),
+    workers: o.workers === undefined ? undefined : checkInt("workers", o.workers, 1),
     maxSteps: checkInt("maxSteps", o.maxSteps ?? 100_000, 1),
     trace: checkBool("trace", o.trace ?? false),
     allowPanics: checkBool("allowPanics", o.allowPanics ?? false),
@@ -117,3 +127,12 @@ export class CheckedOptions {
   constructor(readonly settings: SimSettings) {}
 }
 
+
+/** The workers of a run with threads (SimOptions.workers and its default). */
+export function workersOf(o: SimSettings): number {
+  if (o.workers !== undefined) return o.workers;
+  const e = o.executor;
+  if (e === "fifo" || e === "lifo-slot" || (typeof e === "object" && e.kind === "lifo-slot")) return 1;
+  if (typeof e === "object" && e.kind === "work-stealing") return e.workers ?? 2;
+  return 2;
+}

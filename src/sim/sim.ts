@@ -39,6 +39,7 @@ import type { Scenario } from "./scenario.js";
 import { StepLoop } from "./step-loop.js";
 import { runAsync } from "./async-run.js";
 import { AsyncTask, type AsyncBody } from "../promise/async-task.js";
+import type { SimThread, ThreadBody, ThreadOptions } from "../threads/thread-handle.js";
 
 export interface SpawnOptions {
   /** Shown in reports and traces (default "task<N>"). */
@@ -97,6 +98,18 @@ export class Sim {
       return this.#loop.spawn(new AsyncTask(task as AsyncBody<T>), opts.name ?? (task.name === "" ? undefined : task.name), opts.daemon ?? false, opts.cancellable === true);
     }
     throw new OptionError("task", `sim.spawn expects a Future (an object with poll(cx)) or an async function, got ${String(task)}`);
+  }
+
+  /**
+   * A simulated thread that is not a task (a driver thread, a blocking-pool thread, a callback
+   * thread): a generator function of atomic steps (`yield* cell.load()`, `yield* wake(w)`,
+   * `yield* t.park()`), interleaved step by step with the tasks' preemptible polls, other
+   * threads and event deliveries. Its code up to its first step runs now. A non-daemon thread
+   * must finish before the run completes.
+   */
+  thread(body: ThreadBody, opts: ThreadOptions = {}): SimThread {
+    if (typeof body !== "function") throw new OptionError("thread", `sim.thread expects a generator function (function* (t) { … }), got ${String(body)}`);
+    return this.#loop.thread(body, opts.name, opts.daemon ?? false);
   }
 
   /** Steps until every non-daemon task finished, the world is quiescent, a violation, or the step bound. */

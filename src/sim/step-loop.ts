@@ -50,10 +50,18 @@ import { AsyncTask } from "../promise/async-task.js";
 import { AsyncTasksError } from "../core/errors.js";
 import { VirtualHost } from "../promise/host.js";
 import { realIoSnapshot, realIoStarted } from "../promise/real-io.js";
+import { ThreadSteps, type ThreadLoop } from "./threads.js";
+import { blockedThreadViolation } from "../oracles/blocked-thread.js";
+import { workersOf } from "./config.js";
+import { isSteppedFuture } from "../threads/step-future.js";
+import { resetObjectIds } from "../threads/step-op.js";
+import type { SimThread, ThreadBody } from "../threads/thread-handle.js";
+import type { Access, ThreadEvent } from "../explore/thread-access.js";
+import type { ReactorEvent } from "../reactor/event-queue.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
-export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, ViolationSink {
+export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, ViolationSink, ThreadLoop {
   steps = 0;
   polls = 0;
   currentTask: Task | null = null;
@@ -95,9 +103,12 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** The last step delivered an event (fair-suffix.ts 3b, runs with async tasks). */
   private deliveredLast = false;
   private runningAsync = false;
+  /** The step rule of a run with threads (threads.ts), from its first preemptible future or thread on. */
+  private threads: ThreadSteps | null = null;
 
   constructor(readonly options: SimSettings) {
     const o = options;
+    resetObjectIds();
     const chooser = o.chooser ?? new SeededChooser(o.seed, { faultProbability: o.faultProbability });
     this.tracer = new Tracer(o.trace, this);
     this.watch = new Watch(this, o.oracles, chooser.fair !== false);
@@ -181,6 +192,8 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       // scenario, not by the driver, so a token replays the same under runAsync and run.
       this.reactor.exploreTies = true;
     }
+    if (this.threads === null && isSteppedFuture(body)) this.startThreads();
+    this.threads?.schedulerTouched();
     const t = this.tasks.add(body, name, daemon, cancellable, this.hook);
     const by = this.currentTask;
     this.tracer.taskSpawned(t.name, by);
@@ -188,6 +201,18 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     this.watch.taskSpawned(this.steps);
     this.executor.schedule(t.id, "spawn", by === null ? null : by.id);
     return new JoinHandle<T>(t, this);
+  }
+
+  /** `sim.thread`: a simulated thread (threads.ts). */
+  thread(body: ThreadBody, name: string | undefined, daemon: boolean): SimThread {
+    return (this.threads ?? this.startThreads()).spawnThread(body, name, daemon);
+  }
+
+  private startThreads(): ThreadSteps {
+    const ts = new ThreadSteps(this, workersOf(this.options));
+    this.threads = ts;
+    this.hook.onWake = () => ts.schedulerTouched();
+    return ts;
   }
 
   /** Cancels a task: drops its future (releasing what it registered) and marks it cancelled. */
@@ -277,7 +302,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   step(maxSteps: number, confirmAt: number): RunStatus | null {
     if (this.stopRequested) return "stopped";
     // With async tasks, as Node exits: once no referenced timer of the host is left either.
-    if (this.tasks.unfinished === 0 && (!this.runningAsync || this.timerHost!.referencedTimers === 0)) return "completed";
+    if (this.tasks.unfinished === 0 && (!this.runningAsync || this.timerHost!.referencedTimers === 0) && (this.threads === null || this.threads.unfinishedThreads === 0)) return "completed";
     if (this.steps >= maxSteps) {
       this.report(this.watch.stepLimit(stepLimitViolation(this.tasks.list, this.marks, maxSteps, this.steps, this.clock.now)));
       return "step-limit";
@@ -300,27 +325,22 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       this.cancel(victim);
       return this.stepDone(); // a step: the loop must see that the cancelled task may have been the last one
     }
+    if (this.threads !== null) {
+      const before = this.steps;
+      if (!this.threads.tick()) return false;
+      // A clock jump, and a run the explorer stopped, took no step.
+      return this.threadStepTaken === before ? this.stepDone() : true;
+    }
     const cands = this.executor.candidates();
     const n = cands.length;
     // Under the fair suffix a due event goes first without asking — in a run with async tasks,
     // not twice in a row while a task is runnable (fair-suffix.ts 3b).
     if (this.reactor.hasDue() && (n === 0 || (this.suffix.active ? !(this.runningAsync && this.deliveredLast) : this.deliverFirst()))) {
       this.deliveredLast = true;
-      const e = this.reactor.takeDue()!;
-      this.stepOrigin = e.origin;
-      this.tracer.eventDelivered(e);
-      e.fire();
-      this.watch.delivered();
+      this.deliverDue();
     } else if (n > 0) {
       this.deliveredLast = false;
-      const id = this.executor.take(this.log.chooseTask(cands, this.marks, this.lastPolled));
-      const t = this.tasks.list[id];
-      if (t === undefined || t.state !== TaskState.Scheduled) {
-        throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
-      }
-      // A task polled after a long wait: the stretch behind it was possibly unfair (fair-suffix.ts).
-      if (this.steps - this.marks[id]!.runnableSinceStep > FairSuffix.fairWaitSteps(this.tasks.list.length)) this.suffix.unfairStep = this.steps;
-      this.pollTask(t);
+      this.pollTask(this.take(cands));
     } else {
       const from = this.clock.now;
       if (!this.reactor.advanceToNext()) return false;
@@ -328,6 +348,82 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       return true;
     }
     return this.stepDone();
+  }
+
+  /** @internal Delivers the first due event (threads.ts: the reactor's step). */
+  deliverDue(): void {
+    const e = this.reactor.takeDue()!;
+    this.stepOrigin = e.origin;
+    this.tracer.eventDelivered(e);
+    e.fire();
+    this.watch.delivered();
+  }
+
+  /** The executor's candidate chosen by the chooser, checked. */
+  private take(cands: readonly TaskId[]): Task {
+    const id = this.executor.take(this.log.chooseTask(cands, this.marks, this.lastPolled));
+    const t = this.tasks.list[id];
+    if (t === undefined || t.state !== TaskState.Scheduled) {
+      throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
+    }
+    // A task polled after a long wait: the stretch behind it was possibly unfair (fair-suffix.ts).
+    if (this.steps - this.marks[id]!.runnableSinceStep > FairSuffix.fairWaitSteps(this.tasks.list.length)) this.suffix.unfairStep = this.steps;
+    return t;
+  }
+
+  // ---- ThreadLoop (threads.ts) ---------------------------------------------------------------
+
+  /** Set by threadStepped: the step count before which a thread step was taken (clock jumps take none). */
+  private threadStepTaken = -1;
+
+  takeTask(): Task | null {
+    const cands = this.executor.candidates();
+    return cands.length === 0 ? null : this.take(cands);
+  }
+
+  hasCandidates(): boolean {
+    return this.executor.candidates().length > 0;
+  }
+
+  hasDue(): boolean {
+    return this.reactor.hasDue();
+  }
+
+  newContext(waker: Waker): Context {
+    return new Context(waker, this.runtime);
+  }
+
+  advanceClock(): boolean {
+    const from = this.clock.now;
+    if (!this.reactor.advanceToNext()) return false;
+    this.tracer.clockAdvanced(from);
+    return true;
+  }
+
+  scheduleEvent(e: ReactorEvent): void {
+    this.reactor.schedule(e);
+  }
+
+  cancelEvent(e: ReactorEvent): void {
+    this.reactor.cancel(e);
+  }
+
+  chooseThread(threads: readonly number[], previous: number | null, waiting: readonly ThreadEvent[], waitedSince: readonly number[]): number {
+    return this.log.chooseThread(threads, previous, waiting, waitedSince);
+  }
+
+  threadStepped(access: Access): void {
+    this.threadStepTaken = this.steps;
+    this.log.chooser.threadStepped?.(access);
+  }
+
+  /** The explorer found the rest of this run redundant (chooser.ts `pickThread`): it stops, clean. */
+  abandon(): void {
+    this.stopRequested = true;
+  }
+
+  get tracing(): boolean {
+    return this.tracer.on;
   }
 
   /** The chooser's "deliver" decision; keeping a due event waiting makes the stretch possibly unfair. */
@@ -346,20 +442,9 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   }
 
   /** Polls `t` once through its body (task-body.ts) and applies the answer. */
-  private pollTask(t: Task): void {
-    transitionToRunning(t);
-    const gen = ++t.generation;
-    const m = this.marks[t.id]!;
-    m.lastPolledStep = this.steps;
-    m.clonedThisPoll = false;
-    this.hook.pollStarting();
-    if (this.watching) this.watch.pollStarting(t);
-    const waker = new Waker(t, gen, true, 0);
+  pollTask(t: Task): void {
+    const waker = this.beginPoll(t);
     const cx = new Context(waker, this.runtime);
-    this.tracer.taskPolled(t, gen);
-    this.currentTask = t;
-    this.lastPolled = t.id;
-    this.stepOrigin = t.id;
     let result: "ready" | "pending" | "panicked" = "pending";
     let value: unknown;
     let thrown: unknown;
@@ -374,6 +459,31 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       result = "panicked";
       thrown = e;
     }
+    this.endPoll(t, waker, result, value, thrown);
+  }
+
+  /** @internal The first half of a poll (threads.ts polls step by step between the halves). */
+  beginPoll(t: Task): Waker {
+    transitionToRunning(t);
+    const gen = ++t.generation;
+    const m = this.marks[t.id]!;
+    m.lastPolledStep = this.steps;
+    m.clonedThisPoll = false;
+    this.hook.pollStarting();
+    if (this.watching) this.watch.pollStarting(t);
+    const waker = new Waker(t, gen, true, 0);
+    this.tracer.taskPolled(t, gen);
+    this.currentTask = t;
+    this.lastPolled = t.id;
+    this.stepOrigin = t.id;
+    return waker;
+  }
+
+  /** @internal The second half: the answer of the poll `beginPoll` began. */
+  endPoll(t: Task, waker: Waker, result: "ready" | "pending" | "panicked", value: unknown, thrown: unknown): void {
+    this.currentTask = t;
+    const gen = waker.generation;
+    const m = this.marks[t.id]!;
     waker._expire();
     this.polls++;
     this.tracer.pollReturned(t, result);
@@ -437,6 +547,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   // ---- The end of a run --------------------------------------------------------------------
 
   private reportStuck(): void {
+    if (this.threads !== null) for (const b of this.threads.blockedThreads()) this.report(blockedThreadViolation(b.name, b.waitsFor, this.steps, this.clock.now));
     const v = quiescenceViolation(this.tasks.list, this.marks, (t) => [...this.reactor.holdersOf(t.id), ...this.io.holdersOf(t.id)], this.steps, this.clock.now);
     if (v !== null) this.report(v);
   }

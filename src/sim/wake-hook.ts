@@ -62,7 +62,11 @@ export class SimWakeHook implements WakeHook {
     this.pollBudgetExceeded(t, this.innerPolls, "inner-polls");
   }
 
+  /** Told of every wake, in a run with threads (sim/threads.ts rule 4: a wake touches the scheduler). */
+  onWake: (() => void) | null = null;
+
   wake(target: WakeTarget, waker: Waker): void {
+    this.onWake?.();
     const t = target as Task;
     const current = this.at.currentTask;
     // A poll waking its own task over and over never yields (poll-budget.ts); Running/Notified:

@@ -22,6 +22,8 @@ export interface FingerprintedOptions {
   readonly maxLatencyTicks: number;
   readonly pollCostTicks: number;
   readonly maxSteps: number;
+  /** Only when set (SimOptions.workers): tokens of runs without it keep their fingerprint. */
+  readonly workers?: number | undefined;
 }
 
 export const TOKEN_VERSION = "ws1";
@@ -110,7 +112,7 @@ export function runToken(o: FingerprintedOptions & { readonly scenario: string; 
 export function optionsFingerprint(o: FingerprintedOptions): number {
   const exec =
     typeof o.executor === "string" ? o.executor : typeof o.executor === "function" ? `factory:${o.executor.name}` : JSON.stringify(o.executor, Object.keys(o.executor).sort());
-  const canon = `${exec}|${o.maxLatencyTicks}|${o.pollCostTicks}|${o.maxSteps}`;
+  const canon = `${exec}|${o.maxLatencyTicks}|${o.pollCostTicks}|${o.maxSteps}${o.workers === undefined ? "" : `|w${o.workers}`}`;
   return fnv1a(canon);
 }
 
