@@ -132,7 +132,7 @@ export interface Decider {
 }
 
 /** Generators whose schedules are unfair by design (the fairness oracle does not apply). */
-export const UNFAIR_GENERATORS: ReadonlySet<string> = new Set(["pct", "exhaustive"]);
+export const UNFAIR_GENERATORS: ReadonlySet<string> = new Set(["pct", "exhaustive", "dpor", "thread-dfs"]);
 
 /** Thrown when a chooser answers outside [0, n). */
 export class ChooserError extends Error {

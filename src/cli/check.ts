@@ -10,6 +10,7 @@
  * a scenario file could not be used (it failed to load, its setup threw, it spawned no task);
  * otherwise 130 after Ctrl-C, 143 after SIGTERM; otherwise 0.
  */
+import { isSystematic } from "../explore/strategies.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Scenario } from "../sim/scenario.js";
@@ -74,8 +75,8 @@ export async function check(argv: readonly string[]): Promise<number> {
   // As fuzz: --workers N > 1 explores in a worker pool; the watchdog is on unless --watchdog off.
   const workers = typeof values.workers === "string" ? parseWorkers(values.workers) : 1;
   const watchdogMs = parseWatchdog(values);
-  if (workers > 1 && strategy === "exhaustive") {
-    throw new CliError("--workers cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy");
+  if (workers > 1 && isSystematic(strategy)) {
+    throw new CliError(`--workers cannot run --strategy ${strategy}: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy`);
   }
   const json = values.json === true;
   const files = findScenarioFiles(dir);

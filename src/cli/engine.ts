@@ -30,7 +30,7 @@ import { pctObservation, residualMissBound } from "../explore/pct.js";
 import { freshGeneratorFunctions, type FreshClosures } from "../explore/fresh-closures.js";
 import { explore, exploreAsync, MAX_TRACKED_SCHEDULES, type Failure, type ResidualMissBound } from "../explore/explore.js";
 import { failureReport } from "../explore/failure.js";
-import { makeStrategy, type StrategyName } from "../explore/strategies.js";
+import { isSystematic, makeStrategy, type StrategyName } from "../explore/strategies.js";
 import type { Strategy } from "../explore/strategy.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Outcome } from "../sim/outcome.js";
@@ -198,7 +198,7 @@ export async function exploreScenario(scenario: Scenario, s: EngineSettings): Pr
   const hangs: Hang[] = [];
   const clock = s.clock ?? realClock;
   const start = clock.now();
-  const exhaustive = s.strategy === "exhaustive";
+  const exhaustive = isSystematic(s.strategy);
   const blockSize = exhaustive ? Infinity : BLOCK_RUNS;
   const base: SimOptions = { ...scenario.options, ...s.sim };
   const seen = new Set<number>();

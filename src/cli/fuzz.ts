@@ -7,6 +7,7 @@
  * an argument is wrong; otherwise 130 (Ctrl-C) or 143 (SIGTERM) when stopped before the budget
  * was spent; otherwise 0.
  */
+import { isSystematic } from "../explore/strategies.js";
 import { budgetFrom, parseCommand, parseSeed, parseWatchdog, parseWorkers, parseShard, parseStrategy, simOptionsFrom, EXPLORE_OPTIONS, WATCHDOG_OPTIONS, type Shard } from "./args.js";
 import { COMMAND, VERSION } from "./context.js";
 import { BLOCK_RUNS } from "./engine.js";
@@ -36,8 +37,8 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   const strategy = typeof values.strategy === "string" ? parseStrategy(values.strategy) : "portfolio";
   const seed = typeof values.seed === "string" ? parseSeed(values.seed) : 0;
   const shard: Shard = typeof values.shard === "string" ? parseShard(values.shard) : { index: 0, count: 1 };
-  if (strategy === "exhaustive" && shard.count > 1) {
-    throw new CliError("--shard cannot split --strategy exhaustive: it is one deterministic walk, not seeded — run it on one machine, or shard a seeded strategy");
+  if (isSystematic(strategy) && shard.count > 1) {
+    throw new CliError(`--shard cannot split --strategy ${strategy}: it is one deterministic walk, not seeded — run it on one machine, or shard a seeded strategy`);
   }
   const sim = simOptionsFrom(values);
   const corpus = typeof values.corpus === "string" ? values.corpus : null;
@@ -49,8 +50,8 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
   const workers = typeof values.workers === "string" ? parseWorkers(values.workers) : 1;
   const watchdogMs = parseWatchdog(values);
   const pooled = workers > 1;
-  if (pooled && strategy === "exhaustive") {
-    throw new CliError("--workers cannot run --strategy exhaustive: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy");
+  if (pooled && isSystematic(strategy)) {
+    throw new CliError(`--workers cannot run --strategy ${strategy}: it is one deterministic walk, not seed blocks — run it without --workers, or use a seeded strategy`);
   }
   watchParent(); // when main.ts started this process again with single-threaded GC (reexec.ts)
 
@@ -109,7 +110,7 @@ export async function fuzz(argv: readonly string[], name = "fuzz"): Promise<numb
         strategy,
         budget: budgetJson(budget),
         shard,
-        blockRuns: strategy === "exhaustive" ? 0 : BLOCK_RUNS,
+        blockRuns: isSystematic(strategy) ? 0 : BLOCK_RUNS,
         results: session.results,
       };
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -12,7 +12,7 @@
  * share of the time still left (so time a scenario does not use, because it failed early, goes
  * to the ones after it). With both, each scenario stops at whichever comes first.
  */
-import type { StrategyName } from "../explore/strategies.js";
+import { isSystematic, type StrategyName } from "../explore/strategies.js";
 import type { SimOptions } from "../sim/config.js";
 import type { Scenario } from "../sim/scenario.js";
 import { spawnsAsyncTasksGuarded } from "../explore/watchdog.js";
@@ -152,7 +152,7 @@ export async function exploreAll(items: readonly Item[], s: SessionSettings): Pr
       // same blocks, so the same runs and tokens. Not exhaustive search (one walk, not blocks).
       const isAsync = spawnsAsyncTasksGuarded(scenario, chosen.sim, s.watchdogMs ?? null);
       const watched = s.watchdogMs !== undefined && s.watchdogMs !== null;
-      const inWorker = (async: boolean) => pooled || (async && watched && s.strategy !== "exhaustive");
+      const inWorker = (async: boolean) => pooled || (async && watched && !isSystematic(s.strategy));
       const explored = async (async: boolean) =>
         inWorker(async) ? await exploreScenarioPooled(scenario, settings, pooled ? s.pool! : (asyncPool ??= new FuzzPool(1, s.watchdogMs!, [], clock))) : await exploreScenario(scenario, { ...settings, async });
       if (isAsync && watched && !inWorker(true) && s.print !== null) s.note(`wakesim: ${scenario.name} has async tasks: exhaustive search explores it in this thread, without the watchdog`);

@@ -9,9 +9,13 @@ import { PortfolioStrategy } from "./portfolio.js";
 import { RandomStrategy } from "./random.js";
 import type { Strategy } from "./strategy.js";
 import { SwarmStrategy } from "./swarm.js";
+import { dporStrategy } from "./thread-strategy.js";
 
-export const STRATEGY_NAMES = ["portfolio", "random", "pct", "swarm", "exhaustive"] as const;
+export const STRATEGY_NAMES = ["portfolio", "random", "pct", "swarm", "exhaustive", "dpor"] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** Strategies that are one deterministic walk (not seeded blocks of runs): no sharding, no pool. */
+export const isSystematic = (name: string): boolean => name === "exhaustive" || name === "dpor";
 
 export function makeStrategy(name: StrategyName, seed: number | string, base: SimOptions, pctDepth: number): Strategy {
   const fp = base.faultProbability;
@@ -24,6 +28,8 @@ export function makeStrategy(name: StrategyName, seed: number | string, base: Si
       return new SwarmStrategy(seed, swarmKinds(base));
     case "exhaustive":
       return new ExhaustiveStrategy({});
+    case "dpor":
+      return dporStrategy();
     case "portfolio":
       // Weights 2 : 1 : 1 (random, PCT, swarm), measured by `npm run bench:find`: PCT finds
       // starvation-shaped bugs in a few runs but wastes most of its runs on shallow ordering

@@ -173,6 +173,7 @@ const STATUS: Record<Outcome["status"], string> = {
   quiescent: "The run went quiet (nothing runnable, nothing due)",
   "step-limit": "The run hit its step limit",
   stopped: "The run stopped at its first violation",
+  pruned: "The thread explorer stopped the run (a schedule equivalent to the rest was explored)",
 };
 
 function runLine(o: Outcome): string {

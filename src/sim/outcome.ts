@@ -1,7 +1,9 @@
 /**
  * Outcome: what `sim.run()` returns. A run ends because every expected task finished
  * ("completed"), because nothing could happen any more ("quiescent"), at the step bound, or
- * because an oracle reported a violation ("stopped").
+ * because an oracle reported a violation ("stopped"), or because a thread explorer found the rest
+ * of the run redundant — a schedule equivalent to it was explored already ("pruned", clean:
+ * explore/thread-strategy.ts rule 2).
  */
 import type { FaultKind } from "../chooser/chooser.js";
 import type { Task } from "../task/task.js";
@@ -10,7 +12,7 @@ import { runToken } from "../trace/token.js";
 import type { SimSettings } from "./config.js";
 import type { Violation } from "../oracles/violation.js";
 
-export type RunStatus = "completed" | "quiescent" | "step-limit" | "stopped";
+export type RunStatus = "completed" | "quiescent" | "step-limit" | "stopped" | "pruned";
 
 export interface TaskSummary {
   readonly id: number;
@@ -21,7 +23,7 @@ export interface TaskSummary {
 }
 
 export interface Outcome {
-  /** True when the run completed and no oracle reported a violation. */
+  /** True when the run completed (or was pruned) and no oracle reported a violation. */
   readonly ok: boolean;
   readonly status: RunStatus;
   readonly violations: readonly Violation[];

@@ -300,7 +300,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
 
   /** @internal One step of a run, or the status that ends it. */
   step(maxSteps: number, confirmAt: number): RunStatus | null {
-    if (this.stopRequested) return "stopped";
+    if (this.stopRequested) return this.pruned ? "pruned" : "stopped";
     // With async tasks, as Node exits: once no referenced timer of the host is left either.
     if (this.tasks.unfinished === 0 && (!this.runningAsync || this.timerHost!.referencedTimers === 0) && (this.threads === null || this.threads.unfinishedThreads === 0)) return "completed";
     if (this.steps >= maxSteps) {
@@ -385,6 +385,11 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     return this.executor.candidates().length > 0;
   }
 
+  onlyCandidate(t: Task): boolean {
+    const c = this.executor.candidates();
+    return c.length === 1 && c[0] === t.id;
+  }
+
   hasDue(): boolean {
     return this.reactor.hasDue();
   }
@@ -420,7 +425,10 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   /** The explorer found the rest of this run redundant (chooser.ts `pickThread`): it stops, clean. */
   abandon(): void {
     this.stopRequested = true;
+    this.pruned = true;
   }
+
+  private pruned = false;
 
   get tracing(): boolean {
     return this.tracer.on;
@@ -556,7 +564,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   outcome(status: RunStatus): Outcome {
     // The outcome shares the choice list; a later run() copies it before appending (choice-log.ts rule 3).
     return new RunOutcome(
-      status === "completed" && this.violations.length === 0,
+      (status === "completed" || status === "pruned") && this.violations.length === 0,
       status,
       this.violations.length === 0 ? NO_VIOLATIONS : this.violations.slice(),
       this.steps,

@@ -29,6 +29,14 @@
  *     poll start, a poll's return and a wake touch the scheduler (SCHEDULER_OBJECT); a plain
  *     poll or an event delivery is described as touching everything (WORLD_OBJECT).
  *  5. Under the fair suffix (a liveness suspicion) the enabled thread that waited longest goes.
+ *  6. A yield is not run again at once: a task whose poll returned pending after it was woken
+ *     during that poll (it yielded, or spins waiting for another thread) is not started again
+ *     while it is the only task offered and another thread can step — until another thread
+ *     has taken a step (CHESS's fair scheduling of yielding threads: Musuvathi & Qadeer, "Fair
+ *     Stateless Model Checking", PLDI 2008). Without it, a spin on a value another thread is
+ *     about to write is an endless schedule that systematic search never leaves, and a
+ *     priority-driven one (PCT) spins until the step limit; with it, each spin iteration lets
+ *     the others move. Two iterations in a row with nothing between them change nothing.
  */
 import type { Access, ThreadEvent } from "../explore/thread-access.js";
 import { Context } from "../future/context.js";
@@ -37,6 +45,7 @@ import { panicViolation } from "../oracles/contract.js";
 import type { Violation } from "../oracles/violation.js";
 import { ReactorEvent } from "../reactor/event-queue.js";
 import type { Task } from "../task/task.js";
+import { TaskState } from "../task/task-state.js";
 import { isSteppedFuture, type SteppedFuture } from "../threads/step-future.js";
 import { accessOf, isStepOp, SCHEDULER_OBJECT, WORLD_OBJECT, type StepOp, type StepThread, type Steps } from "../threads/step-op.js";
 import { SimThread, type ParkOp, type ThreadBody } from "../threads/thread-handle.js";
@@ -50,6 +59,8 @@ export interface ThreadLoop {
   /** A task to poll, taken from the executor (the task choice), or null when none is offered. */
   takeTask(): Task | null;
   hasCandidates(): boolean;
+  /** Whether the executor offers exactly this task and no other. */
+  onlyCandidate(t: Task): boolean;
   /** Polls a task whole (a plain poll). */
   pollTask(t: Task): void;
   /** The first half of a poll: the task is Running, its waker is handed out. */
@@ -123,6 +134,8 @@ export class ThreadSteps {
   private touchedScheduler = false;
   private made: Access[] = [];
   private liveNonDaemon = 0;
+  /** Rule 6: the task that just yielded, until another thread steps. */
+  private yielded: Task | null = null;
   // Scratch lists, reused every step.
   private readonly enabled: number[] = [];
   private readonly waitedSince: number[] = [];
@@ -178,7 +191,7 @@ export class ThreadSteps {
     waitedSince.length = 0;
     waiting.length = 0;
     let idleListed = false;
-    const offered = this.loop.hasCandidates();
+    const offered = this.loop.hasCandidates() && !this.onlyYielderOffered();
     for (const s of this.slots) {
       if (s.body !== null) this.consider(s);
       else if (offered && !idleListed) {
@@ -192,6 +205,11 @@ export class ThreadSteps {
       waitedSince.push(this.reactorLast);
     }
     for (const r of this.threads) if (!r.done) this.consider(r);
+    if (enabled.length === 0 && this.yielded !== null) {
+      // Rule 6 holds back only while another thread can step.
+      this.yielded = null;
+      return this.tick();
+    }
     if (enabled.length === 0) {
       if (this.loop.advanceClock()) return true;
       if (waiting.length > 0) this.loop.chooseThread(enabled, null, waiting, waitedSince); // a deadlock: the explorer hears of it
@@ -212,6 +230,7 @@ export class ThreadSteps {
     }
     const no = enabled[i]!;
     this.last = no;
+    this.yielded = null;
     this.touchedScheduler = false;
     this.made = [];
     let access: Access;
@@ -257,6 +276,7 @@ export class ThreadSteps {
       const t = this.loop.takeTask()!;
       if (!isSteppedFuture(t.future)) {
         this.loop.pollTask(t);
+        this.noteYield(t);
         return WORLD;
       }
       const waker = this.loop.beginPoll(t);
@@ -334,6 +354,18 @@ export class ThreadSteps {
     s.waker = null;
     this.touchedScheduler = true; // the poll's return moves the task's state (rule 4)
     this.loop.endPoll(t, waker, result, value, thrown);
+    this.noteYield(t);
+  }
+
+  /** Rule 6: after a poll of `t` ended, whether it yielded (is queued again at once). */
+  private noteYield(t: Task): void {
+    if (t.state === TaskState.Scheduled) this.yielded = t;
+  }
+
+  /** Rule 6: the executor offers only the task that just yielded. */
+  private onlyYielderOffered(): boolean {
+    const y = this.yielded;
+    return y !== null && y.state === TaskState.Scheduled && this.loop.onlyCandidate(y);
   }
 
   private threadEnded(r: ThreadRunner, thrown: unknown): void {
