@@ -8,7 +8,7 @@
  */
 
 import type { TaskId } from "../core/ids.js";
-import type { Access, ThreadEvent } from "../explore/thread-access.js";
+import type { Access, ThreadEvent } from "./access.js";
 
 /** What a choice decides. Scheduling kinds first, then fault kinds (off unless enabled). */
 export type ChoiceKind =

@@ -13,7 +13,7 @@
  */
 import type { ChoiceKind, Chooser, FaultKind } from "../chooser/chooser.js";
 import { ChooserError, threadKey } from "../chooser/chooser.js";
-import type { ThreadEvent } from "../explore/thread-access.js";
+import type { ThreadEvent } from "../chooser/access.js";
 import { FairSuffix } from "../oracles/fair-suffix.js";
 import type { TaskMarks } from "../oracles/task-marks.js";
 import type { TaskId } from "../core/ids.js";

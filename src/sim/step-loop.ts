@@ -56,7 +56,7 @@ import { workersOf } from "./config.js";
 import { isSteppedFuture } from "../threads/step-future.js";
 import { resetObjectIds } from "../threads/step-op.js";
 import type { SimThread, ThreadBody } from "../threads/thread-handle.js";
-import type { Access, ThreadEvent } from "../explore/thread-access.js";
+import type { Access, ThreadEvent } from "../chooser/access.js";
 import type { ReactorEvent } from "../reactor/event-queue.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
@@ -65,6 +65,8 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   steps = 0;
   polls = 0;
   currentTask: Task | null = null;
+  /** The simulated thread whose step runs (threads.ts), or null. */
+  currentThread: string | null = null;
   private readonly tasks = new TaskTable();
   readonly tracer: Tracer;
   private readonly log: ChoiceLog;

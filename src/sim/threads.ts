@@ -38,7 +38,7 @@
  *     priority-driven one (PCT) spins until the step limit; with it, each spin iteration lets
  *     the others move. Two iterations in a row with nothing between them change nothing.
  */
-import type { Access, ThreadEvent } from "../explore/thread-access.js";
+import type { Access, ThreadEvent } from "../chooser/access.js";
 import { Context } from "../future/context.js";
 import type { Poll } from "../future/poll.js";
 import { panicViolation } from "../oracles/contract.js";
@@ -56,6 +56,7 @@ export interface ThreadLoop {
   readonly steps: number;
   readonly now: number;
   currentTask: Task | null;
+  currentThread: string | null;
   /** A task to poll, taken from the executor (the task choice), or null when none is offered. */
   takeTask(): Task | null;
   hasCandidates(): boolean;
@@ -319,6 +320,7 @@ export class ThreadSteps {
     const task = slot?.task ?? null;
     const prev = this.loop.currentTask;
     this.loop.currentTask = task;
+    this.loop.currentThread = task === null ? r.name : null;
     if (this.loop.tracing && r.op !== null) this.loop.note(`${r.name}: ${r.op.label}`);
     let next: IteratorResult<StepOp, unknown>;
     try {
@@ -328,6 +330,7 @@ export class ThreadSteps {
       }
     } catch (e) {
       this.loop.currentTask = prev;
+      this.loop.currentThread = null;
       r.body = null;
       r.op = null;
       if (slot !== null && task !== null) this.endPoll(slot, "panicked", undefined, e);
@@ -335,6 +338,7 @@ export class ThreadSteps {
       return;
     }
     this.loop.currentTask = prev;
+    this.loop.currentThread = null;
     if (next.done === true) {
       r.body = null;
       r.op = null;

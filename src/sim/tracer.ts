@@ -20,6 +20,8 @@ export interface RunPosition {
   readonly now: number;
   /** The task being polled (or being dropped), or null. */
   readonly currentTask: Task | null;
+  /** The simulated thread whose step runs (sim/threads.ts), or null. */
+  readonly currentThread?: string | null;
 }
 
 export class Tracer {
@@ -89,7 +91,7 @@ export class Tracer {
 
   wakeIssued(t: Task, waker: { toString(): string }, stale: boolean, effect: string): void {
     if (this.events !== null) {
-      this.events.push({ type: "WakeIssued", step: this.at.steps, time: this.at.now, task: t.name, by: this.at.currentTask?.name ?? null, waker: waker.toString(), stale, effect });
+      this.events.push({ type: "WakeIssued", step: this.at.steps, time: this.at.now, task: t.name, by: this.at.currentTask?.name ?? this.at.currentThread ?? null, waker: waker.toString(), stale, effect });
     }
   }
 }

@@ -24,7 +24,7 @@
  * Sequential consistency: every op takes effect at once, in the order the scheduler runs them;
  * weak memory orderings (Rust's Relaxed/Acquire/Release) are not modelled.
  */
-import type { Access, AccessKind, ObjectId } from "../explore/thread-access.js";
+import type { Access, AccessKind, ObjectId } from "../chooser/access.js";
 
 /** What one atomic step is about to do (rule 2–4). */
 export interface StepOp {
