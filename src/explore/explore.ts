@@ -40,8 +40,8 @@ export class EmptyScenarioError extends Error {
   override readonly name = "EmptyScenarioError";
   constructor(readonly scenario: string) {
     super(
-      `scenario '${scenario}' spawned no task: nothing was tested — its setup(sim) must spawn the futures or async functions under test ` +
-        `(sim.spawn(future, { name: "…" }), sim.spawn(async () => …)); a setup that returns early, or spawns only under a condition that is false, tests nothing`,
+      `scenario '${scenario}' spawned no task and made no thread: nothing was tested — its setup(sim) must spawn the futures or async functions under test ` +
+        `(sim.spawn(future, { name: "…" }), sim.spawn(async () => …)) or make threads (sim.thread(function* () { … })); a setup that returns early, or spawns only under a condition that is false, tests nothing`,
     );
   }
 }
@@ -257,7 +257,7 @@ function* exploreSteps(p: Prepared): Generator<RunRequest, ExploreResult, Outcom
         const chooser = wrap === undefined ? plan.chooser : wrap(plan.chooser, [...checkSimOptions({ ...base, ...own, scenario: scenario.name }).faults]);
         out = yield { kind: "options", options: { ...base, ...own, chooser } };
       }
-      if (run === 0 && out.tasks.length === 0) throw new EmptyScenarioError(scenario.name);
+      if (run === 0 && out.tasks.length === 0 && out.steps === 0) throw new EmptyScenarioError(scenario.name);
       strategy.runDone?.(out);
       steps += out.steps;
       if (schedules.size < MAX_TRACKED_SCHEDULES) schedules.add(hashChoices(out.choices));

@@ -79,8 +79,11 @@ export class PctChooser implements Chooser {
     if (!(p >= 0 && p <= 1)) throw new OptionError("faultProbability", `expected a probability between 0 and 1, got ${String(p)}`);
     this.faultProbability = p;
     this.rng = seedrandom.alea(String(seed));
-    // With k < d − 1 there are not d − 1 distinct points: take all of [1, k].
-    this.changePoints = sampleDistinct(Math.min(this.depth - 1, k), k, this.rng);
+    // With k ≤ d − 1 there are not d − 1 distinct points to spare: taking all of [1, k] would
+    // force one schedule (each step lowers the task that runs, the later ones above the earlier
+    // ones), and a run of two threads with two steps each could never preempt just once. Then
+    // take k − 1 of them, so some step is left alone.
+    this.changePoints = sampleDistinct(this.depth - 1 < k ? this.depth - 1 : k - 1, k, this.rng);
   }
 
   /** Task choices made so far (each with ≥ 2 candidates). */

@@ -1,0 +1,334 @@
+/**
+ * Races inside a poll (src/threads, src/sim/threads.ts): atomic cells, preemptible polls on
+ * workers, simulated threads, mutexes and parking, and the explorers over them.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  AtomicCell,
+  CondVar,
+  defineScenario,
+  explore,
+  PENDING,
+  point,
+  ready,
+  replay,
+  runScenario,
+  Sim,
+  SimMutex,
+  runSteps,
+  stepFuture,
+  traceText,
+  wake,
+  type Context,
+  type Poll,
+  type Steps,
+  type Waker,
+} from "wakesim";
+import { dporStrategy, threadDfsStrategy } from "wakesim/explore";
+import { atomicWakerScenario } from "../fixtures/threads/atomic-waker.js";
+import { spin } from "./helpers.js";
+
+/** Two threads add 1 each: with `racy`, as load then store (a lost update is possible). */
+function counter(racy: boolean) {
+  return defineScenario({
+    name: racy ? "racy-counter" : "atomic-counter",
+    setup(sim) {
+      const n = new AtomicCell(0, "n");
+      let finished = 0;
+      for (const name of ["a", "b"]) {
+        sim.thread(
+          function* () {
+            if (racy) {
+              const v = yield* n.load();
+              yield* n.store(v + 1);
+            } else yield* n.fetchAdd(1);
+            finished++;
+          },
+          { name },
+        );
+      }
+      sim.invariant("both increments counted", () => finished < 2 || n.peek() === 2);
+    },
+  });
+}
+
+describe("atomic cells", () => {
+  it("load, store, swap, compare-exchange and the fetch-ops do what Rust's atomics do", () => {
+    const seen: unknown[] = [];
+    const sim = new Sim({ seed: 1 });
+    const c = new AtomicCell(5, "c");
+    sim.thread(function* () {
+      seen.push(yield* c.load());
+      yield* c.store(7);
+      seen.push(yield* c.swap(9));
+      seen.push(yield* c.compareExchange(1, 2));
+      seen.push(yield* c.compareExchange(9, 3));
+      seen.push(yield* c.fetchAdd(4), yield* c.fetchSub(1), yield* c.fetchOr(8), yield* c.fetchAnd(12), yield* c.fetchXor(1));
+      seen.push(yield* c.update((v) => v * 2));
+      seen.push(c.peek());
+    });
+    expect(sim.run()).toMatchObject({ ok: true, status: "completed" });
+    expect(seen).toEqual([5, 7, { ok: false, previous: 9 }, { ok: true, previous: 9 }, 3, 7, 6, 14, 12, 13, 26]);
+  });
+
+  it("a lost update of a load-then-store counter is found by every strategy; fetchAdd never loses one", () => {
+    for (const strategy of ["random", "pct", "portfolio", "exhaustive", "dpor"] as const) {
+      const bad = explore(counter(true), { runs: 500, strategy, seed: 3 });
+      expect(bad.failure?.violation.kind, strategy).toBe("invariant");
+      const good = explore(counter(false), { runs: 500, strategy, seed: 3 });
+      expect(good.ok, strategy).toBe(true);
+    }
+  });
+
+  it("the lost update's token replays it, and shrinking leaves one preemption", () => {
+    const found = explore(counter(true), { runs: 500, strategy: "random", seed: 11 });
+    const f = found.failure!;
+    expect(replay(counter(true), f.token).violations[0]?.kind).toBe("invariant");
+    expect(f.choices.filter((c) => c !== 0)).toHaveLength(1);
+  });
+});
+
+describe("preemptible polls on workers", () => {
+  /** A task that registers its waker in a cell and checks a flag; a thread sets the flag and wakes. */
+  function handoff(order: "register-then-check" | "check-then-register") {
+    return defineScenario({
+      name: `handoff-${order}`,
+      setup(sim) {
+        const flag = new AtomicCell(false, "flag");
+        const slot = new AtomicCell<Waker | null>(null, "slot");
+        sim.spawn(
+          stepFuture(function* (cx: Context): Steps<Poll<string>> {
+            if (order === "check-then-register" && (yield* flag.load())) return ready("early");
+            (yield* slot.swap(cx.waker.clone()))?.drop();
+            if (yield* flag.load()) return ready("seen");
+            return PENDING;
+          }, "waiter"),
+          { name: "waiter" },
+        );
+        sim.thread(
+          function* () {
+            yield* flag.store(true);
+            const w = yield* slot.swap(null);
+            if (w !== null) yield* wake(w);
+          },
+          { name: "setter" },
+        );
+      },
+    });
+  }
+
+  it("a correct register-then-check handoff is clean in every schedule (dpor exhausts them)", () => {
+    const r = explore(handoff("register-then-check"), { runs: 10_000, strategy: "dpor" });
+    expect(r.ok).toBe(true);
+    expect(r.exhausted).toBe(true);
+    expect(Number(r.stats.schedules)).toBeGreaterThan(1);
+  });
+
+  it("a wake that arrives while the woken task is mid-poll on a worker makes it poll again (notified while running)", () => {
+    // The setter wakes between the waiter's swap and its flag load in some schedules: the task
+    // is Running then, and must be polled again after this poll returns pending.
+    let midPoll = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const out = runScenario(handoff("register-then-check"), { seed, trace: true });
+      expect(out.ok).toBe(true);
+      if (traceText(out).includes("notified-while-running")) midPoll++;
+    }
+    expect(midPoll).toBeGreaterThan(0);
+  });
+
+  it("plain polls stay atomic and their runs choose as before, whatever the number of workers", () => {
+    const sc = defineScenario({
+      name: "plain",
+      setup(sim) {
+        sim.spawn(spin(3, "a"), { name: "a" });
+        sim.spawn(spin(2, "b"), { name: "b" });
+      },
+    });
+    for (let seed = 0; seed < 20; seed++) {
+      const one = runScenario(sc, { seed });
+      const four = runScenario(sc, { seed, workers: 4 });
+      expect(four.choices).toEqual(one.choices);
+      expect(four.steps).toBe(one.steps);
+    }
+  });
+
+  it("two workers poll two preemptible tasks at once: their steps interleave", () => {
+    const sc = defineScenario({
+      name: "two-workers",
+      setup(sim) {
+        const log = new AtomicCell<string>("", "log");
+        for (const name of ["x", "y"]) {
+          sim.spawn(
+            stepFuture(function* (): Steps<Poll<void>> {
+              yield* log.update((s) => s + name);
+              yield* point("between");
+              yield* log.update((s) => s + name);
+              return ready(undefined);
+            }),
+            { name },
+          );
+        }
+        sim.invariant("polls never interleave", () => !/^(xy|yx)/.test(log.peek()));
+      },
+    });
+    expect(explore(sc, { runs: 300, strategy: "random" }).failure?.violation.kind).toBe("invariant");
+    // With one worker, a poll runs to its end before the next begins.
+    expect(explore(sc, { runs: 300, strategy: "random", workers: 1 }).ok).toBe(true);
+  });
+
+  it("the AtomicWaker's check-then-register twin loses the wake in some schedule; DPOR needs far fewer schedules than the full search", () => {
+    const dpor = explore(atomicWakerScenario("none", 2), { runs: 100_000, strategy: dporStrategy() });
+    const full = explore(atomicWakerScenario("none", 2), { runs: 100_000, strategy: threadDfsStrategy() });
+    expect(dpor.ok && full.ok).toBe(true);
+    expect(dpor.exhausted && full.exhausted).toBe(true);
+    expect(Number(full.stats.schedules) / Number(dpor.stats.schedules)).toBeGreaterThanOrEqual(10);
+    for (const s of [dporStrategy(), threadDfsStrategy()]) {
+      const bug = explore(atomicWakerScenario("check-then-register", 2), { runs: 100_000, strategy: s });
+      expect(bug.failure?.violation.kind).toBe("lost-wakeup");
+      expect(bug.failure?.violation.tasks).toEqual(["consumer"]);
+    }
+  });
+
+  it("a spin on a flag another thread sets is not a livelock, under any strategy (the yield rule)", () => {
+    const sc = defineScenario({
+      name: "spin-wait",
+      setup(sim) {
+        const flag = new AtomicCell(false, "flag");
+        sim.spawn(
+          stepFuture(function* (cx: Context): Steps<Poll<void>> {
+            if (yield* flag.load()) return ready(undefined);
+            cx.waker.wakeByRef(); // spin: poll again
+            return PENDING;
+          }),
+          { name: "spinner" },
+        );
+        sim.thread(function* () {
+          yield* point("busy");
+          yield* flag.store(true);
+        });
+      },
+    });
+    for (const strategy of ["random", "pct", "exhaustive", "dpor"] as const) expect(explore(sc, { runs: 300, strategy }).ok, strategy).toBe(true);
+  });
+});
+
+describe("threads: mutex, condition variable, park", () => {
+  it("a lock-order deadlock is reported with what each thread waits for", () => {
+    const sc = defineScenario({
+      name: "deadlock",
+      setup(sim) {
+        const a = new SimMutex("A");
+        const b = new SimMutex("B");
+        sim.thread(function* () {
+          yield* a.lock();
+          yield* b.lock();
+          yield* b.unlock();
+          yield* a.unlock();
+        }, { name: "t1" });
+        sim.thread(function* () {
+          yield* b.lock();
+          yield* a.lock();
+          yield* a.unlock();
+          yield* b.unlock();
+        }, { name: "t2" });
+      },
+    });
+    for (const strategy of ["random", "dpor"] as const) {
+      const r = explore(sc, { runs: 500, strategy });
+      expect(r.failure?.violation.kind, strategy).toBe("liveness");
+      expect(r.failure?.violation.message).toMatch(/^t[12] was still blocked when the run went quiet, waiting for [AB]#\d/);
+    }
+  });
+
+  it("a condition variable hands a value over without losing the notification", () => {
+    const sc = defineScenario({
+      name: "condvar",
+      setup(sim) {
+        const m = new SimMutex("m");
+        const cv = new CondVar("cv");
+        let ready = false;
+        let got = false;
+        sim.thread(function* () {
+          yield* m.lock();
+          while (!ready) yield* cv.wait(m);
+          got = true;
+          yield* m.unlock();
+        }, { name: "consumer" });
+        sim.thread(function* () {
+          yield* m.lock();
+          ready = true;
+          yield* cv.notifyOne();
+          yield* m.unlock();
+        }, { name: "producer" });
+        sim.eventually("consumer got it", () => got, { withinSteps: 1000 });
+      },
+    });
+    for (const strategy of ["random", "pct", "dpor"] as const) expect(explore(sc, { runs: 300, strategy }).ok, strategy).toBe(true);
+  });
+
+  it("park returns at its own deadline in virtual time, at once on a token left by an earlier unpark, and on another thread's unpark", () => {
+    const events: string[] = [];
+    const sim = new Sim({ seed: 2 });
+    sim.thread(function* (t) {
+      events.push(`deadline: ${yield* t.park({ until: 50 })} at ${sim.now}`);
+      yield* t.unpark();
+      events.push(`token: ${yield* t.park()} at ${sim.now}`);
+    }, { name: "alone" });
+    expect(sim.run()).toMatchObject({ ok: true, status: "completed", time: 50 });
+    expect(events).toEqual(["deadline: false at 50", "token: true at 50"]);
+    const pair = defineScenario({
+      name: "unpark",
+      setup(s) {
+        const parker = s.thread(function* (t) {
+          yield* t.park();
+        }, { name: "parker" });
+        s.thread(function* () {
+          yield* parker.unpark();
+        }, { name: "unparker" });
+      },
+    });
+    const r = explore(pair, { runs: 100, strategy: "dpor" });
+    expect(r.ok && r.exhausted).toBe(true);
+  });
+
+  it("the same seed gives the same trace, byte for byte", () => {
+    const a = traceText(runScenario(atomicWakerScenario("check-then-register", 2), { seed: 9, trace: true }));
+    const b = traceText(runScenario(atomicWakerScenario("check-then-register", 2), { seed: 9, trace: true }));
+    expect(a).toBe(b);
+    expect(a).toContain("producer1");
+  });
+});
+
+describe("mistakes get a clear error", () => {
+  it("a step body that yields a value instead of an op is a panic naming the task", () => {
+    const sim = new Sim();
+    sim.spawn(
+      stepFuture(function* (): Steps<Poll<void>> {
+        yield 42 as never;
+        return ready(undefined);
+      }),
+      { name: "oops" },
+    );
+    sim.thread(function* () {
+      yield* point("x");
+    });
+    const out = sim.run();
+    expect(out.violations[0]?.message).toMatch(/the pollSteps of task 'oops' yielded 42: yield\* an operation/);
+  });
+
+  it("unlocking a mutex one does not hold, and sim.thread without a generator", () => {
+    const sim = new Sim();
+    const m = new SimMutex("m");
+    sim.thread(function* () {
+      yield* m.unlock();
+    }, { name: "rogue" });
+    expect(sim.run().violations[0]?.message).toMatch(/rogue unlocked m#\d+, which nobody held: unlock only a mutex you locked/);
+    expect(() => new Sim().thread((() => 1) as never)).toThrow(/sim.thread expects a generator function/);
+  });
+
+  it("a preemptible future polled atomically (nested in a plain poll) cannot block", () => {
+    const m = new SimMutex("m");
+    runSteps(m.lock(), "first");
+    expect(() => runSteps(m.lock(), "Locker")).toThrow(/^Locker blocked \(lock m#\d+, waiting for m#\d+\) while polled atomically/);
+  });
+});
