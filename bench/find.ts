@@ -29,6 +29,11 @@
  * (fixtures/promise/heavy-waiter-think.ts) — target (issue 13): wakesim's default needs ≤ 1/10 of
  * fast-check's runs (`async_starvation_speedup_vs_fastcheck` ≥ 10).
  *
+ * Then the thread half (find-threads.ts): the races inside a poll of fixtures/threads/ per strategy
+ * within a budget (`thread_bugs_found`, goal: all of them by the default exploration), and
+ * DPOR's schedule counts against the full search on the AtomicWaker fixture (`dpor_reduction`,
+ * goal ≥ 10).
+ *
  * The last line is one JSON object with the figures.
  */
 import { performance } from "node:perf_hooks";
@@ -37,6 +42,7 @@ import { PLANTED, type PlantedBug } from "./planted.js";
 import { PLANTED_PROMISES } from "./planted-promises.js";
 import { fastCheckOnce, fmtRuns, median, pct, tableHeader, tableLine as line, type Sample } from "./find-common.js";
 import { benchAsync } from "./find-async.js";
+import { benchThreads } from "./find-threads.js";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 100);
 const CAP = Number(process.env.BENCH_CAP ?? 20_000);
@@ -154,6 +160,8 @@ async function main(): Promise<void> {
 
   // The promise half (find-async.ts): the same bugs as async scenarios, and the think-gap crowd-out.
   const asyncResult = await benchAsync(SEEDS, CAP, new Map(PLANTED.map((b) => [b.id, samples.get(b.id)!.get("fast-check")!])));
+  // The thread half (find-threads.ts): races inside a poll, and DPOR's schedule counts.
+  const threadResult = benchThreads(SEEDS);
   const totalS = (performance.now() - benchStart) / 1000;
   console.log(`total bench time ${totalS.toFixed(1)} s`);
 
@@ -169,6 +177,7 @@ async function main(): Promise<void> {
     found,
     median_wall_ms: wallMs,
     ...asyncResult,
+    ...threadResult,
     total_s: Number(totalS.toFixed(1)),
   };
   console.log(JSON.stringify(result));
