@@ -436,6 +436,10 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     return this.tracer.on;
   }
 
+  noteIn(lane: string, text: string): void {
+    this.tracer.noteIn(lane, text);
+  }
+
   /** The chooser's "deliver" decision; keeping a due event waiting makes the stretch possibly unfair. */
   private deliverFirst(): boolean {
     if (this.log.decide(2, "deliver") === 0) return true;

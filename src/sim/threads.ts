@@ -79,7 +79,8 @@ export interface ThreadLoop {
   threadStepped(access: Access): void;
   abandon(): void;
   report(v: Violation): void;
-  note(text: string): void;
+  /** A trace note in a task's or a thread's lane. */
+  noteIn(lane: string, text: string): void;
   readonly tracing: boolean;
 }
 
@@ -284,7 +285,7 @@ export class ThreadSteps {
       s.task = t;
       s.waker = waker;
       s.body = (t.future as SteppedFuture<unknown>).pollSteps(this.loop.newContext(waker));
-      if (this.loop.tracing) this.loop.note(`poll of ${t.name} starts on ${s.name}`);
+      if (this.loop.tracing) this.loop.noteIn(t.name, `on ${s.name}`);
       this.advance(s, s);
       return SCHED_RMW;
     }
@@ -321,7 +322,7 @@ export class ThreadSteps {
     const prev = this.loop.currentTask;
     this.loop.currentTask = task;
     this.loop.currentThread = task === null ? r.name : null;
-    if (this.loop.tracing && r.op !== null) this.loop.note(`${r.name}: ${r.op.label}`);
+    if (this.loop.tracing && r.op !== null) this.loop.noteIn(task?.name ?? r.name, r.op.label);
     let next: IteratorResult<StepOp, unknown>;
     try {
       next = r.body!.next(self);

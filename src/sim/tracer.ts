@@ -52,6 +52,11 @@ export class Tracer {
     if (this.events !== null) this.events.push({ type: "Note", step: this.at.steps, time: this.at.now, task: this.at.currentTask?.name ?? null, text });
   }
 
+  /** A note in lane `lane`: a task's or a simulated thread's (sim/threads.ts: one atomic step each). */
+  noteIn(lane: string, text: string): void {
+    if (this.events !== null) this.events.push({ type: "Note", step: this.at.steps, time: this.at.now, task: lane, text });
+  }
+
   /** A note about task `t`, whoever is running. */
   noteOn(t: Task, text: string): void {
     if (this.events !== null) this.events.push({ type: "Note", step: this.at.steps, time: this.at.now, task: t.name, text });
