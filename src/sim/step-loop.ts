@@ -107,6 +107,10 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   private runningAsync = false;
   /** The step rule of a run with threads (threads.ts), from its first preemptible future or thread on. */
   private threads: ThreadSteps | null = null;
+  /** Set by threadStepped: the step count at which a thread step was taken (clock jumps take none). */
+  private threadStepTaken = -1;
+  /** The thread explorer stopped the run as redundant (status "pruned", clean). */
+  private pruned = false;
 
   constructor(readonly options: SimSettings) {
     const o = options;
@@ -211,7 +215,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   }
 
   private startThreads(): ThreadSteps {
-    const ts = new ThreadSteps(this, workersOf(this.options));
+    const ts = new ThreadSteps(this, { reactor: this.reactor, executor: this.executor, log: this.log, tracer: this.tracer, runtime: this.runtime }, workersOf(this.options));
     this.threads = ts;
     this.hook.onWake = () => ts.schedulerTouched();
     return ts;
@@ -343,12 +347,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     } else if (n > 0) {
       this.deliveredLast = false;
       this.pollTask(this.take(cands));
-    } else {
-      const from = this.clock.now;
-      if (!this.reactor.advanceToNext()) return false;
-      this.tracer.clockAdvanced(from);
-      return true;
-    }
+    } else return this.advanceClock();
     return this.stepDone();
   }
 
@@ -375,29 +374,10 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
 
   // ---- ThreadLoop (threads.ts) ---------------------------------------------------------------
 
-  /** Set by threadStepped: the step count before which a thread step was taken (clock jumps take none). */
-  private threadStepTaken = -1;
 
   takeTask(): Task | null {
     const cands = this.executor.candidates();
     return cands.length === 0 ? null : this.take(cands);
-  }
-
-  hasCandidates(): boolean {
-    return this.executor.candidates().length > 0;
-  }
-
-  onlyCandidate(t: Task): boolean {
-    const c = this.executor.candidates();
-    return c.length === 1 && c[0] === t.id;
-  }
-
-  hasDue(): boolean {
-    return this.reactor.hasDue();
-  }
-
-  newContext(waker: Waker): Context {
-    return new Context(waker, this.runtime);
   }
 
   advanceClock(): boolean {
@@ -407,37 +387,13 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     return true;
   }
 
-  scheduleEvent(e: ReactorEvent): void {
-    this.reactor.schedule(e);
-  }
-
-  cancelEvent(e: ReactorEvent): void {
-    this.reactor.cancel(e);
-  }
-
-  chooseThread(threads: readonly number[], previous: number | null, waiting: readonly ThreadEvent[], waitedSince: readonly number[]): number {
-    return this.log.chooseThread(threads, previous, waiting, waitedSince);
-  }
-
-  threadStepped(access: Access): void {
+  threadStepped(): void {
     this.threadStepTaken = this.steps;
-    this.log.chooser.threadStepped?.(access);
   }
 
-  /** The explorer found the rest of this run redundant (chooser.ts `pickThread`): it stops, clean. */
   abandon(): void {
     this.stopRequested = true;
     this.pruned = true;
-  }
-
-  private pruned = false;
-
-  get tracing(): boolean {
-    return this.tracer.on;
-  }
-
-  noteIn(lane: string, text: string): void {
-    this.tracer.noteIn(lane, text);
   }
 
   /** The chooser's "deliver" decision; keeping a due event waiting makes the stretch possibly unfair. */

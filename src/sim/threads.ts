@@ -39,6 +39,11 @@
  *     the others move. Two iterations in a row with nothing between them change nothing.
  */
 import type { Access, ThreadEvent } from "../chooser/access.js";
+import type { Executor } from "../executors/executor.js";
+import type { Runtime } from "../future/runtime.js";
+import type { Reactor } from "../reactor/reactor.js";
+import type { ChoiceLog } from "./choice-log.js";
+import type { Tracer } from "./tracer.js";
 import { Context } from "../future/context.js";
 import type { Poll } from "../future/poll.js";
 import { panicViolation } from "../oracles/contract.js";
@@ -51,7 +56,7 @@ import { accessOf, isStepOp, SCHEDULER_OBJECT, WORLD_OBJECT, type StepOp, type S
 import { SimThread, type ParkOp, type ThreadBody } from "../threads/thread-handle.js";
 import type { Waker } from "../waker/waker.js";
 
-/** What ThreadSteps needs of the run (the step loop). */
+/** What ThreadSteps needs of the run (the step loop): its position, and the two halves of a poll. */
 export interface ThreadLoop {
   readonly steps: number;
   readonly now: number;
@@ -59,29 +64,29 @@ export interface ThreadLoop {
   currentThread: string | null;
   /** A task to poll, taken from the executor (the task choice), or null when none is offered. */
   takeTask(): Task | null;
-  hasCandidates(): boolean;
-  /** Whether the executor offers exactly this task and no other. */
-  onlyCandidate(t: Task): boolean;
   /** Polls a task whole (a plain poll). */
   pollTask(t: Task): void;
   /** The first half of a poll: the task is Running, its waker is handed out. */
   beginPoll(t: Task): Waker;
   /** The second half: applies the poll's answer. */
   endPoll(t: Task, waker: Waker, result: "ready" | "pending" | "panicked", value: unknown, thrown: unknown): void;
-  newContext(waker: Waker): Context;
-  hasDue(): boolean;
   deliverDue(): void;
+  /** Jumps the clock to the next event (false: there is none). */
   advanceClock(): boolean;
-  scheduleEvent(e: ReactorEvent): void;
-  cancelEvent(e: ReactorEvent): void;
-  /** Asks the chooser among the enabled threads (rule 1); -1: the explorer stops this run (redundant). */
-  chooseThread(threads: readonly number[], previous: number | null, waiting: readonly ThreadEvent[], waitedSince: readonly number[]): number;
-  threadStepped(access: Access): void;
+  /** A thread step was taken (the loop counts it and runs the per-step oracles). */
+  threadStepped(): void;
+  /** The explorer found the rest of this run redundant: it stops, clean. */
   abandon(): void;
   report(v: Violation): void;
-  /** A trace note in a task's or a thread's lane. */
-  noteIn(lane: string, text: string): void;
-  readonly tracing: boolean;
+}
+
+/** The run's parts ThreadSteps reads and drives directly. */
+export interface ThreadParts {
+  readonly reactor: Reactor;
+  readonly executor: Executor;
+  readonly log: ChoiceLog;
+  readonly tracer: Tracer;
+  readonly runtime: Runtime;
 }
 
 /** A thread's position: the op it stopped at, and the body to resume. */
@@ -145,6 +150,7 @@ export class ThreadSteps {
 
   constructor(
     private readonly loop: ThreadLoop,
+    private readonly parts: ThreadParts,
     readonly workers: number,
   ) {
     for (let w = 0; w < workers; w++) {
@@ -193,7 +199,7 @@ export class ThreadSteps {
     waitedSince.length = 0;
     waiting.length = 0;
     let idleListed = false;
-    const offered = this.loop.hasCandidates() && !this.onlyYielderOffered();
+    const offered = this.parts.executor.candidates().length > 0 && !this.onlyYielderOffered();
     for (const s of this.slots) {
       if (s.body !== null) this.consider(s);
       else if (offered && !idleListed) {
@@ -202,7 +208,7 @@ export class ThreadSteps {
         waitedSince.push(s.lastStep);
       }
     }
-    if (this.loop.hasDue()) {
+    if (this.parts.reactor.hasDue()) {
       enabled.push(this.reactorNo);
       waitedSince.push(this.reactorLast);
     }
@@ -214,7 +220,7 @@ export class ThreadSteps {
     }
     if (enabled.length === 0) {
       if (this.loop.advanceClock()) return true;
-      if (waiting.length > 0) this.loop.chooseThread(enabled, null, waiting, waitedSince); // a deadlock: the explorer hears of it
+      if (waiting.length > 0) this.parts.log.chooseThread(enabled, null, waiting, waitedSince); // a deadlock: the explorer hears of it
       return false;
     }
     // Rule 1: the previous thread first.
@@ -225,7 +231,7 @@ export class ThreadSteps {
       const w = waitedSince.splice(prev, 1)[0]!;
       waitedSince.unshift(w);
     }
-    const i = this.loop.chooseThread(enabled, prev >= 0 ? this.last : null, waiting, waitedSince);
+    const i = this.parts.log.chooseThread(enabled, prev >= 0 ? this.last : null, waiting, waitedSince);
     if (i < 0) {
       this.loop.abandon();
       return true;
@@ -242,7 +248,8 @@ export class ThreadSteps {
       this.loop.deliverDue();
       access = WORLD;
     } else access = this.stepThread(this.threads[no - this.reactorNo - 1]!);
-    this.loop.threadStepped(this.describe(access));
+    this.parts.log.chooser.threadStepped?.(this.describe(access));
+    this.loop.threadStepped();
     return true;
   }
 
@@ -258,7 +265,7 @@ export class ThreadSteps {
       const park = o as StepOp & ParkOp;
       if (park.until !== undefined && r.alarm === null) {
         r.alarm = new Alarm(park.until, park, r.name);
-        this.loop.scheduleEvent(r.alarm);
+        this.parts.reactor.schedule(r.alarm);
       }
     }
   }
@@ -284,8 +291,8 @@ export class ThreadSteps {
       const waker = this.loop.beginPoll(t);
       s.task = t;
       s.waker = waker;
-      s.body = (t.future as SteppedFuture<unknown>).pollSteps(this.loop.newContext(waker));
-      if (this.loop.tracing) this.loop.noteIn(t.name, `on ${s.name}`);
+      s.body = (t.future as SteppedFuture<unknown>).pollSteps(new Context(waker, this.parts.runtime));
+      if (this.parts.tracer.on) this.parts.tracer.noteIn(t.name, `on ${s.name}`);
       this.advance(s, s);
       return SCHED_RMW;
     }
@@ -314,7 +321,7 @@ export class ThreadSteps {
   /** Resumes `r`'s body: performs its pending op and runs to its next op or its end. */
   private advance(r: Runner, self: StepThread): void {
     if (r.alarm !== null) {
-      this.loop.cancelEvent(r.alarm);
+      this.parts.reactor.cancel(r.alarm);
       r.alarm = null;
     }
     const slot = r.no < this.workers ? (r as WorkerSlot) : null;
@@ -322,7 +329,7 @@ export class ThreadSteps {
     const prev = this.loop.currentTask;
     this.loop.currentTask = task;
     this.loop.currentThread = task === null ? r.name : null;
-    if (this.loop.tracing && r.op !== null) this.loop.noteIn(task?.name ?? r.name, r.op.label);
+    if (this.parts.tracer.on && r.op !== null) this.parts.tracer.noteIn(task?.name ?? r.name, r.op.label);
     let next: IteratorResult<StepOp, unknown>;
     try {
       next = r.body!.next(self);
@@ -370,7 +377,9 @@ export class ThreadSteps {
   /** Rule 6: the executor offers only the task that just yielded. */
   private onlyYielderOffered(): boolean {
     const y = this.yielded;
-    return y !== null && y.state === TaskState.Scheduled && this.loop.onlyCandidate(y);
+    if (y === null || y.state !== TaskState.Scheduled) return false;
+    const c = this.parts.executor.candidates();
+    return c.length === 1 && c[0] === y.id;
   }
 
   private threadEnded(r: ThreadRunner, thrown: unknown): void {
