@@ -236,7 +236,7 @@ describe("threads: mutex, condition variable, park", () => {
     for (const strategy of ["random", "dpor"] as const) {
       const r = explore(sc, { runs: 500, strategy });
       expect(r.failure?.violation.kind, strategy).toBe("liveness");
-      expect(r.failure?.violation.message).toMatch(/^t[12] was still blocked when the run went quiet, waiting for [AB]#\d/);
+      expect(r.failure?.violation.message).toMatch(/^t[12] was still blocked when the run went quiet, waiting for lock [AB]#\d+ \(held by t[12]\)/);
     }
   });
 
@@ -329,6 +329,6 @@ describe("mistakes get a clear error", () => {
   it("a preemptible future polled atomically (nested in a plain poll) cannot block", () => {
     const m = new SimMutex("m");
     runSteps(m.lock(), "first");
-    expect(() => runSteps(m.lock(), "Locker")).toThrow(/^Locker blocked \(lock m#\d+, waiting for m#\d+\) while polled atomically/);
+    expect(() => runSteps(m.lock(), "Locker")).toThrow(/^Locker blocked \(lock m#\d+, waiting for lock m#\d+ \(held by an atomic poll\)\) while polled atomically/);
   });
 });

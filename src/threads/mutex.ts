@@ -24,11 +24,15 @@ export class SimMutex {
   }
 
   *lock(): Steps<void> {
+    const holder = () => this.#owner?.name ?? "nobody";
+    const id = this.id;
     const o: StepOp = {
-      access: { object: this.id, kind: "lock" },
-      label: `lock ${this.id}`,
+      access: { object: id, kind: "lock" },
+      label: `lock ${id}`,
       ready: () => this.#owner === null,
-      waitsFor: this.id,
+      get waitsFor() {
+        return `lock ${id} (held by ${holder()})`;
+      },
     };
     this.#owner = yield o;
   }
