@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   AtomicCell,
   CondVar,
+  DataCell,
   defineScenario,
   explore,
   PENDING,
@@ -296,6 +297,40 @@ describe("threads: mutex, condition variable, park", () => {
     const b = traceText(runScenario(atomicWakerScenario("check-then-register", 2), { seed: 9, trace: true }));
     expect(a).toBe(b);
     expect(a).toContain("producer1");
+  });
+});
+
+describe("data races on plain cells", () => {
+  /** A writer hands a value to a reader through a flag: data first, then the flag (or the other way round). */
+  function publish(order: "data-then-flag" | "flag-then-data" | "mutex") {
+    return defineScenario({
+      name: `publish-${order}`,
+      setup(sim) {
+        const data = new DataCell(0, "data");
+        const flag = new AtomicCell(false, "flag");
+        const m = new SimMutex("m");
+        sim.thread(function* () {
+          if (order === "mutex") return yield* m.withLock(() => data.write(42));
+          if (order === "flag-then-data") yield* flag.store(true);
+          yield* data.write(42);
+          if (order === "data-then-flag") yield* flag.store(true);
+        }, { name: "writer" });
+        sim.thread(function* () {
+          if (order === "mutex") return void (yield* m.withLock(() => data.read()));
+          if (yield* flag.load()) yield* data.read();
+        }, { name: "reader" });
+      },
+    });
+  }
+
+  it("a read not ordered after the write it may see is a data race naming both accesses; publishing through the flag or a mutex is not", () => {
+    for (const strategy of ["random", "dpor"] as const) {
+      const bad = explore(publish("flag-then-data"), { runs: 500, strategy });
+      expect(bad.failure?.violation.kind, strategy).toBe("data-race");
+      expect(bad.failure?.violation.message).toMatch(/^data race on data#\d+: (reader's read at step \d+ and writer's write|writer's write at step \d+ and reader's read) at step \d+ are not ordered/);
+      expect(explore(publish("data-then-flag"), { runs: 500, strategy }).ok, strategy).toBe(true);
+      expect(explore(publish("mutex"), { runs: 500, strategy }).ok, strategy).toBe(true);
+    }
   });
 });
 

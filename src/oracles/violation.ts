@@ -115,6 +115,14 @@ export type Violation =
     })
   | (Base & { readonly kind: "leak"; readonly task: string; readonly wakersHeld: number; readonly heldBy: readonly string[] })
   | (Base & {
+      readonly kind: "data-race";
+      /** The DataCell (threads/data-cell.ts). */
+      readonly cell: string;
+      /** The two unordered accesses: the earlier one, and the one that found it. */
+      readonly first: { readonly thread: string; readonly access: string; readonly step: number };
+      readonly second: { readonly thread: string; readonly access: string; readonly step: number };
+    })
+  | (Base & {
       readonly kind: "step-limit";
       readonly maxSteps: number;
       /** Tasks that sat still (runnable and not polled, or parked and not woken) for at least half the run. */

@@ -227,7 +227,7 @@ const ASYNC_REJECTED: Entry = {
   ],
 };
 
-const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "step-limit", Entry> = {
+const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "data-race" | "step-limit", Entry> = {
   "stale-waker": {
     title: "Stale waker lost the task",
     why:
@@ -293,6 +293,18 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
     hints: [
       "In drop(), remove this future's entry from every wait list it joined (WakerSlot.clear(), or take it out of the queue).",
       "If the dropped waiter had already been notified, pass the notification on to the next waiter.",
+    ],
+  },
+  "data-race": {
+    title: "Data race on a plain cell",
+    why:
+      "Two threads touched a DataCell (plain, non-atomic memory), at least one writing, and nothing ordered the two " +
+      "accesses: no atomic operation, lock, wake or thread start between them. On real hardware they may overlap or be " +
+      "seen out of order (in Rust: undefined behaviour). Typical causes: a value published before the flag that hands it " +
+      "over is set, a slot read by the waker side while the registering side still writes it, a lock taken on one path only.",
+    hints: [
+      "Hand ownership over through an atomic (store the data, then set the flag; the reader loads the flag first), or guard both sides with one mutex.",
+      "Read the Timeline rows of the two steps the report names: which synchronization is missing between them.",
     ],
   },
   "step-limit": {

@@ -154,6 +154,8 @@ export function summarize(v: Violation): string {
       return v.cause === "escape"
         ? `nondeterminism: ${v.api ?? "a real-world source"} used during the run`
         : `nondeterminism: the replay diverged from the original run at step ${v.step}`;
+    case "data-race":
+      return `data race on ${v.cell}: ${v.second.thread}'s ${v.second.access} and ${v.first.thread}'s ${v.first.access} unordered`;
     case "leak":
       return `waker leak: cancelled task ${q(v.task)} left ${plural(v.wakersHeld, "waker clone")} registered`;
     case "step-limit": {
@@ -220,6 +222,9 @@ function violationBlock(v: Violation, num: string): string[] {
       break;
     case "leak":
       facts("waker clones", `${v.wakersHeld} held, by ${v.heldBy.length > 0 ? v.heldBy.join(", ") : "user code (not a simulation resource)"}`);
+      break;
+    case "data-race":
+      facts("accesses", `${v.first.access} by ${v.first.thread} at step ${v.first.step}, ${v.second.access} by ${v.second.thread} at step ${v.second.step}`);
       break;
     case "contract":
     case "step-limit":

@@ -55,6 +55,7 @@ import { blockedThreadViolation } from "../oracles/blocked-thread.js";
 import { workersOf } from "./config.js";
 import { isSteppedFuture } from "../threads/step-future.js";
 import { resetObjectIds } from "../threads/step-op.js";
+import { resetDataCells } from "../threads/data-cell.js";
 import type { SimThread, ThreadBody } from "../threads/thread-handle.js";
 import type { Access, ThreadEvent } from "../chooser/access.js";
 import type { ReactorEvent } from "../reactor/event-queue.js";
@@ -115,6 +116,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   constructor(readonly options: SimSettings) {
     const o = options;
     resetObjectIds();
+    resetDataCells();
     const chooser = o.chooser ?? new SeededChooser(o.seed, { faultProbability: o.faultProbability });
     this.tracer = new Tracer(o.trace, this);
     this.watch = new Watch(this, o.oracles, chooser.fair !== false);

@@ -54,6 +54,8 @@ import { TaskState } from "../task/task-state.js";
 import { isSteppedFuture, type SteppedFuture } from "../threads/step-future.js";
 import { accessOf, isStepOp, SCHEDULER_OBJECT, WORLD_OBJECT, type StepOp, type StepThread, type Steps } from "../threads/step-op.js";
 import { SimThread, type ParkOp, type ThreadBody } from "../threads/thread-handle.js";
+import { dataCellsExist } from "../threads/data-cell.js";
+import { RaceDetector } from "./race-detector.js";
 import type { Waker } from "../waker/waker.js";
 
 /** What ThreadSteps needs of the run (the step loop): its position, and the two halves of a poll. */
@@ -141,6 +143,12 @@ export class ThreadSteps {
   private touchedScheduler = false;
   private made: Access[] = [];
   private liveNonDaemon = 0;
+  /** The task whose poll the last worker step advanced (race reports name it). */
+  private lastTask: Task | null = null;
+  /** Data races (race-detector.ts): made at the first step of a run that made a DataCell. */
+  private races: RaceDetector | null | undefined = undefined;
+  /** The op the step being taken performed (null: a poll start, a plain poll, a delivery). */
+  private performedOp: StepOp | null = null;
   /** Rule 6: the task that just yielded, until another thread steps. */
   private yielded: Task | null = null;
   // Scratch lists, reused every step.
@@ -241,6 +249,7 @@ export class ThreadSteps {
     this.yielded = null;
     this.touchedScheduler = false;
     this.made = [];
+    this.performedOp = null;
     let access: Access;
     if (no < this.workers) access = this.stepWorker(this.slots[no]!);
     else if (no === this.reactorNo) {
@@ -248,9 +257,24 @@ export class ThreadSteps {
       this.loop.deliverDue();
       access = WORLD;
     } else access = this.stepThread(this.threads[no - this.reactorNo - 1]!);
-    this.parts.log.chooser.threadStepped?.(this.describe(access));
+    const full = this.describe(access);
+    this.parts.log.chooser.threadStepped?.(full);
+    if ((this.races ??= dataCellsExist() ? new RaceDetector() : null) !== null) this.checkRaces(no, full);
     this.loop.threadStepped();
     return true;
+  }
+
+  /** race-detector.ts: the step of thread `no` that touched `a` (and `a.also`). */
+  private checkRaces(no: number, a: Access): void {
+    const races = this.races!;
+    races.tick(no);
+    const nonAtomic = this.performedOp?.nonAtomic === true;
+    if (nonAtomic) {
+      const who = no < this.workers ? `${this.slots[no]!.name}${this.lastTask === null ? "" : ` (polling ${this.lastTask.name})`}` : no === this.reactorNo ? "the reactor" : this.threads[no - this.reactorNo - 1]!.name;
+      const v = races.access(no, who, a, this.loop.steps, this.loop.now);
+      if (v !== null) this.loop.report(v);
+    }
+    races.step(no, a.also === undefined ? [a] : [a, ...a.also], nonAtomic);
   }
 
   /** Lists a thread with a body as enabled or waiting. */
@@ -297,6 +321,7 @@ export class ThreadSteps {
       return SCHED_RMW;
     }
     const performed = s.op!;
+    this.lastTask = s.task;
     this.advance(s, s);
     return this.performed(performed, s);
   }
@@ -309,6 +334,7 @@ export class ThreadSteps {
   }
 
   private performed(o: StepOp, r: Runner): Access {
+    this.performedOp = o;
     const a = accessOf(o);
     if (r.firstAlso !== null) {
       const also = [r.firstAlso];

@@ -5,6 +5,7 @@
 export { point, op, SCHEDULER_OBJECT, WORLD_OBJECT } from "./step-op.js";
 export type { StepOp, StepThread, Steps } from "./step-op.js";
 export { AtomicCell } from "./atomic-cell.js";
+export { DataCell } from "./data-cell.js";
 export type { CompareExchangeResult } from "./atomic-cell.js";
 export { SimMutex, CondVar } from "./mutex.js";
 export { SimThread } from "./thread-handle.js";

@@ -36,6 +36,8 @@ export interface StepOp {
   ready?(): boolean;
   /** Rule 3, for a report of a thread blocked at the end of a run: what it waits for. */
   readonly waitsFor?: string;
+  /** A plain (non-atomic) access (DataCell): checked for data races, not a synchronization. */
+  readonly nonAtomic?: boolean;
 }
 
 /** The thread an op runs on (rule 2): a worker of the executor, or a `sim.thread`. */
