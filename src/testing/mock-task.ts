@@ -296,8 +296,11 @@ class MockWakeHook implements WakeHook {
   }
 }
 
+/** A plain `{ ready }` / `{ ready, value }` object (checked without touching other objects' getters: a proxy may throw). */
 function isPollShaped(x: unknown): x is Poll<unknown> {
-  return typeof x === "object" && x !== null && typeof (x as { ready?: unknown }).ready === "boolean" && Object.keys(x).length <= 2;
+  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  const d = Object.getOwnPropertyDescriptor(x, "ready");
+  return d !== undefined && typeof d.value === "boolean" && Object.keys(x).length <= 2;
 }
 
 /** Wraps a future in a mock task to poll by hand; with no future, a task for `enter` calls only. */

@@ -17,6 +17,8 @@ import {
   WakerSlot,
   yieldNow,
   type Context,
+  type Future,
+  type MockTask,
   type Poll,
   type Waker,
 } from "wakesim";
@@ -111,7 +113,7 @@ describe("mockTask", () => {
     const t = mockTask(new Latch());
     t.drop();
     expect(() => t.poll()).toThrow(ContractError);
-    const self: { t?: ReturnType<typeof mockTask> } = {};
+    const self: { t?: MockTask<Future<void>> } = {};
     self.t = mockTask({ poll: (): Poll<void> => self.t!.poll() as Poll<void> });
     expect(() => self.t!.poll()).toThrow(/re-entrant poll/);
   });
