@@ -6,9 +6,10 @@
  *
  *  - `interleavePending(fut)`: before every poll of `fut`, one poll that wakes its waker and
  *    returns pending — so `fut` is never polled twice in a row without its task going back to
- *    the executor. futures-test's `interleave_pending` inserts the extra pending before every
- *    poll of a stream item; this one does it before every inner poll, which is what a
- *    combinator that assumes "polled again at once" needs to be shaken out of.
+ *    the executor. futures-test's `interleave_pending` inserts the extra pending once per
+ *    result (it re-arms only when the inner poll is ready: once per future, per stream item,
+ *    per read); this one does it before every inner poll, pending ones included, which is what
+ *    a combinator that assumes "polled again at once" needs to be shaken out of.
  *  - `pendingOnce(fut)`: one such pending, before the first poll only (futures-test `pending_once`).
  *  - `countWakes(fut)`: `fut` polled with a waker of its own that counts the wakes and clones
  *    made through it and forwards each to the task's waker, clone for clone — so the harness
