@@ -12,8 +12,9 @@
  *  3. A wake through a waker of an older poll reaches the task (wakers per task, as tokio's) and
  *     is also counted in `staleWakes`.
  *  4. The contract is checked as in a Sim run: polling after the future returned ready, after
- *     `drop()`, or from inside its own poll throws ContractError with the report's words, and
- *     the violation is kept in `violations`. A poll that returns pending having taken no clone
+ *     `drop()`, or from inside its own poll throws ContractError with the report's words (its
+ *     "step" is the task's poll count: a mock task has no run), and the violation is kept in
+ *     `violations`. A poll that returns pending having taken no clone
  *     of its waker, woken nothing and with no clone held is recorded there too (lost-wakeup,
  *     at the poll) but not thrown: a hand-written test may mean to show exactly that.
  *  5. `wakersHeld` counts owned clones not yet consumed or dropped (tokio-test's
