@@ -64,4 +64,14 @@ export { PipeReader, PipeWriter } from "./io/pipe.js";
 export { WOULD_BLOCK, EOF, RESET, describeIo } from "./io/io-result.js";
 export type { IoMarker } from "./io/io-result.js";
 
+// Races inside a poll (README "Threads: races inside a poll"): atomic steps, cells, mutex, threads.
 export * from "./threads/index.js";
+
+// Unit-testing a future, poll by poll (README): the mock task, wakers, adapters and assert helpers.
+export { MockTask, mockTask } from "./testing/mock-task.js";
+export type { MockTaskOptions, OutputOf } from "./testing/mock-task.js";
+export { MockRuntime } from "./testing/mock-runtime.js";
+export { noopWaker, countingWaker, panickingWaker, wakerFrom, contextOf, noopContext, panicContext, UnexpectedWakeError } from "./testing/wakers.js";
+export type { WakeCounts, WakerFunctions } from "./testing/wakers.js";
+export { interleavePending, pendingOnce, countWakes, WakeCounted } from "./testing/adapters.js";
+export { assertPending, assertReady, assertReadyWith, assertWoken, assertNotWoken, describePoll, PollAssertionError } from "./testing/assert.js";

@@ -15,9 +15,13 @@
  * - A scenario with async tasks is explored with exploreAsync (replayed with replayAsync), with
  *   no watchdog yet: vitest's test timeout fails a run that keeps yielding to the event loop, but
  *   nothing stops one whose code never yields (a synchronous endless loop in an async task).
- * - vitest is an optional peer dependency of wakesim: this module is the only one that imports it.
+ * - Importing this module also registers the poll matchers (`toBePending`, `toBeReadyWith`,
+ *   `toBeWoken`, …: vitest-matchers.ts) for the mock tasks of "Unit-testing a future, poll by poll".
+ * - vitest is an optional peer dependency of wakesim: only this module and vitest-matchers.ts import it.
  */
 import { test } from "vitest";
+import "./vitest-matchers.js";
+export type { PollMatchers } from "./vitest-matchers.js";
 import { explore, exploreAsync, simOptionsOf, type ExploreOptions } from "./explore/explore.js";
 import { AsyncTasksError } from "./core/errors.js";
 import { describeSite, guard, spawnsAsyncTasksGuarded } from "./explore/watchdog.js";
