@@ -14,7 +14,10 @@
  *  3. A step is one `chooseTask` call. The choice log asks only with ≥ 2 candidates (sim/choice-log.ts), so only steps
  *     with a real choice count — the k of the bound (DESIGN §2).
  *  4. At the i-th change point the task that would run (the highest-priority candidate) drops
- *     to priority i, below every initial priority; then the highest-priority candidate runs.
+ *     to priority d − i: below every initial priority and below every task lowered before it
+ *     (the paper's rule; priority i instead would keep a task lowered later above one lowered
+ *     earlier, so "A, then B, then A again" between two tasks could never happen); then the
+ *     highest-priority candidate runs.
  *  5. Non-task choices (deliver, select, executor, faults) are not PCT's business: they are
  *     drawn as SeededChooser draws them (scheduling kinds uniform, faults rarely).
  *  6. With `fairSuffixAfterSteps`, steps after that many are uniform random: a fair suffix, so
@@ -79,11 +82,8 @@ export class PctChooser implements Chooser {
     if (!(p >= 0 && p <= 1)) throw new OptionError("faultProbability", `expected a probability between 0 and 1, got ${String(p)}`);
     this.faultProbability = p;
     this.rng = seedrandom.alea(String(seed));
-    // With k ≤ d − 1 there are not d − 1 distinct points to spare: taking all of [1, k] would
-    // force one schedule (each step lowers the task that runs, the later ones above the earlier
-    // ones), and a run of two threads with two steps each could never preempt just once. Then
-    // take k − 1 of them, so some step is left alone.
-    this.changePoints = sampleDistinct(this.depth - 1 < k ? this.depth - 1 : k - 1, k, this.rng);
+    // With k < d − 1 there are not d − 1 distinct points: take all of [1, k].
+    this.changePoints = sampleDistinct(Math.min(this.depth - 1, k), k, this.rng);
   }
 
   /** Task choices made so far (each with ≥ 2 candidates). */
@@ -120,7 +120,7 @@ export class PctChooser implements Chooser {
     let best = this.highest(candidates);
     if (this.changePoints[this.passed] === step) {
       this.passed++;
-      this.lower(candidates[best]!, this.passed);
+      this.lower(candidates[best]!, this.depth - this.passed);
       best = this.highest(candidates);
     }
     return best;
@@ -141,7 +141,7 @@ export class PctChooser implements Chooser {
     this.renumber(at);
   }
 
-  /** Rule 4: `t` drops to priority i (< depth, so below every initial priority). */
+  /** Rule 4: `t` drops to priority p = d − i (< depth: below every initial priority, and every task lowered earlier). */
   private lower(t: TaskId, i: number): void {
     const at = this.ranked.indexOf(t);
     if (at >= 0) {
