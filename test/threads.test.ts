@@ -190,6 +190,42 @@ describe("preemptible polls on workers", () => {
     }
   });
 
+  it("two preemptible tasks race with each other under every strategy, DPOR included (each task's polls are one thread, whichever worker runs them)", () => {
+    const sc = defineScenario({
+      name: "two-tasks",
+      setup(sim) {
+        const flag = new AtomicCell(0, "flag");
+        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
+          yield* flag.store(1);
+          return ready(1);
+        }), { name: "storer" });
+        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
+          return (yield* flag.load()) === 1 ? ready(1) : PENDING;
+        }), { name: "loader" });
+      },
+    });
+    for (const strategy of ["dpor", "random", "pct", "exhaustive"] as const) expect(explore(sc, { runs: 500, strategy }).failure?.violation.kind, strategy).toBe("lost-wakeup");
+  });
+
+  it("PCT can switch back and forth between two threads (A, B, A, B): a lowered thread goes below every other", () => {
+    const sc = defineScenario({
+      name: "ping-pong",
+      setup(sim) {
+        const x = new AtomicCell(0, "x");
+        sim.thread(function* () {
+          yield* x.store(1);
+          yield* x.store(2);
+        }, { name: "A" });
+        sim.thread(function* () {
+          const v = yield* x.load();
+          const w = yield* x.load();
+          if (v === 1 && w === 2) throw new Error("A1 B1 A2 B2");
+        }, { name: "B" });
+      },
+    });
+    expect(explore(sc, { runs: 2000, strategy: "pct" }).failure?.violation.kind).toBe("panic");
+  });
+
   it("a spin on a flag another thread sets is not a livelock, under any strategy (the yield rule)", () => {
     const sc = defineScenario({
       name: "spin-wait",

@@ -62,6 +62,13 @@ import type { ReactorEvent } from "../reactor/event-queue.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
+/** An executor must only hand out scheduled tasks, once each. */
+function checkHandedOut(t: Task | undefined, executor: string, id: number = t?.id ?? -1): asserts t is Task {
+  if (t === undefined || t.state !== TaskState.Scheduled) {
+    throw new Error(`executor '${executor}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
+  }
+}
+
 export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, ViolationSink, ThreadLoop {
   steps = 0;
   polls = 0;
@@ -366,9 +373,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   private take(cands: readonly TaskId[]): Task {
     const id = this.executor.take(this.log.chooseTask(cands, this.marks, this.lastPolled));
     const t = this.tasks.list[id];
-    if (t === undefined || t.state !== TaskState.Scheduled) {
-      throw new Error(`executor '${this.executor.name}' handed out task ${id}, which is not runnable (${t === undefined ? "unknown id" : t.name}); an executor must only offer scheduled tasks, once each`);
-    }
+    checkHandedOut(t, this.executor.name, id);
     // A task polled after a long wait: the stretch behind it was possibly unfair (fair-suffix.ts).
     if (this.steps - this.marks[id]!.runnableSinceStep > FairSuffix.fairWaitSteps(this.tasks.list.length)) this.suffix.unfairStep = this.steps;
     return t;
@@ -377,9 +382,18 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   // ---- ThreadLoop (threads.ts) ---------------------------------------------------------------
 
 
-  takeTask(): Task | null {
+  takeTask(t: Task): void {
     const cands = this.executor.candidates();
-    return cands.length === 0 ? null : this.take(cands);
+    const i = cands.indexOf(t.id);
+    if (i < 0) throw new Error(`internal: task '${t.name}' started a poll but the executor does not offer it`);
+    const id = this.executor.take(i);
+    checkHandedOut(id === t.id ? t : this.tasks.list[id], this.executor.name, id);
+    if (id !== t.id) throw new Error(`executor '${this.executor.name}' handed out task ${id} when asked for its candidate ${i} (task '${t.name}'): take(i) must return candidates()[i]`);
+    if (this.steps - this.marks[t.id]!.runnableSinceStep > FairSuffix.fairWaitSteps(this.tasks.list.length)) this.suffix.unfairStep = this.steps;
+  }
+
+  task(id: TaskId): Task {
+    return this.tasks.list[id]!;
   }
 
   advanceClock(): boolean {

@@ -6,23 +6,26 @@
  * A run switches to this rule (for good) when its first preemptible future is spawned or its
  * first thread made; a run with neither never gets here, so its choices are exactly as before.
  *
- * Threads of the run, numbered (stable within a run, as the explorers need: dpor.ts):
- *  - workers 0 … W−1: an idle worker's step starts a poll of a task the executor offers (the
- *    lowest idle worker only: workers are alike) — a plain poll runs whole in that step; a
- *    preemptible one runs to its first op, and each later step of that worker performs the op
- *    it stopped at and runs on to the next one, or to the end of the poll;
- *  - W: the reactor; its step delivers the first due event;
- *  - W+1 …: simulated threads, in creation order; a step performs the op the thread stopped at.
+ * Threads of the run, numbered in order of first appearance (stable within a run given its
+ * choices, as the explorers need: dpor.ts):
+ *  - 0: the reactor; its step delivers the first due event;
+ *  - each task: its polls are one thread of steps (a task's polls follow one another, whichever
+ *    worker runs them). While fewer than W polls are in flight (W = `workers`), each task the
+ *    executor offers may start: that step takes it, on the lowest free worker — a plain poll
+ *    runs whole in that step; a preemptible one runs to its first op, and each later step of it
+ *    performs the op it stopped at and runs on to the next one, or to the end of the poll;
+ *  - each `sim.thread`, numbered when made; a step performs the op the thread stopped at.
  *
  * Rules:
- *  1. A thread is enabled when its next op is ready (step-op.ts rule 3); an idle worker when the
- *     executor offers a task; the reactor when an event is due. The options are ordered with the
- *     thread that took the last step first (when still enabled), then by number: answer 0 runs
- *     on without a preemption, so shrinking toward 0 removes preemptions.
+ *  1. A thread is enabled when its next op is ready (step-op.ts rule 3); a task not in flight
+ *     when the executor offers it and a worker is free; the reactor when an event is due. The
+ *     options are ordered with the thread that took the last step first (when still enabled),
+ *     then by number: answer 0 runs on without a preemption, so shrinking toward 0 removes
+ *     preemptions.
  *  2. With none enabled, the clock jumps to the next event (a park's deadline among them); with
  *     no event left either, the run is quiescent.
- *  3. While a worker's poll is in flight the task is Running: a wake from anywhere makes it
- *     Notified (task-state.ts rule 3) and it is polled again after this poll returns pending.
+ *  3. While a poll is in flight the task is Running: a wake from anywhere makes it Notified
+ *     (task-state.ts rule 3) and it is polled again after this poll returns pending.
  *     `currentTask` is the task whose step runs (a step is atomic), so wakes, reports and the
  *     oracles attribute as in a plain poll; the poll's waker expires when the poll returns.
  *  4. What each step touched is told to the chooser (`threadStepped`): the op it performed; a
@@ -31,12 +34,12 @@
  *  5. Under the fair suffix (a liveness suspicion) the enabled thread that waited longest goes.
  *  6. A yield is not run again at once: a task whose poll returned pending after it was woken
  *     during that poll (it yielded, or spins waiting for another thread) is not started again
- *     while it is the only task offered and another thread can step — until another thread
- *     has taken a step (CHESS's fair scheduling of yielding threads: Musuvathi & Qadeer, "Fair
- *     Stateless Model Checking", PLDI 2008). Without it, a spin on a value another thread is
- *     about to write is an endless schedule that systematic search never leaves, and a
- *     priority-driven one (PCT) spins until the step limit; with it, each spin iteration lets
- *     the others move. Two iterations in a row with nothing between them change nothing.
+ *     while another thread can step — until another thread has taken a step (CHESS's fair
+ *     scheduling of yielding threads: Musuvathi & Qadeer, "Fair Stateless Model Checking",
+ *     PLDI 2008). Without it, a spin on a value another thread is about to write is an endless
+ *     schedule that systematic search never leaves, and a priority-driven one (PCT) spins until
+ *     the step limit; with it, each spin iteration lets the others move. Two iterations in a
+ *     row with nothing between them change nothing.
  */
 import type { Access, ThreadEvent } from "../chooser/access.js";
 import type { Executor } from "../executors/executor.js";
@@ -50,6 +53,7 @@ import { panicViolation } from "../oracles/contract.js";
 import type { Violation } from "../oracles/violation.js";
 import { ReactorEvent } from "../reactor/event-queue.js";
 import type { Task } from "../task/task.js";
+import type { TaskId } from "../core/ids.js";
 import { TaskState } from "../task/task-state.js";
 import { isSteppedFuture, type SteppedFuture } from "../threads/step-future.js";
 import { accessOf, isStepOp, SCHEDULER_OBJECT, WORLD_OBJECT, type StepOp, type StepThread, type Steps } from "../threads/step-op.js";
@@ -64,8 +68,8 @@ export interface ThreadLoop {
   readonly now: number;
   currentTask: Task | null;
   currentThread: string | null;
-  /** A task to poll, taken from the executor (the task choice), or null when none is offered. */
-  takeTask(): Task | null;
+  /** Takes task `t` from the executor's candidates (it must be one), checked. */
+  takeTask(t: Task): void;
   /** Polls a task whole (a plain poll). */
   pollTask(t: Task): void;
   /** The first half of a poll: the task is Running, its waker is handed out. */
@@ -80,6 +84,8 @@ export interface ThreadLoop {
   /** The explorer found the rest of this run redundant: it stops, clean. */
   abandon(): void;
   report(v: Violation): void;
+  /** The task with this id. */
+  task(id: TaskId): Task;
 }
 
 /** The run's parts ThreadSteps reads and drives directly. */
@@ -91,20 +97,20 @@ export interface ThreadParts {
   readonly runtime: Runtime;
 }
 
-/** A thread's position: the op it stopped at, and the body to resume. */
+/** A thread of steps: an in-flight poll or a `sim.thread`, stopped at the op it performs next. */
 interface Runner extends StepThread {
   body: Steps<unknown> | null;
   op: StepOp | null;
   alarm: Alarm | null;
-  /** Step at which it last ran (rule 5). */
-  lastStep: number;
   /** An access its next step also makes (the read of its creation). */
   firstAlso: Access | null;
 }
 
-interface WorkerSlot extends Runner {
-  task: Task | null;
-  waker: Waker | null;
+/** A task's poll in flight on a worker. */
+interface InFlight extends Runner {
+  readonly task: Task;
+  readonly waker: Waker;
+  readonly worker: number;
 }
 
 interface ThreadRunner extends Runner {
@@ -132,27 +138,37 @@ class Alarm extends ReactorEvent {
 const SCHED_RMW: Access = { object: SCHEDULER_OBJECT, kind: "rmw" };
 const SCHED_WAKE: Access = { object: SCHEDULER_OBJECT, kind: "wake" };
 const WORLD: Access = { object: WORLD_OBJECT, kind: "write" };
+const REACTOR = 0;
+
+/** What an option of a step is: a runner to resume, a task to start, or the reactor. */
+type Option = Runner | Task | typeof REACTOR;
 
 export class ThreadSteps {
-  private readonly slots: WorkerSlot[] = [];
+  /** The poll in flight on each worker, or null. */
+  private readonly slots: (InFlight | null)[];
+  private inFlight = 0;
   private readonly threads: ThreadRunner[] = [];
-  private readonly reactorNo: number;
-  private reactorLast = -1;
+  /** Thread numbers of tasks, given at first appearance; 0 is the reactor. */
+  private readonly taskNo = new Map<TaskId, number>();
+  private nextNo = 1;
+  /** Step at which each thread (by number) last ran (rule 5). */
+  private readonly lastStep: number[] = [-1];
   private last: number | null = null;
   /** Set while a step runs when it woke a task or spawned one (rule 4). */
   private touchedScheduler = false;
   private made: Access[] = [];
   private liveNonDaemon = 0;
-  /** The task whose poll the last worker step advanced (race reports name it). */
-  private lastTask: Task | null = null;
   /** Data races (race-detector.ts): made at the first step of a run that made a DataCell. */
   private races: RaceDetector | null | undefined = undefined;
   /** The op the step being taken performed (null: a poll start, a plain poll, a delivery). */
   private performedOp: StepOp | null = null;
+  /** Who took the step being taken (race reports name it). */
+  private stepper = "";
   /** Rule 6: the task that just yielded, until another thread steps. */
   private yielded: Task | null = null;
   // Scratch lists, reused every step.
   private readonly enabled: number[] = [];
+  private readonly options: Option[] = [];
   private readonly waitedSince: number[] = [];
   private readonly waiting: ThreadEvent[] = [];
 
@@ -161,10 +177,7 @@ export class ThreadSteps {
     private readonly parts: ThreadParts,
     readonly workers: number,
   ) {
-    for (let w = 0; w < workers; w++) {
-      this.slots.push({ no: w, name: `worker ${w}`, body: null, op: null, alarm: null, lastStep: -1, firstAlso: null, task: null, waker: null });
-    }
-    this.reactorNo = workers;
+    this.slots = new Array<InFlight | null>(workers).fill(null);
   }
 
   /** Non-daemon threads not finished (the run completes only without them). */
@@ -177,12 +190,23 @@ export class ThreadSteps {
     this.touchedScheduler = true;
   }
 
+  private numberOf(t: Task): number {
+    let no = this.taskNo.get(t.id);
+    if (no === undefined) {
+      no = this.nextNo++;
+      this.taskNo.set(t.id, no);
+      this.lastStep[no] = -1;
+    }
+    return no;
+  }
+
   /** `sim.thread`: a new thread, runnable at once; its body runs to its first op now. */
   spawnThread(body: ThreadBody, name: string | undefined, daemon: boolean): SimThread {
-    const no = this.reactorNo + 1 + this.threads.length;
+    const no = this.nextNo++;
     const handle = new SimThread(no, name ?? `thread${this.threads.length + 1}`, daemon);
-    const r: ThreadRunner = { no, name: handle.name, handle, body: null, op: null, alarm: null, lastStep: this.loop.steps, firstAlso: null, done: false };
+    const r: ThreadRunner = { no, name: handle.name, handle, body: null, op: null, alarm: null, firstAlso: null, done: false };
     this.threads.push(r);
+    this.lastStep[no] = this.loop.steps;
     if (!daemon) this.liveNonDaemon++;
     // Made by a step of another thread: that step happens before the new thread's first (dpor.ts, "Wiring").
     const made: Access = { object: `spawn:${handle.id}`, kind: "write" };
@@ -193,7 +217,7 @@ export class ThreadSteps {
     try {
       r.body = body(handle);
       if (typeof r.body?.next !== "function") throw new TypeError(`sim.thread expects a generator function (function* (t) { … }), got one that returned ${String(r.body)}`);
-      this.advance(r, handle);
+      this.advance(r, null);
     } finally {
       this.loop.currentTask = prev;
     }
@@ -202,26 +226,21 @@ export class ThreadSteps {
 
   /** One step (rules 1–2). False when nothing can happen any more. */
   tick(): boolean {
-    const { enabled, waitedSince, waiting } = this;
+    const { enabled, options, waitedSince, waiting } = this;
     enabled.length = 0;
+    options.length = 0;
     waitedSince.length = 0;
     waiting.length = 0;
-    let idleListed = false;
-    const offered = this.parts.executor.candidates().length > 0 && !this.onlyYielderOffered();
-    for (const s of this.slots) {
-      if (s.body !== null) this.consider(s);
-      else if (offered && !idleListed) {
-        idleListed = true;
-        enabled.push(s.no);
-        waitedSince.push(s.lastStep);
+    if (this.parts.reactor.hasDue()) this.offer(REACTOR, REACTOR);
+    for (const f of this.slots) if (f !== null) this.consider(f);
+    if (this.inFlight < this.workers) {
+      for (const id of this.parts.executor.candidates()) {
+        const t = this.loop.task(id);
+        if (t !== this.yielded) this.offer(this.numberOf(t), t);
       }
     }
-    if (this.parts.reactor.hasDue()) {
-      enabled.push(this.reactorNo);
-      waitedSince.push(this.reactorLast);
-    }
     for (const r of this.threads) if (!r.done) this.consider(r);
-    if (enabled.length === 0 && this.yielded !== null) {
+    if (enabled.length === 0 && this.yielded !== null && this.yielded.state === TaskState.Scheduled) {
       // Rule 6 holds back only while another thread can step.
       this.yielded = null;
       return this.tick();
@@ -231,37 +250,65 @@ export class ThreadSteps {
       if (waiting.length > 0) this.parts.log.chooseThread(enabled, null, waiting, waitedSince); // a deadlock: the explorer hears of it
       return false;
     }
-    // Rule 1: the previous thread first.
-    const prev = this.last !== null ? enabled.indexOf(this.last) : -1;
-    if (prev > 0) {
-      enabled.splice(prev, 1);
-      enabled.unshift(this.last!);
-      const w = waitedSince.splice(prev, 1)[0]!;
-      waitedSince.unshift(w);
-    }
-    const i = this.parts.log.chooseThread(enabled, prev >= 0 ? this.last : null, waiting, waitedSince);
+    this.order();
+    const prev = this.last !== null && enabled[0] === this.last ? this.last : null;
+    const i = this.parts.log.chooseThread(enabled, prev, waiting, waitedSince);
     if (i < 0) {
       this.loop.abandon();
       return true;
     }
     const no = enabled[i]!;
+    const chosen = options[i]!;
     this.last = no;
+    this.lastStep[no] = this.loop.steps;
     this.yielded = null;
     this.touchedScheduler = false;
     this.made = [];
     this.performedOp = null;
     let access: Access;
-    if (no < this.workers) access = this.stepWorker(this.slots[no]!);
-    else if (no === this.reactorNo) {
-      this.reactorLast = this.loop.steps;
+    if (chosen === REACTOR) {
+      this.stepper = "the reactor";
       this.loop.deliverDue();
       access = WORLD;
-    } else access = this.stepThread(this.threads[no - this.reactorNo - 1]!);
+    } else if ("state" in chosen) access = this.start(chosen);
+    else {
+      this.stepper = "task" in chosen ? `${(chosen as InFlight).task.name} (on worker ${(chosen as InFlight).worker})` : chosen.name;
+      const performed = chosen.op!;
+      this.advance(chosen, "task" in chosen ? (chosen as InFlight) : null);
+      access = this.performed(performed, chosen);
+    }
     const full = this.describe(access);
     this.parts.log.chooser.threadStepped?.(full);
     if ((this.races ??= dataCellsExist() ? new RaceDetector() : null) !== null) this.checkRaces(no, full);
     this.loop.threadStepped();
     return true;
+  }
+
+  private offer(no: number, o: Option): void {
+    this.enabled.push(no);
+    this.options.push(o);
+    this.waitedSince.push(this.lastStep[no] ?? -1);
+  }
+
+  /** Rule 1: the previous thread first, then by number (insertion sort: a handful of options). */
+  private order(): void {
+    const { enabled, options, waitedSince } = this;
+    const key = (no: number) => (no === this.last ? -1 : no);
+    for (let i = 1; i < enabled.length; i++) {
+      const no = enabled[i]!;
+      const o = options[i]!;
+      const w = waitedSince[i]!;
+      let j = i - 1;
+      while (j >= 0 && key(enabled[j]!) > key(no)) {
+        enabled[j + 1] = enabled[j]!;
+        options[j + 1] = options[j]!;
+        waitedSince[j + 1] = waitedSince[j]!;
+        j--;
+      }
+      enabled[j + 1] = no;
+      options[j + 1] = o;
+      waitedSince[j + 1] = w;
+    }
   }
 
   /** race-detector.ts: the step of thread `no` that touched `a` (and `a.also`). */
@@ -270,21 +317,18 @@ export class ThreadSteps {
     races.tick(no);
     const nonAtomic = this.performedOp?.nonAtomic === true;
     if (nonAtomic) {
-      const who = no < this.workers ? `${this.slots[no]!.name}${this.lastTask === null ? "" : ` (polling ${this.lastTask.name})`}` : no === this.reactorNo ? "the reactor" : this.threads[no - this.reactorNo - 1]!.name;
-      const v = races.access(no, who, a, this.loop.steps, this.loop.now);
+      const v = races.access(no, this.stepper, a, this.loop.steps, this.loop.now);
       if (v !== null) this.loop.report(v);
     }
     races.step(no, a.also === undefined ? [a] : [a, ...a.also], nonAtomic);
   }
 
-  /** Lists a thread with a body as enabled or waiting. */
+  /** Lists a runner as enabled or waiting. */
   private consider(r: Runner): void {
     const o = r.op;
     if (o === null) return;
-    if (o.ready === undefined || o.ready()) {
-      this.enabled.push(r.no);
-      this.waitedSince.push(r.lastStep);
-    } else {
+    if (o.ready === undefined || o.ready()) this.offer(r.no, r);
+    else {
       if (o.access.kind === "lock") this.waiting.push({ thread: r.no, access: accessOf(o) });
       const park = o as StepOp & ParkOp;
       if (park.until !== undefined && r.alarm === null) {
@@ -303,34 +347,24 @@ export class ThreadSteps {
     return also.length === 0 ? main : { object: main.object, kind: main.kind, also };
   }
 
-  private stepWorker(s: WorkerSlot): Access {
-    s.lastStep = this.loop.steps;
-    if (s.body === null) {
-      const t = this.loop.takeTask()!;
-      if (!isSteppedFuture(t.future)) {
-        this.loop.pollTask(t);
-        this.noteYield(t);
-        return WORLD;
-      }
-      const waker = this.loop.beginPoll(t);
-      s.task = t;
-      s.waker = waker;
-      s.body = (t.future as SteppedFuture<unknown>).pollSteps(new Context(waker, this.parts.runtime));
-      if (this.parts.tracer.on) this.parts.tracer.noteIn(t.name, `on ${s.name}`);
-      this.advance(s, s);
-      return SCHED_RMW;
+  /** A task starts a poll on the lowest free worker (rule 1). */
+  private start(t: Task): Access {
+    this.loop.takeTask(t);
+    const worker = this.slots.indexOf(null);
+    this.stepper = `${t.name} (on worker ${worker})`;
+    if (!isSteppedFuture(t.future)) {
+      this.loop.pollTask(t);
+      this.noteYield(t);
+      return WORLD;
     }
-    const performed = s.op!;
-    this.lastTask = s.task;
-    this.advance(s, s);
-    return this.performed(performed, s);
-  }
-
-  private stepThread(r: ThreadRunner): Access {
-    r.lastStep = this.loop.steps;
-    const performed = r.op!;
-    this.advance(r, r.handle);
-    return this.performed(performed, r);
+    const waker = this.loop.beginPoll(t);
+    const f: InFlight = { no: this.numberOf(t), name: t.name, task: t, waker, worker, body: null, op: null, alarm: null, firstAlso: null };
+    this.slots[worker] = f;
+    this.inFlight++;
+    f.body = (t.future as SteppedFuture<unknown>).pollSteps(new Context(waker, this.parts.runtime));
+    if (this.parts.tracer.on) this.parts.tracer.noteIn(t.name, `on worker ${worker}`);
+    this.advance(f, f);
+    return SCHED_RMW;
   }
 
   private performed(o: StepOp, r: Runner): Access {
@@ -344,21 +378,20 @@ export class ThreadSteps {
     return a;
   }
 
-  /** Resumes `r`'s body: performs its pending op and runs to its next op or its end. */
-  private advance(r: Runner, self: StepThread): void {
+  /** Resumes `r`'s body (`f`: it is a task's poll): performs its pending op and runs to its next op or its end. */
+  private advance(r: Runner, f: InFlight | null): void {
     if (r.alarm !== null) {
       this.parts.reactor.cancel(r.alarm);
       r.alarm = null;
     }
-    const slot = r.no < this.workers ? (r as WorkerSlot) : null;
-    const task = slot?.task ?? null;
+    const task = f?.task ?? null;
     const prev = this.loop.currentTask;
     this.loop.currentTask = task;
     this.loop.currentThread = task === null ? r.name : null;
-    if (this.parts.tracer.on && r.op !== null) this.parts.tracer.noteIn(task?.name ?? r.name, r.op.label);
+    if (this.parts.tracer.on && r.op !== null) this.parts.tracer.noteIn(r.name, r.op.label);
     let next: IteratorResult<StepOp, unknown>;
     try {
-      next = r.body!.next(self);
+      next = r.body!.next(r);
       if (next.done !== true && !isStepOp(next.value)) {
         throw new TypeError(`${task === null ? `thread '${r.name}'` : `the pollSteps of task '${task.name}'`} yielded ${String(next.value)}: yield* an operation (cell.load(), mutex.lock(), point("…")), not a value`);
       }
@@ -367,7 +400,7 @@ export class ThreadSteps {
       this.loop.currentThread = null;
       r.body = null;
       r.op = null;
-      if (slot !== null && task !== null) this.endPoll(slot, "panicked", undefined, e);
+      if (f !== null) this.endPoll(f, "panicked", undefined, e);
       else this.threadEnded(r as ThreadRunner, e);
       return;
     }
@@ -376,36 +409,26 @@ export class ThreadSteps {
     if (next.done === true) {
       r.body = null;
       r.op = null;
-      if (slot !== null && task !== null) {
+      if (f !== null) {
         const p = next.value as Poll<unknown>;
-        this.endPoll(slot, p.ready ? "ready" : "pending", p.ready ? p.value : undefined, undefined);
+        this.endPoll(f, p.ready ? "ready" : "pending", p.ready ? p.value : undefined, undefined);
       } else this.threadEnded(r as ThreadRunner, undefined);
       return;
     }
     r.op = next.value;
   }
 
-  private endPoll(s: WorkerSlot, result: "ready" | "pending" | "panicked", value: unknown, thrown: unknown): void {
-    const t = s.task!;
-    const waker = s.waker!;
-    s.task = null;
-    s.waker = null;
+  private endPoll(f: InFlight, result: "ready" | "pending" | "panicked", value: unknown, thrown: unknown): void {
+    this.slots[f.worker] = null;
+    this.inFlight--;
     this.touchedScheduler = true; // the poll's return moves the task's state (rule 4)
-    this.loop.endPoll(t, waker, result, value, thrown);
-    this.noteYield(t);
+    this.loop.endPoll(f.task, f.waker, result, value, thrown);
+    this.noteYield(f.task);
   }
 
   /** Rule 6: after a poll of `t` ended, whether it yielded (is queued again at once). */
   private noteYield(t: Task): void {
     if (t.state === TaskState.Scheduled) this.yielded = t;
-  }
-
-  /** Rule 6: the executor offers only the task that just yielded. */
-  private onlyYielderOffered(): boolean {
-    const y = this.yielded;
-    if (y === null || y.state !== TaskState.Scheduled) return false;
-    const c = this.parts.executor.candidates();
-    return c.length === 1 && c[0] === y.id;
   }
 
   private threadEnded(r: ThreadRunner, thrown: unknown): void {
@@ -419,9 +442,7 @@ export class ThreadSteps {
   /** At quiescence: the non-daemon threads that never finished, and what each waits for. */
   blockedThreads(): { name: string; waitsFor: string }[] {
     const out: { name: string; waitsFor: string }[] = [];
-    for (const s of this.slots) {
-      if (s.task !== null && s.op !== null) out.push({ name: `${s.name} (polling ${s.task.name})`, waitsFor: s.op.waitsFor ?? s.op.label });
-    }
+    for (const f of this.slots) if (f !== null && f.op !== null) out.push({ name: `worker ${f.worker} (polling ${f.task.name})`, waitsFor: f.op.waitsFor ?? f.op.label });
     for (const r of this.threads) {
       if (!r.done && !r.handle.daemon && r.op !== null) out.push({ name: r.name, waitsFor: r.op.waitsFor ?? r.op.label });
     }
