@@ -16,6 +16,9 @@ import { performance } from "node:perf_hooks";
 import { explore, runScenario, type Scenario, type StrategyName } from "wakesim";
 import { dporStrategy, threadDfsStrategy, type ThreadExplorerStrategy } from "wakesim/explore";
 import { atomicWakerScenario } from "../fixtures/threads/atomic-waker.js";
+import { readinessTickCorrect, readinessTickPerTurn } from "../fixtures/threads/readiness-tick.js";
+import { sharedCorrect, sharedNoAwakenState } from "../fixtures/threads/shared.js";
+import { timerNextWakeCorrect, timerNextWakePublishAfterUnlock } from "../fixtures/threads/timer-next-wake.js";
 import { fmtRuns, median, pct, tableHeader, tableLine as line, type Sample } from "./find-common.js";
 
 export interface ThreadBug {
@@ -24,7 +27,13 @@ export interface ThreadBug {
   readonly correct: Scenario;
 }
 
-export const THREAD_BUGS: readonly ThreadBug[] = [{ id: "atomic-waker", buggy: atomicWakerScenario("check-then-register"), correct: atomicWakerScenario("none") }];
+/** The four races of issue 14, in its order. */
+export const THREAD_BUGS: readonly ThreadBug[] = [
+  { id: "atomic-waker", buggy: atomicWakerScenario("check-then-register"), correct: atomicWakerScenario("none") },
+  { id: "shared-2706", buggy: sharedNoAwakenState, correct: sharedCorrect },
+  { id: "readiness-tick-6133", buggy: readinessTickPerTurn, correct: readinessTickCorrect },
+  { id: "timer-next-wake-6682", buggy: timerNextWakePublishAfterUnlock, correct: timerNextWakeCorrect },
+];
 
 const THREAD_BUDGET = Number(process.env.BENCH_THREAD_BUDGET ?? 2000);
 const SEEDED: readonly StrategyName[] = ["random", "pct", "portfolio"];

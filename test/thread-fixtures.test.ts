@@ -86,13 +86,13 @@ describe("shared.ts: futures-rs Shared, a waker registered after the inner wake 
   // The window: the awaiter records its waker after the inner future's wake drained the slab,
   // and sees POLLING before the now_or_never poller's POLLING → IDLE.
   const window = [
-    /now-or-never: .*compareExchange shared\.state#\d+ 0 → 1/, // A becomes the poller
-    /now-or-never: .*: lock shared\.wakers/, // the inner future's wake (drains the slab)
-    /now-or-never: .*unlock shared\.wakers/,
-    { last: /awaiter: .*: lock shared\.wakers/ }, // B's record, after the wake
-    { last: /awaiter: .*compareExchange shared\.state#\d+ 0 → 1/ }, // fails: POLLING
+    /now-or-never: compareExchange shared\.state#\d+ 0 → 1/, // A becomes the poller
+    /now-or-never: lock shared\.wakers/, // the inner future's wake (drains the slab)
+    /now-or-never: unlock shared\.wakers/,
+    { last: /awaiter: lock shared\.wakers/ }, // B's record, after the wake
+    { last: /awaiter: compareExchange shared\.state#\d+ 0 → 1/ }, // fails: POLLING
     /awaiter -> pending/,
-    /now-or-never: .*compareExchange shared\.state#\d+ 1 → 0/, // POLLING → IDLE: nobody wakes B
+    /now-or-never: compareExchange shared\.state#\d+ 1 → 0/, // POLLING → IDLE: nobody wakes B
   ];
 
   it("the buggy twin is found by the default exploration, for the reason in its header, and replays", () => {
@@ -106,16 +106,14 @@ describe("shared.ts: futures-rs Shared, a waker registered after the inner wake 
     for (const s of ["random", "pct"] as const) expectInOrder(expectLostWakeup(sharedNoAwakenState, s, "awaiter"), window);
   });
 
-  // dpor runs on the thread-poller twins: with now_or_never on a second task, dpor explores one
-  // schedule and calls it exhausted (a worker that runs one task's poll then the other's is one
-  // DPOR thread, so the two tasks never race: an engine problem, see shared.ts).
-  it("dpor finds the buggy twin (now_or_never on a thread)", () => {
+  it("dpor finds the buggy twin, with now_or_never on a task (two preemptible tasks racing) and on a thread", () => {
+    expectInOrder(expectLostWakeup(sharedNoAwakenState, "dpor", "awaiter"), window);
     const r = expectLostWakeup(sharedNoAwakenStateThreadPoller, "dpor", "awaiter");
     expectInOrder(r, [
       /now-or-never: compareExchange shared\.state#\d+ 0 → 1/,
       /now-or-never: unlock shared\.wakers/,
-      { last: /awaiter: .*: lock shared\.wakers/ },
-      { last: /awaiter: .*compareExchange shared\.state#\d+ 0 → 1/ },
+      { last: /awaiter: lock shared\.wakers/ },
+      { last: /awaiter: compareExchange shared\.state#\d+ 0 → 1/ },
       /now-or-never: compareExchange shared\.state#\d+ 1 → 0/,
     ]);
     expectReplays(sharedNoAwakenStateThreadPoller, r);
@@ -173,8 +171,8 @@ describe("timer-next-wake.ts: tokio stale next_wake published after the scan (#6
   // next_wake (no unpark), the driver publishes null and parks with no deadline.
   const window = [
     /time-driver: unlock wheel\[0\]/,
-    /sleeper: .*: lock wheel\[0\]/,
-    /sleeper: .*load next_wake/,
+    /sleeper: lock wheel\[0\]/,
+    /sleeper: load next_wake/,
     /time-driver: store next_wake#\d+ ← null/,
     /time-driver: park time-driver/,
   ];
@@ -207,9 +205,9 @@ describe("timer-next-wake.ts: tokio stale next_wake published after the scan (#6
     expectExhaustedClean(timerNextWakeScenario("none", { laterTimer: 30 }));
   });
 
-  it("with the cancel racing in the sleeper's poll: found by random and dpor; the fix exhausts clean", () => {
+  it("with the cancel racing in the sleeper's poll (sleeper → driver → sleeper): found by random, pct and dpor; the fix exhausts clean", () => {
     const sc = timerNextWakeScenario("publish-after-unlock", { cancel: "in-poll" });
-    for (const s of ["random", "dpor"] as const) expectInOrder(expectLostWakeup(sc, s, "sleeper"), window);
+    for (const s of ["random", "pct", "dpor"] as const) expectInOrder(expectLostWakeup(sc, s, "sleeper"), window);
     expectExhaustedClean(timerNextWakeScenario("none", { cancel: "in-poll" }));
   });
 });
