@@ -4,16 +4,17 @@
  * and a correct twin that must stay clean (2000 runs of random, pct and portfolio each, and the
  * whole space under dpor).
  *
- * Measured by hand (seed 0, runs to the first failure of the buggy twins; dpor: schedules):
- *                         random   pct          portfolio  dpor
- *   shared (task poller)  79       4            9          — (1 schedule, "exhausted": engine problem)
- *   shared (thread poller) 6       18           1          42
- *   readiness-tick        6        7            29         8
- *   timer-next-wake       1        5            1          7
- *   timer, cancel in-poll 76       none/20 000  113        7   (pct: engine problem, see the fixture)
- * The correct twins: clean for 20 000 runs each of random, pct and portfolio; dpor exhausts them
- * in 98 (shared, thread poller), 77 (readiness-tick), 6 (timer-next-wake) schedules. Here only the
- * budgets are asserted (≤ 2000 runs).
+ * Measured by `npm run bench:find` (median runs to the first failure of the buggy twins over 30
+ * seeds, budget 2000; dpor is deterministic: its runs):
+ *                         random   pct   portfolio  dpor
+ *   atomic-waker          31.5     9.5   19.5       4
+ *   shared-2706           22       8     15         5
+ *   readiness-tick-6133   14       16    10         8
+ *   timer-next-wake-6682  5        4.5   5.5        5
+ * The correct twins (`npm run bench:thread-soak`): clean for 20 000 runs each of random, pct,
+ * swarm and portfolio, under exhaustive search (delay bound 2, space exhausted) and under dpor
+ * (no bound, space exhausted: 158 schedules for atomic-waker, 289 shared, 77 readiness-tick, 6
+ * timer-next-wake). Here only the budgets are asserted (≤ 2000 runs).
  */
 import { describe, expect, it } from "vitest";
 import { explore, replay, traceText, type ExploreResult, type Scenario, type StrategyName } from "wakesim";
