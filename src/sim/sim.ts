@@ -23,6 +23,8 @@
  *   tracer.ts       the trace events (a no-op when tracing is off)
  *   sim-runtime.ts  the Runtime that futures, the reactor and fake I/O see
  *   async-run.ts    runAsync's driver: each step followed by the engine's drain (promise/drain.ts), the host's timers the run's
+ *   threads.ts      the step rule of a run with preemptible polls and simulated threads (one atomic step per step)
+ *   race-detector.ts  data races on DataCells, by vector clocks over those steps
  * A task is polled through its body (task/task-body.ts): a spawned future is its own body, and
  * an async function's body is an AsyncTask (promise/async-task.ts) — the second kind of task,
  * which plugged in without changing the step loop, the wake hook or the oracles.

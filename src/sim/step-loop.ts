@@ -7,12 +7,17 @@
  * the tasks' lifecycle (spawn, poll, finish, panic, cancel) and the violations reported so far;
  * it is what the watch (Watched), the escape traps (EscapeSink) and join handles (TaskAborter)
  * see of the simulation. What each oracle *means* lives in src/oracles/; here is only when to ask.
+ * A run with preemptible polls or simulated threads steps through ThreadSteps (threads.ts) from
+ * its first such future or thread on; the poll is then split in halves (`beginPoll`/`endPoll`)
+ * around the steps of its body, and everything else here is as in any run.
  *
  * Invariants:
- *  1. `currentTask` is the task being polled or dropped, else null; wakes and reports made
- *     meanwhile are attributed to it, including those caused by its finishing.
+ *  1. `currentTask` is the task being polled or dropped (in a run with threads: the task whose
+ *     step runs), else null; wakes and reports made meanwhile are attributed to it, including
+ *     those caused by its finishing.
  *  2. The executor holds exactly the Scheduled tasks; a task is polled only when it hands it out.
- *  3. `steps` counts polls, deliveries and injected cancellations (clock jumps are not steps).
+ *  3. `steps` counts polls, deliveries and injected cancellations, and in a run with threads
+ *     each thread step (clock jumps are not steps).
  */
 import seedrandom from "seedrandom";
 import type { Chooser } from "../chooser/chooser.js";
