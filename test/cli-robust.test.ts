@@ -80,7 +80,7 @@ describe("one bad file does not stop the rest", () => {
     // The stack, cut to the user's frames (under the watchdog, Node also shows the throwing line).
     expect(out).toContain("test/cli-fixtures/broken/setup-throws.ts: ERROR — scenario 'setup-throws' could not be explored — its setup (or its options) threw Error: no config for the channel\n");
     expect(out).toMatch(/  Error: no config for the channel\n    at readConfig \(test\/cli-fixtures\/broken\/setup-throws\.ts:4:9\)/);
-    expect(out).toContain("test/cli-fixtures/broken/no-task.ts: ERROR — scenario 'no-task' spawned no task: nothing was tested");
+    expect(out).toContain("test/cli-fixtures/broken/no-task.ts: ERROR — scenario 'no-task' spawned no task and made no thread: nothing was tested");
     expect(out).toContain("example-buggy-notify: FAILED — lost wakeup");
     expect(out.trimEnd().split("\n").at(-1)).toMatchInlineSnapshot(
       `"1 of 4 scenarios failed: example-buggy-notify; 3 could not be used: <tmp>/broken/syntax-error.ts, test/cli-fixtures/broken/setup-throws.ts, test/cli-fixtures/broken/no-task.ts"`,

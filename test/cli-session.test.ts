@@ -95,7 +95,7 @@ describe("exploreAll", () => {
           at Object.setup (test/cli-fixtures/broken/setup-throws.ts:6:65)
         (the other files are still explored; this file makes the exit code 2 unless another finds a violation)
 
-      test/cli-fixtures/broken/no-task.ts: ERROR — scenario 'no-task' spawned no task: nothing was tested — its setup(sim) must spawn the futures or async functions under test (sim.spawn(future, { name: "…" }), sim.spawn(async () => …)); a setup that returns early, or spawns only under a condition that is false, tests nothing
+      test/cli-fixtures/broken/no-task.ts: ERROR — scenario 'no-task' spawned no task and made no thread: nothing was tested — its setup(sim) must spawn the futures or async functions under test (sim.spawn(future, { name: "…" }), sim.spawn(async () => …)) or make threads (sim.thread(function* () { … })); a setup that returns early, or spawns only under a condition that is false, tests nothing
         (the other files are still explored; this file makes the exit code 2 unless another finds a violation)
       "
     `);
@@ -150,7 +150,7 @@ describe("explore", () => {
   it("refuses a scenario that spawned no task: a clean result would test nothing", () => {
     expect(() => explore(noTask, { runs: 10 })).toThrow(EmptyScenarioError);
     expect(() => explore(defineScenario({ name: "empty", setup() {} }), { runs: 10 })).toThrowErrorMatchingInlineSnapshot(
-      `[EmptyScenarioError: scenario 'empty' spawned no task: nothing was tested — its setup(sim) must spawn the futures or async functions under test (sim.spawn(future, { name: "…" }), sim.spawn(async () => …)); a setup that returns early, or spawns only under a condition that is false, tests nothing]`,
+      `[EmptyScenarioError: scenario 'empty' spawned no task and made no thread: nothing was tested — its setup(sim) must spawn the futures or async functions under test (sim.spawn(future, { name: "…" }), sim.spawn(async () => …)) or make threads (sim.thread(function* () { … })); a setup that returns early, or spawns only under a condition that is false, tests nothing]`,
     );
   });
 });

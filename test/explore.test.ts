@@ -99,7 +99,7 @@ describe("explore", () => {
 
   it("rejects bad options, naming them", () => {
     expect(() => explore(ordering, { runs: 0 })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'runs': must be ≥ 1, got 0]`);
-    expect(() => explore(ordering, { strategy: "pcct" as "pct" })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'strategy': unknown strategy 'pcct'. Use one of portfolio, random, pct, swarm, exhaustive, or a Strategy object]`);
+    expect(() => explore(ordering, { strategy: "pcct" as "pct" })).toThrowErrorMatchingInlineSnapshot(`[OptionError: invalid option 'strategy': unknown strategy 'pcct'. Use one of portfolio, random, pct, swarm, exhaustive, dpor, or a Strategy object]`);
   });
 });
 

@@ -11,7 +11,7 @@ const AT: RunPosition = { steps: 3, now: 7, currentTask: null };
 describe("Sim (the facade)", () => {
   it("exposes only what users and scenarios call: no Runtime, WakeHook, Watched or EscapeSink member", () => {
     const own = Object.getOwnPropertyNames(Sim.prototype).filter((k) => k !== "constructor").sort();
-    expect(own).toEqual(["bypassMonitor", "eventually", "invariant", "monitor", "note", "now", "polls", "progress", "run", "runAsync", "spawn", "steps", "tick"]);
+    expect(own).toEqual(["bypassMonitor", "eventually", "invariant", "monitor", "note", "now", "polls", "progress", "run", "runAsync", "spawn", "steps", "thread", "tick"]);
     expect(Object.keys(new Sim()).sort()).toEqual(["io", "options"]);
   });
 

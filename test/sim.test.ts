@@ -215,7 +215,7 @@ describe("options", () => {
       `[OptionError: invalid option 'executor': unknown executor 'fifi' — did you mean 'fifo'? Use one of permissive, fifo, lifo-slot, work-stealing, an options object, or a factory () => Executor.]`,
     );
     expect(() => new Sim({ sed: 1 } as object)).toThrowErrorMatchingInlineSnapshot(
-      `[OptionError: invalid option 'sed': unknown option — did you mean 'seed'? Known options: seed, chooser, executor, faults, faultProbability, maxLatencyTicks, pollCostTicks, maxSteps, trace, allowPanics, scenario, oracles, stopOnViolation, checkDeterminism.]`,
+      `[OptionError: invalid option 'sed': unknown option — did you mean 'seed'? Known options: seed, chooser, executor, faults, faultProbability, maxLatencyTicks, pollCostTicks, workers, maxSteps, trace, allowPanics, scenario, oracles, stopOnViolation, checkDeterminism.]`,
     );
     expect(() => new Sim({ faults: ["latncy" as "latency"] })).toThrowErrorMatchingInlineSnapshot(
       `[OptionError: invalid option 'faults': unknown fault kind 'latncy' — did you mean 'latency'? Known: latency, short-read, short-write, coalesce, spurious-wake, spurious-readiness, reset, early-eof, tie, cancel.]`,

@@ -298,10 +298,8 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
   "data-race": {
     title: "Data race on a plain cell",
     why:
-      "Two threads touched a DataCell (plain, non-atomic memory), at least one writing, and nothing ordered the two " +
-      "accesses: no atomic operation, lock, wake or thread start between them. On real hardware they may overlap or be " +
-      "seen out of order (in Rust: undefined behaviour). Typical causes: a value published before the flag that hands it " +
-      "over is set, a slot read by the waker side while the registering side still writes it, a lock taken on one path only.",
+      "Two threads touched a DataCell (plain memory), one writing, with no atomic op, lock, wake or thread start ordering them: they may overlap or be " +
+      "seen out of order (in Rust, undefined behaviour). Typical causes: a flag set before the value it hands over is written, a slot read while its owner writes it.",
     hints: [
       "Hand ownership over through an atomic (store the data, then set the flag; the reader loads the flag first), or guard both sides with one mutex.",
       "Read the Timeline rows of the two steps the report names: which synchronization is missing between them.",

@@ -62,8 +62,6 @@ import { isSteppedFuture } from "../threads/step-future.js";
 import { resetObjectIds } from "../threads/step-op.js";
 import { resetDataCells } from "../threads/data-cell.js";
 import type { SimThread, ThreadBody } from "../threads/thread-handle.js";
-import type { Access, ThreadEvent } from "../chooser/access.js";
-import type { ReactorEvent } from "../reactor/event-queue.js";
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
