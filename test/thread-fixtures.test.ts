@@ -45,6 +45,8 @@ function expectReplays(sc: Scenario, r: ExploreResult): void {
   expect(o.ok).toBe(false);
   expect(o.violations[0]!.kind).toBe(r.failure!.violation.kind);
   expect(o.violations[0]!.tasks).toEqual(r.failure!.violation.tasks);
+  // Byte for byte: the replay's trace is the failure's (a run is a function of its choices).
+  expect(traceText(o)).toBe(traceText(r.failure!.outcome));
 }
 
 /**
