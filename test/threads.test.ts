@@ -25,8 +25,10 @@ import {
   type Steps,
   type Waker,
 } from "wakesim";
-import { dporStrategy, threadDfsStrategy } from "wakesim/explore";
+import { dporStrategy, threadDfsStrategy, type ThreadExplorerStrategy } from "wakesim/explore";
+import type { Scenario } from "wakesim";
 import { atomicWakerScenario } from "../fixtures/threads/atomic-waker.js";
+import { timerNextWakeScenario } from "../fixtures/threads/timer-next-wake.js";
 import { spin } from "./helpers.js";
 
 /** Two threads add 1 each: with `racy`, as load then store (a lost update is possible). */
@@ -246,6 +248,56 @@ describe("preemptible polls on workers", () => {
       },
     });
     for (const strategy of ["random", "pct", "exhaustive", "dpor"] as const) expect(explore(sc, { runs: 300, strategy }).ok, strategy).toBe(true);
+  });
+});
+
+describe("DPOR against the full search, on runs with parks and condition variables", () => {
+  /** Every outcome (status, violations, end time) of every schedule the explorer hands out (it must exhaust them). */
+  function outcomes(sc: Scenario, st: ThreadExplorerStrategy): Set<string> {
+    const out = new Set<string>();
+    for (let p = st.nextRun(); p !== null; p = st.nextRun()) {
+      const o = runScenario(sc, { chooser: p.chooser, stopOnViolation: false });
+      st.runDone();
+      // Step numbers differ between schedules that only reorder independent steps: not an outcome.
+      if (o.status !== "pruned") out.add(`${o.status}|${o.violations.map((v) => v.message.replace(/step \d+/g, "step N")).sort().join(";")}|t=${o.time}`);
+    }
+    expect(st.exhausted).toBe(true);
+    return out;
+  }
+
+  it("reaches every outcome the full search reaches (a driver thread that parks until its own deadline; a condvar handoff racing two unparks)", () => {
+    const parkCondvar = defineScenario({
+      name: "park-condvar",
+      setup(sim) {
+        const m = new SimMutex("m");
+        const cv = new CondVar("cv");
+        const x = new AtomicCell(0, "x");
+        let items = 0;
+        const consumer = sim.thread(function* (t) {
+          yield* m.lock();
+          while (items === 0) yield* cv.wait(m);
+          items--;
+          yield* m.unlock();
+          if ((yield* x.load()) === 0) yield* t.park({ until: 7 });
+        }, { name: "consumer" });
+        sim.thread(function* () {
+          yield* x.store(1);
+          yield* consumer.unpark();
+          yield* m.lock();
+          items++;
+          yield* cv.notifyOne();
+          yield* m.unlock();
+        }, { name: "producer" });
+        sim.thread(function* () {
+          if ((yield* x.swap(2)) === 1) yield* consumer.unpark();
+        }, { name: "third" });
+      },
+    });
+    for (const sc of [timerNextWakeScenario("publish-after-unlock"), timerNextWakeScenario("publish-after-unlock", { cancel: "in-poll" }), parkCondvar]) {
+      const reduced = outcomes(sc, dporStrategy());
+      const full = outcomes(sc, threadDfsStrategy());
+      expect([...reduced].sort(), sc.name).toEqual([...full].sort());
+    }
   });
 });
 
