@@ -11,6 +11,9 @@
  *     sim/threads.ts rule 6) — schedules counted, and the violations each search found (every
  *     schedule's, not only the first) must be the same. `dpor_reduction` = schedules without ÷
  *     with, on the correct twin (the whole space; goal ≥ 10).
+ *  3. The cost of a thread step beside a plain poll step, side by side in this process: steps per
+ *     second of random exploration of the correct AtomicWaker and of the mpsc fixture (plain
+ *     polls), best of 5; `thread_step_cost_vs_poll_step` = the ratio of their times per step.
  */
 import { performance } from "node:perf_hooks";
 import { explore, runScenario, type Scenario, type StrategyName } from "wakesim";
@@ -20,6 +23,19 @@ import { readinessTickCorrect, readinessTickPerTurn } from "../fixtures/threads/
 import { sharedCorrect, sharedNoAwakenState } from "../fixtures/threads/shared.js";
 import { timerNextWakeCorrect, timerNextWakePublishAfterUnlock } from "../fixtures/threads/timer-next-wake.js";
 import { fmtRuns, median, pct, tableHeader, tableLine as line, type Sample } from "./find-common.js";
+import mpscCorrect from "../fixtures/mpsc.js";
+
+/** Best-of-5 steps per second of `runs` random runs of `sc`. */
+function stepsPerSec(sc: Scenario, runs: number): number {
+  explore(sc, { runs: 500, seed: 99, strategy: "random" }); // warm-up
+  let best = 0;
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    const r = explore(sc, { runs, seed: k + 1, strategy: "random" });
+    best = Math.max(best, r.steps / ((performance.now() - t0) / 1000));
+  }
+  return best;
+}
 
 export interface ThreadBug {
   readonly id: string;
@@ -99,12 +115,17 @@ export function benchThreads(seeds: number): Record<string, unknown> {
     counts[twin] = { dpor_schedules: d.schedules, full_schedules: f.schedules, dpor_failing: d.failing, full_failing: f.failing, found_dpor: [...d.found], found_full: [...f.found] };
   }
   const reduction = Number(counts.correct!.full_schedules) / Number(counts.correct!.dpor_schedules);
+  const threadSps = stepsPerSec(atomicWakerScenario("none"), 5000);
+  const pollSps = stepsPerSec(mpscCorrect, 2000);
+  console.log(`thread steps: ${Math.round(threadSps).toLocaleString("en-US")}/s (AtomicWaker correct, random) · plain poll steps: ${Math.round(pollSps).toLocaleString("en-US")}/s (mpsc correct) · a thread step costs ${(pollSps / threadSps).toFixed(2)}× a poll step`);
   console.log(`dpor_reduction ${reduction.toFixed(1)} (goal ≥ 10) · thread_bugs_found ${bugsFound} of ${THREAD_BUGS.length} by the default exploration within ${THREAD_BUDGET} runs`);
   return {
     thread_budget_runs: THREAD_BUDGET,
     thread_median_runs: medians,
     dpor_schedule_counts: counts,
     dpor_reduction: Number(reduction.toFixed(1)),
+    thread_steps_per_sec: Math.round(threadSps),
+    thread_step_cost_vs_poll_step: Number((pollSps / threadSps).toFixed(2)),
     thread_bugs_found: bugsFound,
     thread_bugs: THREAD_BUGS.length,
   };

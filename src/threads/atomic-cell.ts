@@ -6,7 +6,26 @@
  * store a write; swap and the fetch-ops a read-modify-write; compare-exchange a read-modify-write
  * when it succeeds and a read when it fails (it wrote nothing).
  */
-import { newObjectId, op, type StepOp, type Steps } from "./step-op.js";
+import type { AccessKind } from "../chooser/access.js";
+import { newObjectId, type StepOp, type Steps } from "./step-op.js";
+
+/** One op on a cell; its label is made only when asked (traces and reports), not on every step. */
+class CellOp implements StepOp {
+  readonly access: { object: string; kind: AccessKind };
+  constructor(
+    object: string,
+    kind: AccessKind,
+    private readonly verb: string,
+    private readonly args: readonly unknown[] = [],
+  ) {
+    this.access = { object, kind };
+  }
+  get label(): string {
+    const [a, b] = this.args;
+    if (this.verb === "compareExchange") return `compareExchange ${this.access.object} ${show(a)} → ${show(b)}`;
+    return this.args.length === 0 ? `${this.verb} ${this.access.object}` : `${this.verb} ${this.access.object} ← ${show(a)}`;
+  }
+}
 
 /** What `compareExchange` answers, as Rust's `Result<T, T>`: the value seen, and whether it was replaced. */
 export interface CompareExchangeResult<T> {
@@ -30,17 +49,17 @@ export class AtomicCell<T> {
   }
 
   *load(): Steps<T> {
-    yield op(this.id, "read", `load ${this.id}`);
+    yield new CellOp(this.id, "read", "load");
     return this.#value;
   }
 
   *store(value: T): Steps<void> {
-    yield op(this.id, "write", `store ${this.id} ← ${show(value)}`);
+    yield new CellOp(this.id, "write", "store", [value]);
     this.#value = value;
   }
 
   *swap(value: T): Steps<T> {
-    yield op(this.id, "rmw", `swap ${this.id} ← ${show(value)}`);
+    yield new CellOp(this.id, "rmw", "swap", [value]);
     const old = this.#value;
     this.#value = value;
     return old;
@@ -48,7 +67,7 @@ export class AtomicCell<T> {
 
   /** Replaces the value with `value` if it is `expected` (compared with `Object.is`). */
   *compareExchange(expected: T, value: T): Steps<CompareExchangeResult<T>> {
-    const o: StepOp = op(this.id, "rmw", `compareExchange ${this.id} ${show(expected)} → ${show(value)}`);
+    const o = new CellOp(this.id, "rmw", "compareExchange", [expected, value]);
     yield o;
     const previous = this.#value;
     if (!Object.is(previous, expected)) {
@@ -61,7 +80,7 @@ export class AtomicCell<T> {
 
   /** Applies `f` to the value in one step (a read-modify-write); returns the value before. */
   *update(f: (value: T) => T, label = "update"): Steps<T> {
-    yield op(this.id, "rmw", `${label} ${this.id}`);
+    yield new CellOp(this.id, "rmw", label);
     const old = this.#value;
     this.#value = f(old);
     return old;
