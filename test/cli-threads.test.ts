@@ -17,6 +17,14 @@ describe("wakesim fuzz on fixtures/threads", () => {
     expect(again.stdout).toContain("lost wakeup: 'consumer' is stuck pending");
   });
 
+  it("a thread whose step never ends is stopped by the watchdog, which names the thread", async () => {
+    const r = await cli(["fuzz", "test/cli-fixtures/thread-busy-loop.ts", "--watchdog", "1s", "--runs", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("thread-busy-loop: FAILED — watchdog: thread 'stuck' did not return within 1s (an infinite loop between two of its steps?)");
+    expect(r.stdout).toMatch(/Run 1 \(portfolio, block seed 0\): a step of thread 'stuck' \(its code between two ops, which must end\) at step 0, virtual time 0 did not return within 1s/);
+    expect(r.stdout).toContain("Look at the loops in thread 'stuck':");
+  });
+
   it("refuses --workers with dpor, naming why", async () => {
     const r = await cli(["fuzz", "fixtures/threads/atomic-waker.ts", "--strategy", "dpor", "--workers", "2"]);
     expect(r.code).not.toBe(0);

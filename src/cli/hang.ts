@@ -30,8 +30,9 @@ export function durationFlag(ms: number): string {
 /** The report's first line after "<scenario>: FAILED — ". */
 export function hangHeadline(site: HangSite | null, limitMs: number, async = false): string {
   if (async) return watchdogHeadline(ASYNC_HANG_WHAT, durationFlag(limitMs), true);
-  const what = site === null ? "a poll" : site.task !== null ? `the poll of task '${site.task}'` : site.inRun ? "the simulation" : "the scenario's code";
-  return watchdogHeadline(what, durationFlag(limitMs));
+  const what =
+    site === null ? "a poll" : site.task !== null ? `the poll of task '${site.task}'` : typeof site.thread === "string" ? `thread '${site.thread}'` : site.inRun ? "the simulation" : "the scenario's code";
+  return watchdogHeadline(what, durationFlag(limitMs), false, site !== null && site.task === null && typeof site.thread === "string");
 }
 
 export interface HangFacts {
@@ -91,7 +92,7 @@ export function hangReport(h: HangFacts): Hang {
           "  line, replay the token under `node --inspect` with --watchdog off and pause in the debugger.",
         ]
       : [
-          `  Look at the loops in ${h.site?.task == null ? "the polls" : `the poll of task '${h.site.task}'${h.site.awaiting === null ? "" : ` (in ${h.site.awaiting})`}`}:`,
+          `  Look at the loops in ${h.site?.task == null ? (typeof h.site?.thread === "string" ? `thread '${h.site.thread}'` : "the polls") : `the poll of task '${h.site.task}'${h.site.awaiting === null ? "" : ` (in ${h.site.awaiting})`}`}:`,
           "  each must end, or return Pending. To see the exact line, replay the token under `node --inspect` with",
           "  --watchdog off and pause in the debugger; or count iterations and throw past a limit (a thrown",
           "  panic gets a full wakesim report with a timeline).",

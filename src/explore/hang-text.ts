@@ -5,8 +5,9 @@
  */
 
 /** The headline after "<scenario>: FAILED — ": `what` (the task's poll, as far as known) ran past `limit` (as the user gave it). */
-export function watchdogHeadline(what: string, limit: string, async = false): string {
-  return `watchdog: ${what} did not return within ${limit} (${async ? "an endless loop in an async function, or a promise chain that never waits?" : "an infinite loop in a future's poll?"})`;
+export function watchdogHeadline(what: string, limit: string, async = false, thread = false): string {
+  const guess = async ? "an endless loop in an async function, or a promise chain that never waits?" : thread ? "an infinite loop between two of its steps?" : "an infinite loop in a future's poll?";
+  return `watchdog: ${what} did not return within ${limit} (${guess})`;
 }
 
 /** What hung, in a run with async tasks: a step, or the promise reactions the engine ran after it. */

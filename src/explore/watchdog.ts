@@ -43,6 +43,8 @@ export interface HangSite {
   readonly step: number | null;
   /** Virtual time, in ticks. */
   readonly time: number | null;
+  /** In a run with threads: the simulated thread whose step was running (sim/threads.ts), when no task's was. */
+  readonly thread?: string | null;
 }
 
 export type Guarded<T> =
@@ -106,6 +108,7 @@ export function guard<T>(fn: () => T, o: GuardOptions): Guarded<T> {
  */
 interface SimLike {
   readonly currentTask?: { readonly name: string; readonly generation: number; readonly future: unknown } | null;
+  readonly currentThread?: string | null;
   readonly steps?: number;
   readonly now?: number;
   readonly options?: SimSettings;
@@ -130,6 +133,8 @@ function siteOf(sink: EscapeSink | undefined): HangSite {
     poll: t?.generation ?? null,
     step: typeof sim?.steps === "number" ? sim.steps : null,
     time: typeof sim?.now === "number" ? sim.now : null,
+    // Only in a run with threads, so other sites keep their shape.
+    ...(t === null && typeof sim?.currentThread === "string" ? { thread: sim.currentThread } : {}),
   };
 }
 
@@ -137,6 +142,7 @@ function siteOf(sink: EscapeSink | undefined): HangSite {
 export function describeSite(s: HangSite): string {
   const where = s.step === null ? "" : ` at step ${s.step}, virtual time ${s.time ?? 0}`;
   if (!s.inRun) return "code outside any simulation run (the scenario's setup? — or any code, when the escapes oracle is off)";
+  if (s.task === null && typeof s.thread === "string") return `a step of thread '${s.thread}' (its code between two ops, which must end)${where}`;
   if (s.task === null) return `the simulation between polls (delivering an event, or in the executor)${where}`;
   return `the poll of task '${s.task}'${s.poll === null ? "" : ` (its poll ${s.poll}`}${s.awaiting === null ? "" : `, awaiting ${s.awaiting}`}${s.poll === null ? "" : ")"}${where}`;
 }
