@@ -439,6 +439,22 @@ describe("mistakes get a clear error", () => {
     expect(out.violations[0]?.message).toMatch(/the pollSteps of task 'oops' yielded 42: yield\* an operation/);
   });
 
+  it("a non-daemon thread that loops forever hits the step limit, which names it and says to make it a daemon", () => {
+    const sim = new Sim({ maxSteps: 300 });
+    sim.thread(function* () {
+      for (;;) yield* point("spin");
+    }, { name: "spinner" });
+    const out = sim.run();
+    expect(out.status).toBe("step-limit");
+    expect(out.violations[0]?.message).toMatch(/\(tasks still pending: none; threads not finished: spinner\)\. A thread that loops forever must be made a daemon/);
+    const daemon = new Sim({ maxSteps: 300 });
+    daemon.thread(function* () {
+      for (;;) yield* point("spin");
+    }, { name: "spinner", daemon: true });
+    daemon.spawn(spin(2, "task"), { name: "task" });
+    expect(daemon.run()).toMatchObject({ ok: true, status: "completed" });
+  });
+
   it("unlocking a mutex one does not hold, and sim.thread without a generator", () => {
     const sim = new Sim();
     const m = new SimMutex("m");

@@ -81,7 +81,7 @@ export function escapeViolation(api: string, callSite: string | null, task: stri
  * never polled (the executor or the strategy kept picking others, or one task never yields), or
  * parked and never woken — with how long, and how often the busiest tasks were polled.
  */
-export function stepLimitViolation(tasks: readonly Task[], marks: readonly TaskMarks[], maxSteps: number, step: number, time: number): Violation {
+export function stepLimitViolation(tasks: readonly Task[], marks: readonly TaskMarks[], maxSteps: number, step: number, time: number, threads: readonly string[] = []): Violation {
   const pending = tasks.filter((t) => t.outcome === null && !t.daemon).map((t) => t.name);
   const sat: StepLimitSat[] = [];
   for (const t of tasks) {
@@ -115,10 +115,14 @@ export function stepLimitViolation(tasks: readonly Task[], marks: readonly TaskM
     const on = awaitChain(t.future);
     return `  - ${s.task}: parked since its poll ${s.polls} at step ${s.sinceStep}${on === null ? "" : ` (awaiting ${on})`}, ${woken}`;
   };
-  const head = `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}). `;
+  const unfinished = threads.length === 0 ? "" : `; threads not finished: ${threads.join(", ")}`;
+  const head = `the run did not finish within maxSteps=${maxSteps} (tasks still pending: ${pending.join(", ") || "none"}${unfinished}). `;
   const message =
     sat.length === 0
-      ? head + `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`
+      ? head +
+        (threads.length > 0 && pending.length === 0
+          ? `A thread that loops forever must be made a daemon (sim.thread(body, { daemon: true })) if that is its job; otherwise it spins on a condition nothing changes — or the scenario needs more steps: raise maxSteps.`
+          : `Either the tasks loop forever (a busy self-wake or livelock), or the scenario needs more steps: raise maxSteps.`)
       : head +
         `${sat.length === 1 ? "One task" : `${sat.length} tasks`} sat still for most of the run while others were polled:\n` +
         sat.map((s) => line(s, tasks.find((t) => t.name === s.task)!)).join("\n") +

@@ -322,7 +322,7 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
     // With async tasks, as Node exits: once no referenced timer of the host is left either.
     if (this.tasks.unfinished === 0 && (!this.runningAsync || this.timerHost!.referencedTimers === 0) && (this.threads === null || this.threads.unfinishedThreads === 0)) return "completed";
     if (this.steps >= maxSteps) {
-      this.report(this.watch.stepLimit(stepLimitViolation(this.tasks.list, this.marks, maxSteps, this.steps, this.clock.now)));
+      this.report(this.watch.stepLimit(stepLimitViolation(this.tasks.list, this.marks, maxSteps, this.steps, this.clock.now, this.threads?.unfinishedThreadNames())));
       return "step-limit";
     }
     if (this.steps === confirmAt && this.watching) this.watch.halfwayToStepLimit();

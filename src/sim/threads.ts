@@ -361,6 +361,11 @@ export class ThreadSteps {
     }
   }
 
+  /** The non-daemon threads not finished (a step-limit report names them). */
+  unfinishedThreadNames(): string[] {
+    return this.threads.filter((r) => !r.done && !r.handle.daemon).map((r) => r.name);
+  }
+
   /** At quiescence: the non-daemon threads that never finished, and what each waits for. */
   blockedThreads(): { name: string; waitsFor: string }[] {
     const out: { name: string; waitsFor: string }[] = [];
