@@ -84,8 +84,8 @@ export class ThreadSteps {
   private races: RaceDetector | null | undefined = undefined;
   /** The op the step being taken performed (null: a poll start, a plain poll, a delivery). */
   private performedOp: StepOp | null = null;
-  /** Who took the step being taken (race reports name it). */
-  private stepper = "";
+  /** Who takes the step being taken (race reports name it). */
+  private stepper: Option = REACTOR;
   /** Rule 6: the task that just yielded, until another thread steps. */
   private yielded: Task | null = null;
   // Scratch lists, reused every step.
@@ -185,23 +185,32 @@ export class ThreadSteps {
     this.lastStep[no] = this.loop.steps;
     this.yielded = null;
     this.touchedScheduler = false;
-    this.made = [];
+    this.made.length = 0;
     this.performedOp = null;
-    let access: Access;
+    this.stepper = chosen;
+    // What the step touched (rule 4): a constant, or (resuming a runner) the op it performed.
+    let main: Access | null;
+    let firstAlso: Access | null = null;
     if (chosen === REACTOR) {
-      this.stepper = "the reactor";
       this.loop.deliverDue();
-      access = WORLD;
-    } else if ("state" in chosen) access = this.start(chosen);
+      main = WORLD;
+    } else if ("state" in chosen) main = this.start(chosen);
     else {
-      this.stepper = "task" in chosen ? `${(chosen as InFlight).task.name} (on worker ${(chosen as InFlight).worker})` : chosen.name;
-      const performed = chosen.op!;
+      this.performedOp = chosen.op!;
+      firstAlso = chosen.firstAlso;
+      chosen.firstAlso = null;
       this.advance(chosen, "task" in chosen ? (chosen as InFlight) : null);
-      access = this.performed(performed, chosen);
+      main = null;
     }
-    const full = this.describe(access);
-    this.parts.log.chooser.threadStepped?.(full);
-    if ((this.races ??= dataCellsExist() ? new RaceDetector() : null) !== null) this.checkRaces(no, full);
+    // Described only for whoever reads it (an explorer, the race detector): random and PCT runs
+    // of scenarios without DataCells build nothing here.
+    const races = (this.races ??= dataCellsExist() ? new RaceDetector() : null);
+    const chooser = this.parts.log.chooser;
+    if (chooser.threadStepped !== undefined || races !== null) {
+      const full = this.describe(main ?? this.performedAccess(firstAlso));
+      chooser.threadStepped?.(full);
+      if (races !== null) this.checkRaces(no, full);
+    }
     this.loop.threadStepped();
     return true;
   }
@@ -239,7 +248,9 @@ export class ThreadSteps {
     races.tick(no);
     const nonAtomic = this.performedOp?.nonAtomic === true;
     if (nonAtomic) {
-      const v = races.access(no, this.stepper, a, this.loop.steps, this.loop.now);
+      const who = this.stepper;
+      const name = who === REACTOR ? "the reactor" : "task" in who ? `${(who as InFlight).task.name} (on worker ${(who as InFlight).worker})` : who.name;
+      const v = races.access(no, name, a, this.loop.steps, this.loop.now);
       if (v !== null) this.loop.report(v);
     }
     races.step(no, a.also === undefined ? [a] : [a, ...a.also], nonAtomic);
@@ -273,7 +284,6 @@ export class ThreadSteps {
   private start(t: Task): Access {
     this.loop.takeTask(t);
     const worker = this.slots.indexOf(null);
-    this.stepper = `${t.name} (on worker ${worker})`;
     if (!isSteppedFuture(t.future)) {
       this.loop.pollTask(t);
       this.noteYield(t);
@@ -289,15 +299,10 @@ export class ThreadSteps {
     return SCHED_RMW;
   }
 
-  private performed(o: StepOp, r: Runner): Access {
-    this.performedOp = o;
-    const a = accessOf(o);
-    if (r.firstAlso !== null) {
-      const also = [r.firstAlso];
-      r.firstAlso = null;
-      return { object: a.object, kind: a.kind, also };
-    }
-    return a;
+  /** The op a resumed runner performed, as it happened (step-op.ts rule 4), with its creation's read. */
+  private performedAccess(firstAlso: Access | null): Access {
+    const a = accessOf(this.performedOp!);
+    return firstAlso === null ? a : { object: a.object, kind: a.kind, also: [firstAlso] };
   }
 
   /** Resumes `r`'s body (`f`: it is a task's poll): performs its pending op and runs to its next op or its end. */
