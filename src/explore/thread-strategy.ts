@@ -16,6 +16,10 @@
  *  3. What each step touched (`threadStepped`) goes to the explorer; the choice log still
  *     records the thread choices with two or more options, so a failure's token replays and
  *     shrinks like any other.
+ *  4. The explorer's part of a run ends where the run switches to the fair suffix (a liveness
+ *     suspicion: the suffix decides the rest, as in a replay) or after EXPLORER_MAX_STEPS thread
+ *     steps (sim/choice-log.ts: the rest runs on without preemptions). A spin loop in a thread
+ *     without a `spinLoop()` hint is where either happens; with the hint it is finite.
  */
 import type { Chooser } from "../chooser/chooser.js";
 import type { Access, ThreadEvent } from "./thread-access.js";

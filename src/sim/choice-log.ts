@@ -19,8 +19,17 @@ import type { TaskMarks } from "../oracles/task-marks.js";
 import type { TaskId } from "../core/ids.js";
 import type { RunPosition, Tracer } from "./tracer.js";
 
+/**
+ * Thread steps an explorer (DPOR) decides per run: its race analysis grows with the square of a
+ * run's length, and a longer run is a spin the explorer would only repeat (thread-strategy.ts).
+ */
+export const EXPLORER_MAX_STEPS = 5000;
+
 export class ChoiceLog {
   private choices: number[] = [];
+  /** The last thread choice was the explorer's (`pickThread`): it must hear what the step touched. */
+  explorerPicked = false;
+  private explorerSteps = 0;
   private shared = false;
 
   constructor(
@@ -88,19 +97,32 @@ export class ChoiceLog {
   chooseThread(threads: readonly number[], previous: number | null, waiting: readonly ThreadEvent[], waitedSince: readonly number[]): number {
     const n = threads.length;
     const c = this.chooser;
-    if (c.pickThread !== undefined) {
-      const i = c.pickThread(threads, waiting);
-      if (i < 0 || n < 2) return n === 0 ? -1 : i;
-      return this.record(i, n, "thread");
-    }
-    if (n < 2) return 0;
+    this.explorerPicked = false;
+    // Under the fair suffix the thread waiting longest goes, for every chooser alike (so a
+    // replay, which has no pickThread, makes the same run): an explorer's run ends its part
+    // there (thread-strategy.ts rule 4).
     if (this.suffix.active) {
       let best = 0;
       for (let i = 1; i < n; i++) if (waitedSince[i]! < waitedSince[best]!) best = i;
-      return best;
+      return n === 0 ? -1 : best;
     }
-    const i = c.chooseTask === undefined ? this.decide(n, "thread") : this.record(c.chooseTask(threads.map(threadKey), previous === null ? null : threadKey(previous)), n, "thread");
-    // A thread passed over after a long wait: the stretch is possibly unfair (fair-suffix.ts).
+    let i: number;
+    if (c.pickThread !== undefined && this.explorerSteps >= EXPLORER_MAX_STEPS) {
+      // Past the explorer's horizon the run goes on without preemptions (its choices recorded, so
+      // a replay makes the same run): a spin without a spinLoop hint costs the explorer no more.
+      i = 0;
+      if (n === 0) return -1;
+      if (n >= 2) this.record(i, n, "thread");
+    } else if (c.pickThread !== undefined) {
+      this.explorerSteps++;
+      i = c.pickThread(threads, waiting);
+      this.explorerPicked = i >= 0;
+      if (i < 0 || n === 0) return -1;
+      if (n >= 2) this.record(i, n, "thread");
+    } else if (n < 2) return 0;
+    else i = c.chooseTask === undefined ? this.decide(n, "thread") : this.record(c.chooseTask(threads.map(threadKey), previous === null ? null : threadKey(previous)), n, "thread");
+    // A thread passed over after a long wait: the stretch is possibly unfair (fair-suffix.ts) —
+    // marked alike for every chooser, so a replay switches to the suffix where the run did.
     const bound = FairSuffix.fairWaitSteps(n);
     for (let j = 0; j < n; j++) if (j !== i && this.at.steps - waitedSince[j]! > bound) this.suffix.unfairStep = this.at.steps;
     return i;

@@ -33,8 +33,9 @@
  *     poll or an event delivery is described as touching everything (WORLD_OBJECT).
  *  5. Under the fair suffix (a liveness suspicion) the enabled thread that waited longest goes.
  *  6. A yield is not run again at once: a task whose poll returned pending after it was woken
- *     during that poll (it yielded, or spins waiting for another thread) is not started again
- *     while another thread can step — until another thread has taken a step (CHESS's fair
+ *     during that poll (it yielded, or spins waiting for another thread), or a thread that
+ *     performed a `spinLoop()` hint, is not offered again while another thread can step —
+ *     until another thread has taken a step (CHESS's fair
  *     scheduling of yielding threads: Musuvathi & Qadeer, "Fair Stateless Model Checking",
  *     PLDI 2008). Without it, a spin on a value another thread is about to write is an endless
  *     schedule that systematic search never leaves, and a priority-driven one (PCT) spins until
@@ -86,8 +87,9 @@ export class ThreadSteps {
   private performedOp: StepOp | null = null;
   /** Who takes the step being taken (race reports name it). */
   private stepper: Option = REACTOR;
-  /** Rule 6: the task that just yielded, until another thread steps. */
+  /** Rule 6: the task that just yielded, or the runner that just performed a spin-loop hint, until another thread steps. */
   private yielded: Task | null = null;
+  private spun: Runner | null = null;
   // Scratch lists, reused every step.
   private readonly enabled: number[] = [];
   private readonly options: Option[] = [];
@@ -154,17 +156,18 @@ export class ThreadSteps {
     waitedSince.length = 0;
     waiting.length = 0;
     if (this.parts.reactor.hasDue()) this.offer(REACTOR, REACTOR);
-    for (const f of this.slots) if (f !== null) this.consider(f);
+    for (const f of this.slots) if (f !== null && f !== this.spun) this.consider(f);
     if (this.inFlight < this.workers) {
       for (const id of this.parts.executor.candidates()) {
         const t = this.loop.task(id);
         if (t !== this.yielded) this.offer(this.numberOf(t), t);
       }
     }
-    for (const r of this.threads) if (!r.done) this.consider(r);
-    if (enabled.length === 0 && this.yielded !== null && this.yielded.state === TaskState.Scheduled) {
+    for (const r of this.threads) if (!r.done && r !== this.spun) this.consider(r);
+    if (enabled.length === 0 && ((this.yielded !== null && this.yielded.state === TaskState.Scheduled) || this.spun !== null)) {
       // Rule 6 holds back only while another thread can step.
       this.yielded = null;
+      this.spun = null;
       return this.tick();
     }
     if (enabled.length === 0) {
@@ -184,6 +187,7 @@ export class ThreadSteps {
     this.last = no;
     this.lastStep[no] = this.loop.steps;
     this.yielded = null;
+    this.spun = null;
     this.touchedScheduler = false;
     this.made.length = 0;
     this.performedOp = null;
@@ -200,16 +204,18 @@ export class ThreadSteps {
       firstAlso = chosen.firstAlso;
       chosen.firstAlso = null;
       this.advance(chosen, "task" in chosen ? (chosen as InFlight) : null);
+      if (this.performedOp.yields === true && chosen.body !== null) this.spun = chosen;
       main = null;
     }
     // Described only for whoever reads it (an explorer, the race detector): random and PCT runs
     // of scenarios without DataCells build nothing here.
     const races = (this.races ??= dataCellsExist() ? new RaceDetector() : null);
-    const chooser = this.parts.log.chooser;
-    if (chooser.threadStepped !== undefined || races !== null) {
+    const log = this.parts.log;
+    const explorer = log.explorerPicked;
+    if (explorer || races !== null) {
       const full = this.describe(main ?? this.performedAccess(firstAlso));
-      chooser.threadStepped?.(full);
-      if (races !== null) this.checkRaces(no, full);
+      if (explorer) log.chooser.threadStepped?.(full);
+      if (races !== null) this.checkRaces(no, full, firstAlso);
     }
     this.loop.threadStepped();
     return true;
@@ -243,9 +249,13 @@ export class ThreadSteps {
   }
 
   /** race-detector.ts: the step of thread `no` that touched `a` (and `a.also`). */
-  private checkRaces(no: number, a: Access): void {
+  private checkRaces(no: number, a: Access, created: Access | null): void {
     const races = this.races!;
     races.tick(no);
+    // A thread's creation happens before its first step's access (std::thread::spawn(move || …)
+    // hands data over): joined first. The rest of what the step touched (a wake after a write)
+    // publishes after the access, so it is joined after the check.
+    if (created !== null) races.step(no, [created], false);
     const nonAtomic = this.performedOp?.nonAtomic === true;
     if (nonAtomic) {
       const who = this.stepper;

@@ -2,7 +2,7 @@
  * Races inside a poll: atomic steps, preemptible polls, simulated shared memory and threads
  * (README "Threads: races inside a poll").
  */
-export { point, op, SCHEDULER_OBJECT, WORLD_OBJECT } from "./step-op.js";
+export { point, op, spinLoop, SCHEDULER_OBJECT, WORLD_OBJECT } from "./step-op.js";
 export type { StepOp, StepThread, Steps } from "./step-op.js";
 export { AtomicCell } from "./atomic-cell.js";
 export { DataCell } from "./data-cell.js";

@@ -38,6 +38,8 @@ export interface StepOp {
   readonly waitsFor?: string;
   /** A plain (non-atomic) access (DataCell): checked for data races, not a synchronization. */
   readonly nonAtomic?: boolean;
+  /** The thread yields here (`spinLoop`): it does not run again while another thread can, until one has (sim/threads.ts rule 6). */
+  readonly yields?: boolean;
 }
 
 /** The thread an op runs on (rule 2): a worker of the executor, or a `sim.thread`. */
@@ -75,6 +77,17 @@ export function op(object: ObjectId, kind: AccessKind, label: string): StepOp {
 /** A named preemption point that touches nothing shared: `yield* point("after-register")`. */
 export function* point(name: string): Steps<void> {
   yield op(`point:${name}`, "local", `point ${name}`);
+}
+
+/**
+ * A spin-loop hint, as Rust's `std::hint::spin_loop()` / `std::thread::yield_now()` (and loom's
+ * `yield_now`, which loom requires in spin loops for the same reason): call it in every turn of
+ * a loop that waits for another thread — `while (!(yield* lock.compareExchange(false, true)).ok)
+ * yield* spinLoop();`. The thread does not run again while another thread can, until one has,
+ * so a spin-wait is one finite schedule per turn the others take, not an endless one.
+ */
+export function* spinLoop(): Steps<void> {
+  yield { access: { object: "point:spin-loop", kind: "local" }, label: "spin loop", yields: true };
 }
 
 /** Copies an access (ops mutate theirs while they perform: rule 4). */
