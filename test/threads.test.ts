@@ -470,6 +470,7 @@ describe("data races on plain cells", () => {
     for (const strategy of ["random", "dpor"] as const) {
       const bad = explore(publish("flag-then-data"), { runs: 500, strategy });
       expect(bad.failure?.violation.kind, strategy).toBe("data-race");
+      expect(bad.failure?.report).toContain("Data race on a plain cell: Two threads touched a DataCell");
       expect(bad.failure?.violation.message).toMatch(/^data race on data#\d+: (reader's read at step \d+ and writer's write|writer's write at step \d+ and reader's read) at step \d+ are not ordered/);
       expect(explore(publish("data-then-flag"), { runs: 500, strategy }).ok, strategy).toBe(true);
       expect(explore(publish("mutex"), { runs: 500, strategy }).ok, strategy).toBe(true);
@@ -508,6 +509,22 @@ describe("mistakes get a clear error", () => {
     }, { name: "spinner", daemon: true });
     daemon.spawn(spin(2, "task"), { name: "task" });
     expect(daemon.run()).toMatchObject({ ok: true, status: "completed" });
+  });
+
+  it("a thread that throws is reported as a thread, in the report's words too", () => {
+    const sc = defineScenario({
+      name: "thread-throws",
+      setup(sim) {
+        const c = new AtomicCell(0, "c");
+        sim.thread(function* () {
+          if ((yield* c.fetchAdd(1)) === 0) throw new Error("count went wrong");
+        }, { name: "worker-thread" });
+      },
+    });
+    const r = explore(sc, { runs: 10 });
+    expect(r.failure?.report).toMatch(/^thread-throws: FAILED — thread 'worker-thread' panicked: Error: count went wrong/);
+    expect(r.failure?.report).toContain("A thread threw: A simulated thread's body threw between two of its steps");
+    expect(r.failure?.report).not.toContain("JoinHandle");
   });
 
   it("unlocking a mutex one does not hold, and sim.thread without a generator", () => {

@@ -14,9 +14,10 @@ export function describeThrown(e: unknown): string {
 }
 
 /** A task panicked (a throw in poll, or in drop): `what` says where. */
-export function panicViolation(task: string, e: unknown, what: string, step: number, time: number, async = false): Violation {
+export function panicViolation(task: string, e: unknown, what: string, step: number, time: number, async = false, thread = false): Violation {
   const error = describeThrown(e);
-  return { kind: "panic", task, tasks: [task], error, stack: e instanceof Error ? (e.stack ?? "") : "", step, time, message: `${what}: ${error}`, ...(async ? { async: true as const } : {}) };
+  const flavour = async ? { async: true as const } : thread ? { thread: true as const } : {};
+  return { kind: "panic", task, tasks: [task], error, stack: e instanceof Error ? (e.stack ?? "") : "", step, time, message: `${what}: ${error}`, ...flavour };
 }
 
 export function wakerMisuseViolation(task: string, by: string | null, misuse: WakerMisuse, message: string, step: number, time: number): Violation {

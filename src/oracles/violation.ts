@@ -103,7 +103,16 @@ export type Violation =
     })
   | (Base & { readonly kind: "liveness"; readonly monitor: string; readonly hotSteps: number; readonly bound: number; readonly atEnd: boolean })
   | (Base & { readonly kind: "invariant"; readonly invariant: string; readonly error: string | null })
-  | (Base & { readonly kind: "panic"; readonly task: string; readonly error: string; readonly stack: string; /** The task is an async function: its promise rejected. */ readonly async?: true })
+  | (Base & {
+      readonly kind: "panic";
+      readonly task: string;
+      readonly error: string;
+      readonly stack: string;
+      /** The task is an async function: its promise rejected. */
+      readonly async?: true;
+      /** It is a simulated thread (sim.thread), not a task: `task` is the thread's name. */
+      readonly thread?: true;
+    })
   | (Base & { readonly kind: "contract"; readonly rule: ContractRule; readonly task: string })
   | (Base & {
       readonly kind: "nondeterminism";

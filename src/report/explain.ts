@@ -16,6 +16,7 @@
 import type { ContractRule, StarvationCause, StuckDiagnosis, Violation } from "../oracles/violation.js";
 import { stuckDiagnoses, violationSubKind } from "../oracles/vocabulary.js";
 import { isAsyncTaskLabel } from "../promise/async-task.js";
+import { DATA_RACE, THREAD_PANIC } from "./explain-threads.js";
 
 export interface Explanation {
   /** Stable key: "lost-wakeup/no-wake-source", "contract/poll-after-ready", "panic", … */
@@ -28,7 +29,7 @@ export interface Explanation {
   readonly hints: readonly string[];
 }
 
-type Entry = Omit<Explanation, "key">;
+export type Entry = Omit<Explanation, "key">;
 
 const LOST_WAKEUP: Record<StuckDiagnosis | "parked-while-ready", Entry> = {
   "no-wake-source": {
@@ -227,7 +228,7 @@ const ASYNC_REJECTED: Entry = {
   ],
 };
 
-const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "data-race" | "step-limit", Entry> = {
+const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | "panic" | "leak" | "step-limit", Entry> = {
   "stale-waker": {
     title: "Stale waker lost the task",
     why:
@@ -295,16 +296,6 @@ const SIMPLE: Record<"stale-waker" | "poll-budget" | "liveness" | "invariant" | 
       "If the dropped waiter had already been notified, pass the notification on to the next waiter.",
     ],
   },
-  "data-race": {
-    title: "Data race on a plain cell",
-    why:
-      "Two threads touched a DataCell (plain memory), one writing, with no atomic op, lock, wake or thread start ordering them: they may overlap or be " +
-      "seen out of order (in Rust, undefined behaviour). Typical causes: a flag set before the value it hands over is written, a slot read while its owner writes it.",
-    hints: [
-      "Hand ownership over through an atomic (store the data, then set the flag; the reader loads the flag first), or guard both sides with one mutex.",
-      "Read the Timeline rows of the two steps the report names: which synchronization is missing between them.",
-    ],
-  },
   "step-limit": {
     title: "Step limit reached",
     why:
@@ -367,7 +358,9 @@ export function explain(v: Violation): Explanation[] {
     case "nondeterminism":
       return [entry(keyOf(v), NONDETERMINISM[v.cause])];
     case "panic":
-      return [v.async === true ? entry("panic/async", ASYNC_REJECTED) : entry(v.kind, SIMPLE[v.kind])];
+      return [v.async === true ? entry("panic/async", ASYNC_REJECTED) : v.thread === true ? entry("panic/thread", THREAD_PANIC) : entry(v.kind, SIMPLE[v.kind])];
+    case "data-race":
+      return [entry(v.kind, DATA_RACE)];
     default:
       return [entry(v.kind, SIMPLE[v.kind])];
   }

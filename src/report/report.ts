@@ -147,7 +147,7 @@ export function summarize(v: Violation): string {
     case "invariant":
       return `invariant ${q(v.invariant)} broken at step ${v.step}`;
     case "panic":
-      return `task ${q(v.task)} panicked: ${firstLine(v.error)}`;
+      return `${v.thread === true ? "thread" : "task"} ${q(v.task)} panicked: ${firstLine(v.error)}`;
     case "contract":
       return `contract violation in task ${q(v.task)}: ${lowerFirst(contractTitle(v.rule))}`;
     case "nondeterminism":

@@ -372,7 +372,7 @@ export class ThreadSteps {
     r.done = true;
     if (!r.handle.daemon) this.liveNonDaemon--;
     if (thrown !== undefined) {
-      this.loop.report(panicViolation(r.name, thrown, `thread '${r.name}' threw at step ${this.loop.steps}`, this.loop.steps, this.loop.now));
+      this.loop.report(panicViolation(r.name, thrown, `thread '${r.name}' threw at step ${this.loop.steps}`, this.loop.steps, this.loop.now, false, true));
     }
   }
 
