@@ -300,7 +300,7 @@ describe("DPOR against the full search, on runs with parks and condition variabl
     return out;
   }
 
-  it("reaches every outcome the full search reaches (a driver thread that parks until its own deadline; a condvar handoff racing two unparks)", () => {
+  it("reaches every outcome the full search reaches (independent and racing tasks; a driver thread that parks until its own deadline; a condvar handoff racing two unparks)", () => {
     const parkCondvar = defineScenario({
       name: "park-condvar",
       setup(sim) {
@@ -328,7 +328,45 @@ describe("DPOR against the full search, on runs with parks and condition variabl
         }, { name: "third" });
       },
     });
-    for (const sc of [timerNextWakeScenario("publish-after-unlock"), timerNextWakeScenario("publish-after-unlock", { cancel: "in-poll" }), parkCondvar]) {
+    // Preemptible tasks that touch only their own data: under the permissive executor each task's
+    // scheduling is its own (threads.ts rule 4), so DPOR needs one schedule where the full search
+    // needs 11 550 (3 tasks); two tasks racing on a flag keep both of their outcomes.
+    const independent = defineScenario({
+      name: "independent-tasks",
+      options: { workers: 3 },
+      setup(sim) {
+        for (let i = 0; i < 3; i++) {
+          const d = new DataCell(0, `d${i}`);
+          let polled = false;
+          sim.spawn(stepFuture(function* (cx: Context): Steps<Poll<number>> {
+            if (!polled) {
+              polled = true;
+              yield* d.write(1);
+              cx.waker.wakeByRef();
+              return PENDING;
+            }
+            return ready(yield* d.read());
+          }), { name: `t${i}` });
+        }
+      },
+    });
+    const racing = defineScenario({
+      name: "two-tasks-racing",
+      setup(sim) {
+        const flag = new AtomicCell(0, "flag");
+        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
+          yield* flag.store(1);
+          return ready(1);
+        }), { name: "storer" });
+        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
+          return (yield* flag.load()) === 1 ? ready(1) : PENDING;
+        }), { name: "loader" });
+      },
+    });
+    const one = dporStrategy();
+    expect(outcomes(independent, one)).toEqual(outcomes(independent, threadDfsStrategy()));
+    expect(one.stats().schedules).toBe(1);
+    for (const sc of [racing, timerNextWakeScenario("publish-after-unlock"), timerNextWakeScenario("publish-after-unlock", { cancel: "in-poll" }), parkCondvar]) {
       const reduced = outcomes(sc, dporStrategy());
       const full = outcomes(sc, threadDfsStrategy());
       expect([...reduced].sort(), sc.name).toEqual([...full].sort());

@@ -211,8 +211,8 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
       this.reactor.exploreTies = true;
     }
     if (this.threads === null && isSteppedFuture(body)) this.startThreads();
-    this.threads?.schedulerTouched();
     const t = this.tasks.add(body, name, daemon, cancellable, this.hook);
+    this.threads?.taskTouched(t, "write");
     const by = this.currentTask;
     this.tracer.taskSpawned(t.name, by);
     transitionToScheduled(t);
@@ -227,9 +227,10 @@ export class StepLoop implements RunPosition, Watched, EscapeSink, TaskAborter, 
   }
 
   private startThreads(): ThreadSteps {
-    const ts = new ThreadSteps(this, { reactor: this.reactor, executor: this.executor, log: this.log, tracer: this.tracer, runtime: this.runtime }, workersOf(this.options));
+    const parts = { reactor: this.reactor, executor: this.executor, log: this.log, tracer: this.tracer, runtime: this.runtime };
+    const ts = new ThreadSteps(this, parts, workersOf(this.options), this.executor.name === "permissive");
     this.threads = ts;
-    this.hook.onWake = () => ts.schedulerTouched();
+    this.hook.onWake = (t) => ts.taskTouched(t, "wake");
     return ts;
   }
 

@@ -29,8 +29,12 @@
  *     `currentTask` is the task whose step runs (a step is atomic), so wakes, reports and the
  *     oracles attribute as in a plain poll; the poll's waker expires when the poll returns.
  *  4. What each step touched is told to the chooser (`threadStepped`): the op it performed; a
- *     poll start, a poll's return and a wake touch the scheduler (SCHEDULER_OBJECT); a plain
- *     poll or an event delivery is described as touching everything (WORLD_OBJECT).
+ *     poll start, a poll's return, a spawn and a wake touch the scheduler — under the permissive
+ *     executor (any runnable task may go next: a task's start depends only on its own state and
+ *     a free worker) each task's own object `task:<id>`, plus `workers` (written by a start that
+ *     fills the last worker or a return that frees it, read otherwise); under any other executor
+ *     (whose candidates depend on its queue's order) the one SCHEDULER_OBJECT. A plain poll or an
+ *     event delivery is described as touching everything (WORLD_OBJECT).
  *  5. Under the fair suffix (a liveness suspicion) the enabled thread that waited longest goes.
  *  6. A yield is not run again at once: a task whose poll returned pending after it was woken
  *     during that poll (it yielded, or spins waiting for another thread), or a thread that
@@ -77,8 +81,8 @@ export class ThreadSteps {
   /** Step at which each thread (by number) last ran (rule 5). */
   private readonly lastStep: number[] = [-1];
   private last: number | null = null;
-  /** Set while a step runs when it woke a task or spawned one (rule 4). */
-  private touchedScheduler = false;
+  /** What the step being taken touched of the scheduler (rule 4). */
+  private readonly touched: Access[] = [];
   private made: Access[] = [];
   private liveNonDaemon = 0;
   /** Data races (race-detector.ts): made at the first step of a run that made a DataCell. */
@@ -100,6 +104,8 @@ export class ThreadSteps {
     private readonly loop: ThreadLoop,
     private readonly parts: ThreadParts,
     readonly workers: number,
+    /** Rule 4: the executor is the permissive one (scheduler effects are per task). */
+    private readonly perTask: boolean,
   ) {
     this.slots = new Array<InFlight | null>(workers).fill(null);
   }
@@ -109,9 +115,9 @@ export class ThreadSteps {
     return this.liveNonDaemon;
   }
 
-  /** A step woke or spawned a task (rule 4). */
-  schedulerTouched(): void {
-    this.touchedScheduler = true;
+  /** A step woke or spawned task `t` (rule 4). */
+  taskTouched(t: Task, kind: "wake" | "write"): void {
+    this.touched.push(this.perTask ? { object: `task:${t.id}`, kind } : SCHED_WAKE);
   }
 
   private numberOf(t: Task): number {
@@ -188,7 +194,7 @@ export class ThreadSteps {
     this.lastStep[no] = this.loop.steps;
     this.yielded = null;
     this.spun = null;
-    this.touchedScheduler = false;
+    this.touched.length = 0;
     this.made.length = 0;
     this.performedOp = null;
     this.stepper = chosen;
@@ -284,7 +290,7 @@ export class ThreadSteps {
   /** The access a step reports: what it did, plus the scheduler if it woke or spawned, plus creations (rule 4). */
   private describe(main: Access): Access {
     const also: Access[] = [];
-    if (this.touchedScheduler && main.object !== SCHEDULER_OBJECT && main.object !== WORLD_OBJECT) also.push(SCHED_WAKE);
+    if (main.object !== WORLD_OBJECT) for (const a of this.touched) also.push(a);
     for (const m of this.made) also.push(m);
     if (main.also !== undefined) also.push(...main.also);
     return also.length === 0 ? main : { object: main.object, kind: main.kind, also };
@@ -305,8 +311,9 @@ export class ThreadSteps {
     this.inFlight++;
     f.body = (t.future as SteppedFuture<unknown>).pollSteps(new Context(waker, this.parts.runtime));
     if (this.parts.tracer.on) this.parts.tracer.noteIn(t.name, `on worker ${worker}`);
+    const started: Access = this.perTask ? { object: `task:${t.id}`, kind: "rmw", also: [{ object: "workers", kind: this.inFlight === this.workers ? "rmw" : "read" }] } : SCHED_RMW;
     this.advance(f, f);
-    return SCHED_RMW;
+    return started;
   }
 
   /** The op a resumed runner performed, as it happened (step-op.ts rule 4), with its creation's read. */
@@ -356,9 +363,12 @@ export class ThreadSteps {
   }
 
   private endPoll(f: InFlight, result: "ready" | "pending" | "panicked", value: unknown, thrown: unknown): void {
+    // The poll's return moves the task's state, and frees a worker (rule 4).
+    if (this.perTask) {
+      this.touched.push({ object: `task:${f.task.id}`, kind: "rmw" }, { object: "workers", kind: this.inFlight === this.workers ? "rmw" : "read" });
+    } else this.touched.push(SCHED_WAKE);
     this.slots[f.worker] = null;
     this.inFlight--;
-    this.touchedScheduler = true; // the poll's return moves the task's state (rule 4)
     this.loop.endPoll(f.task, f.waker, result, value, thrown);
     this.noteYield(f.task);
   }

@@ -63,11 +63,11 @@ export class SimWakeHook implements WakeHook {
   }
 
   /** Told of every wake, in a run with threads (sim/threads.ts rule 4: a wake touches the scheduler). */
-  onWake: (() => void) | null = null;
+  onWake: ((t: Task) => void) | null = null;
 
   wake(target: WakeTarget, waker: Waker): void {
-    this.onWake?.();
     const t = target as Task;
+    this.onWake?.(t);
     const current = this.at.currentTask;
     // A poll waking its own task over and over never yields (poll-budget.ts); Running/Notified:
     // during the poll itself, not the drops and wakes as it finishes.
