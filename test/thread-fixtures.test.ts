@@ -8,12 +8,12 @@
  * seeds, budget 2000; dpor is deterministic: its runs):
  *                         random   pct   portfolio  dpor
  *   atomic-waker          31.5     9.5   19.5       4
- *   shared-2706           22       8     15         5
+ *   shared-2706           22       8     15         4
  *   readiness-tick-6133   14       16    10         8
  *   timer-next-wake-6682  5        4.5   5.5        5
  * The correct twins (`npm run bench:thread-soak`): clean for 20 000 runs each of random, pct,
  * swarm and portfolio, under exhaustive search (delay bound 2, space exhausted) and under dpor
- * (no bound, space exhausted: 158 schedules for atomic-waker, 289 shared, 77 readiness-tick, 6
+ * (no bound, space exhausted: 158 schedules for atomic-waker, 98 shared, 77 readiness-tick, 6
  * timer-next-wake). Here only the budgets are asserted (≤ 2000 runs).
  */
 import { describe, expect, it } from "vitest";
