@@ -233,25 +233,13 @@ export class ThreadSteps {
     this.waitedSince.push(this.lastStep[no] ?? -1);
   }
 
-  /** Rule 1: the previous thread first, then by number (insertion sort: a handful of options). */
+  /** Rule 1: the previous thread first, then by number. */
   private order(): void {
     const { enabled, options, waitedSince } = this;
-    const key = (no: number) => (no === this.last ? -1 : no);
-    for (let i = 1; i < enabled.length; i++) {
-      const no = enabled[i]!;
-      const o = options[i]!;
-      const w = waitedSince[i]!;
-      let j = i - 1;
-      while (j >= 0 && key(enabled[j]!) > key(no)) {
-        enabled[j + 1] = enabled[j]!;
-        options[j + 1] = options[j]!;
-        waitedSince[j + 1] = waitedSince[j]!;
-        j--;
-      }
-      enabled[j + 1] = no;
-      options[j + 1] = o;
-      waitedSince[j + 1] = w;
-    }
+    const key = (i: number) => (enabled[i] === this.last ? -1 : enabled[i]!);
+    const by = enabled.map((_, i) => i).sort((a, b) => key(a) - key(b));
+    const [e, o, w] = [by.map((i) => enabled[i]!), by.map((i) => options[i]!), by.map((i) => waitedSince[i]!)];
+    for (let i = 0; i < by.length; i++) [enabled[i], options[i], waitedSince[i]] = [e[i]!, o[i]!, w[i]!];
   }
 
   /** race-detector.ts: the step of thread `no` that touched `a` (and `a.also`). */
