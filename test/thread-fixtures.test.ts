@@ -85,7 +85,7 @@ function expectExhaustedClean(sc: Scenario): ExploreResult {
   return r;
 }
 
-describe("shared.ts: futures-rs Shared, a waker registered after the inner wake (#2706)", () => {
+describe("shared.ts: futures-rs Shared, a waker registered after the inner wake (#2706)", { timeout: 60_000 }, () => {
   // The window: the awaiter records its waker after the inner future's wake drained the slab,
   // and sees POLLING before the now_or_never poller's POLLING → IDLE.
   const window = [
@@ -130,7 +130,7 @@ describe("shared.ts: futures-rs Shared, a waker registered after the inner wake 
   });
 });
 
-describe("readiness-tick.ts: tokio readiness tick ABA (#6133)", () => {
+describe("readiness-tick.ts: tokio readiness tick ABA (#6133)", { timeout: 60_000 }, () => {
   // The window: the read that says WouldBlock, then message 2 and its event with the same tick
   // (turn 3, tick 1 with 1 bit), then the stale clear.
   const window = [
@@ -169,7 +169,7 @@ describe("readiness-tick.ts: tokio readiness tick ABA (#6133)", () => {
   });
 });
 
-describe("timer-next-wake.ts: tokio stale next_wake published after the scan (#6682)", () => {
+describe("timer-next-wake.ts: tokio stale next_wake published after the scan (#6682)", { timeout: 60_000 }, () => {
   // The window: the driver's scan (empty wheel) ends, the sleeper inserts and reads the stale
   // next_wake (no unpark), the driver publishes null and parks with no deadline.
   const window = [

@@ -31,7 +31,7 @@ const PAIRS: readonly Pair[] = [
   { correct: barrier, broken: barrierBroken, kinds: ["liveness"], says: /^t\d was still blocked when the run went quiet, waiting for a notification of barrier\.cv#\d+/ },
 ];
 
-describe("unusual correct primitives: no false alarm", () => {
+describe("unusual correct primitives: no false alarm", { timeout: 60_000 }, () => {
   for (const { correct } of PAIRS) {
     it(`${correct.name}: clean under 1000 runs of random and pct, and DPOR to the end of its space`, () => {
       for (const strategy of ["random", "pct"] as const) {
@@ -55,7 +55,7 @@ describe("unusual correct primitives: no false alarm", () => {
   });
 });
 
-describe("unusual primitives' broken twins: found by the default exploration", () => {
+describe("unusual primitives' broken twins: found by the default exploration", { timeout: 60_000 }, () => {
   for (const { broken, kinds, says } of PAIRS) {
     it(`${broken.name}: found within 2000 runs as ${kinds.join(" or ")}`, () => {
       const r = explore(broken, { runs: 2000 });

@@ -191,7 +191,7 @@ describe("preemptible polls on workers", () => {
       expect(bug.failure?.violation.kind).toBe("lost-wakeup");
       expect(bug.failure?.violation.tasks).toEqual(["consumer"]);
     }
-  });
+  }, 60_000); // full searches of thousands of schedules: seconds on a busy 2-core machine
 
   it("two preemptible tasks race with each other under every strategy, DPOR included (each task's polls are one thread, whichever worker runs them)", () => {
     const sc = defineScenario({
@@ -371,7 +371,7 @@ describe("DPOR against the full search, on runs with parks and condition variabl
       const full = outcomes(sc, threadDfsStrategy());
       expect([...reduced].sort(), sc.name).toEqual([...full].sort());
     }
-  });
+  }, 60_000); // full searches of thousands of schedules: seconds on a busy 2-core machine
 });
 
 describe("threads: mutex, condition variable, park", () => {
