@@ -56,6 +56,21 @@ function counter(racy: boolean) {
   });
 }
 
+/** Two preemptible tasks: one stores a flag, the other is ready only if it loads it set (else it waits for good). */
+const twoTasksRacing = defineScenario({
+  name: "two-tasks-racing",
+  setup(sim) {
+    const flag = new AtomicCell(0, "flag");
+    sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
+      yield* flag.store(1);
+      return ready(1);
+    }), { name: "storer" });
+    sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
+      return (yield* flag.load()) === 1 ? ready(1) : PENDING;
+    }), { name: "loader" });
+  },
+});
+
 describe("atomic cells", () => {
   it("load, store, swap, compare-exchange and the fetch-ops do what Rust's atomics do", () => {
     const seen: unknown[] = [];
@@ -194,20 +209,7 @@ describe("preemptible polls on workers", () => {
   }, 60_000); // full searches of thousands of schedules: seconds on a busy 2-core machine
 
   it("two preemptible tasks race with each other under every strategy, DPOR included (each task's polls are one thread, whichever worker runs them)", () => {
-    const sc = defineScenario({
-      name: "two-tasks",
-      setup(sim) {
-        const flag = new AtomicCell(0, "flag");
-        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
-          yield* flag.store(1);
-          return ready(1);
-        }), { name: "storer" });
-        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
-          return (yield* flag.load()) === 1 ? ready(1) : PENDING;
-        }), { name: "loader" });
-      },
-    });
-    for (const strategy of ["dpor", "random", "pct", "exhaustive"] as const) expect(explore(sc, { runs: 500, strategy }).failure?.violation.kind, strategy).toBe("lost-wakeup");
+    for (const strategy of ["dpor", "random", "pct", "exhaustive"] as const) expect(explore(twoTasksRacing, { runs: 500, strategy }).failure?.violation.kind, strategy).toBe("lost-wakeup");
   });
 
   it("PCT can switch back and forth between two threads (A, B, A, B): a lowered thread goes below every other", () => {
@@ -350,23 +352,10 @@ describe("DPOR against the full search, on runs with parks and condition variabl
         }
       },
     });
-    const racing = defineScenario({
-      name: "two-tasks-racing",
-      setup(sim) {
-        const flag = new AtomicCell(0, "flag");
-        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
-          yield* flag.store(1);
-          return ready(1);
-        }), { name: "storer" });
-        sim.spawn(stepFuture(function* (): Steps<Poll<number>> {
-          return (yield* flag.load()) === 1 ? ready(1) : PENDING;
-        }), { name: "loader" });
-      },
-    });
     const one = dporStrategy();
     expect(outcomes(independent, one)).toEqual(outcomes(independent, threadDfsStrategy()));
     expect(one.stats().schedules).toBe(1);
-    for (const sc of [racing, timerNextWakeScenario("publish-after-unlock"), timerNextWakeScenario("publish-after-unlock", { cancel: "in-poll" }), parkCondvar]) {
+    for (const sc of [twoTasksRacing, timerNextWakeScenario("publish-after-unlock"), timerNextWakeScenario("publish-after-unlock", { cancel: "in-poll" }), parkCondvar]) {
       const reduced = outcomes(sc, dporStrategy());
       const full = outcomes(sc, threadDfsStrategy());
       expect([...reduced].sort(), sc.name).toEqual([...full].sort());
